@@ -1,0 +1,45 @@
+// One ESLint config for the whole repository: typescript-eslint everywhere,
+// Lit and web-component rules for the element.
+import js from '@eslint/js';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.wrangler/',
+      'test-results/',
+      'bench-results/',
+      'worker/worker-configuration.d.ts',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{js,mjs,cjs,ts,mts}'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['component/**/*.ts', 'test/component/**/*.ts', 'demo/**/*.{js,mjs,ts}'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    files: ['component/**/*.ts'],
+    ...wc.configs['flat/recommended'],
+  },
+  {
+    files: ['component/**/*.ts'],
+    ...lit.configs['flat/recommended'],
+  },
+  {
+    files: ['component/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'error' },
+  },
+);

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm test`: lint, type-check, build, worker tests (workerd), browser tests
+// (Chromium) and Node-side tests, in that order. Every step runs even when an
+// earlier one fails; the last line is the summary `N passed, N failed`, where N
+// counts every test plus one check for each non-test step (lint, type-check,
+// build). Exits non-zero when anything failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const results = 'test-results';
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' };
+
+/** Each step: a command, and where its test counts come from (none = one check). */
+const steps = [
+  { name: 'lint', cmd: ['npx', 'eslint', '--max-warnings=0', '.'] },
+  { name: 'format', cmd: ['npx', 'prettier', '--check', '.'] },
+  { name: 'types (element)', cmd: ['npx', 'tsc', '-p', 'tsconfig.json'] },
+  { name: 'types (worker)', cmd: ['npx', 'tsc', '-p', 'worker/tsconfig.json'] },
+  { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },
+  {
+    name: 'worker tests (workerd)',
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${join(results, 'worker.json')}`,
+    ],
+    counts: () => {
+      const r = JSON.parse(readFileSync(join(results, 'worker.json'), 'utf8'));
+      // A test file that fails to load has no tests but still fails.
+      const broken = r.testResults.filter(
+        (f) => f.status === 'failed' && f.assertionResults.length === 0,
+      ).length;
+      return {
+        passed: r.numPassedTests,
+        failed: r.numFailedTests + broken,
+        skipped: r.numPendingTests,
+      };
+    },
+  },
+  {
+    name: 'browser tests (Chromium)',
+    cmd: ['npx', 'wtr'],
+    counts: () => JSON.parse(readFileSync(join(results, 'browser.json'), 'utf8')),
+  },
+  {
+    name: 'node tests',
+    cmd: [
+      'node',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./test/support/node-count-reporter.mjs',
+      '--test-reporter-destination=stdout',
+      'test/node/',
+    ],
+    env: { NODE_TEST_COUNTS: join(results, 'node.json') },
+    counts: () => JSON.parse(readFileSync(join(results, 'node.json'), 'utf8')),
+  },
+];
+
+const only = process.argv.slice(2);
+const table = [];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const step of steps) {
+  if (only.length && !only.some((o) => step.name.startsWith(o))) continue;
+  console.log(`\n━━ ${step.name}: ${step.cmd.join(' ')}`);
+  const t0 = Date.now();
+  const run = spawnSync(step.cmd[0], step.cmd.slice(1), {
+    stdio: 'inherit',
+    env: { ...env, ...step.env },
+  });
+  const ok = run.status === 0;
+  let c = { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
+  if (step.counts) {
+    try {
+      c = step.counts();
+      // A runner that failed without a failing test (crash, config error) still fails.
+      if (!ok && c.failed === 0) c.failed = 1;
+    } catch {
+      c = { passed: 0, failed: 1, skipped: 0 };
+    }
+  }
+  passed += c.passed;
+  failed += c.failed;
+  skipped += c.skipped ?? 0;
+  table.push(
+    `${ok && c.failed === 0 ? 'ok  ' : 'FAIL'}  ${step.name.padEnd(26)} ${String(c.passed).padStart(4)} passed ${String(c.failed).padStart(3)} failed  ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+}
+console.log('\n━━ summary');
+for (const line of table) console.log(line);
+if (!existsSync(results)) mkdirSync(results);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed === 0 && table.length > 0 ? 0 : 1);

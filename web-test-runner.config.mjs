@@ -1,0 +1,27 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { CHROMIUM_ARGS, chromiumPath } from './test/support/chromium.mjs';
+import { countReporter } from './test/support/count-reporter.mjs';
+
+// Browser tests of <kaleyra-call> in the system Chromium. Fake servers (token
+// endpoint, SDK emulator) are served from middleware, so tests use real fetch
+// and real <script> loads with no network.
+export default {
+  files: ['test/component/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  browsers: [
+    playwrightLauncher({
+      product: 'chromium',
+      launchOptions: { executablePath: chromiumPath(), args: CHROMIUM_ARGS, headless: true },
+    }),
+  ],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  reporters: [
+    defaultReporter(),
+    summaryReporter({ flatten: false }),
+    countReporter('test-results/browser.json'),
+  ],
+};

@@ -1,0 +1,42 @@
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The error codes of the token endpoint contract (SPEC §2). */
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'origin_not_allowed'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'body_too_large'
+  | 'unsupported_media_type'
+  | 'rate_limited'
+  | 'internal'
+  | 'upstream_error'
+  | 'unavailable'
+  | 'upstream_timeout';
+
+/** The one JSON shape every failure takes. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/**
+ * An expected failure. `message` is shown to the client, so it must be safe:
+ * never a vendor's text, a setting's value or a credential.
+ */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { error: { code, message } };
+}
