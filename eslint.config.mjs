@@ -42,4 +42,9 @@ export default tseslint.config(
     files: ['component/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  {
+    // Chai's property assertions (`expect(x).to.exist`) are expressions.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
 );

@@ -3,6 +3,7 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, chromiumPath } from './test/support/chromium.mjs';
 import { countReporter } from './test/support/count-reporter.mjs';
+import { bundleCopy, fakeServers } from './test/support/fake-servers.mjs';
 
 // Browser tests of <kaleyra-call> in the system Chromium. Fake servers (token
 // endpoint, SDK emulator) are served from middleware, so tests use real fetch
@@ -10,6 +11,7 @@ import { countReporter } from './test/support/count-reporter.mjs';
 export default {
   files: ['test/component/**/*.test.ts'],
   nodeResolve: true,
+  middleware: [fakeServers(), bundleCopy()],
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   browsers: [

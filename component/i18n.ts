@@ -10,6 +10,7 @@ export interface Strings {
     'idle' | 'loading' | 'connecting' | 'connected' | 'reconnecting' | 'error' | 'disconnected',
     string
   >;
+  errors: { unauthenticated: string; conflict: string; generic: string };
   missing: (attribute: string) => string;
   invalid: (attribute: string, value: string, allowed: string) => string;
 }
@@ -17,6 +18,11 @@ export interface Strings {
 const en: Strings = {
   label: 'Video call',
   tryAgain: 'Try again',
+  errors: {
+    unauthenticated: 'Please sign in to start a video call.',
+    conflict: 'Another video call on this page uses a different setup.',
+    generic: 'The video call could not start.',
+  },
   states: {
     idle: 'Video call ready to start',
     loading: 'Loading video call…',
@@ -34,6 +40,11 @@ const en: Strings = {
 const it: Strings = {
   label: 'Videochiamata',
   tryAgain: 'Riprova',
+  errors: {
+    unauthenticated: 'Accedi per avviare una videochiamata.',
+    conflict: "Un'altra videochiamata in questa pagina usa una configurazione diversa.",
+    generic: 'Non è stato possibile avviare la videochiamata.',
+  },
   states: {
     idle: 'Videochiamata pronta',
     loading: 'Caricamento della videochiamata…',
@@ -51,6 +62,11 @@ const it: Strings = {
 const es: Strings = {
   label: 'Videollamada',
   tryAgain: 'Reintentar',
+  errors: {
+    unauthenticated: 'Inicia sesión para empezar una videollamada.',
+    conflict: 'Otra videollamada de esta página usa una configuración distinta.',
+    generic: 'No se pudo iniciar la videollamada.',
+  },
   states: {
     idle: 'Videollamada lista',
     loading: 'Cargando la videollamada…',

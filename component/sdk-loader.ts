@@ -1,0 +1,101 @@
+import { clock } from './clock.js';
+import { KaleyraCallError } from './errors.js';
+import type { BandyerSdk } from './sdk.js';
+
+export const DEFAULT_SDK_VERSION = '2.8.0';
+
+/** The CDN URL of a published SDK version (kaleyra-sdk.md §1). */
+export function sdkUrl(version: string): string {
+  return `https://cdn.bandyer.com/sdk/js/chat/${encodeURIComponent(version)}/bandyer-widget.min.js`;
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  /** SRI hash; the script then also gets `crossorigin="anonymous"`. */
+  integrity?: string;
+  timeoutMs?: number;
+}
+
+// One download per URL for the whole page, even across two copies of this
+// bundle: the cache lives on a global registered symbol, not in module scope.
+const CACHE = Symbol.for('kaleyra-call.sdk-loads');
+type Cache = Map<string, Promise<BandyerSdk>>;
+
+function cache(): Cache {
+  const g = globalThis as unknown as Record<symbol, Cache | undefined>;
+  return (g[CACHE] ??= new Map());
+}
+
+/**
+ * Loads the SDK script once per URL and resolves `window.BandyerSDK`. Aborting
+ * stops this caller's wait, not the shared download. A failed load is
+ * forgotten (its script tag removed) so that the next call tries again.
+ */
+export function loadSdk(src: string, options: LoadOptions = {}): Promise<BandyerSdk> {
+  const url = new URL(src, document.baseURI).href;
+  let load = cache().get(url);
+  if (!load) {
+    load = inject(url, options);
+    cache().set(url, load);
+    load.catch(() => cache().delete(url));
+  }
+  return options.signal ? abortable(load, options.signal) : load;
+}
+
+function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Promise<BandyerSdk> {
+  // A page that already has the vendor snippet: use its SDK rather than a second copy.
+  if (window.BandyerSDK) return Promise.resolve(window.BandyerSDK);
+  return new Promise<BandyerSdk>((resolve, reject) => {
+    const script = document.createElement('script');
+    const fail = (code: string, message: string) => {
+      settle();
+      script.remove();
+      reject(new KaleyraCallError('sdk', code, message));
+    };
+    const timer = clock.setTimeout(
+      () => fail('sdk_timeout', `The video SDK did not load within ${timeoutMs / 1000} s.`),
+      timeoutMs,
+    );
+    const settle = () => {
+      clock.clearTimeout(timer);
+      script.onload = script.onerror = null;
+    };
+    script.onload = () => {
+      settle();
+      if (window.BandyerSDK) resolve(window.BandyerSDK);
+      else fail('sdk_invalid', 'The video SDK script loaded but did not define BandyerSDK.');
+    };
+    script.onerror = () =>
+      fail(
+        'sdk_load_failed',
+        integrity
+          ? 'The video SDK could not be loaded (network error, or its integrity hash did not match).'
+          : 'The video SDK could not be loaded.',
+      );
+    if (integrity) {
+      script.integrity = integrity;
+      script.crossOrigin = 'anonymous';
+    }
+    script.async = true;
+    script.src = url;
+    document.head.append(script);
+  });
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,0 +1,171 @@
+import { expect } from '@open-wc/testing';
+import { clock } from '../../component/clock.js';
+import {
+  emulator,
+  fake,
+  fastClock,
+  freshPage,
+  jwtClaims,
+  mount,
+  record,
+  untilState,
+  wait,
+} from './helpers.js';
+
+const updates = () =>
+  emulator()
+    .calls.filter((c) => c.method === 'updateAccessToken')
+    .map((c) => c.args[0] as string);
+
+describe('<kaleyra-call> token refresh', () => {
+  afterEach(freshPage);
+
+  it('on client:access_token:is_about_to_expire: fetches a new token and calls updateAccessToken', async () => {
+    const f = await fake({ token: [{ user: 'user_r' }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const tokens = record(el, 'kaleyra-call-token');
+    const sdk = record(el, 'kaleyra-call-sdk');
+    const first = el.expiresAt;
+    await wait(1100); // a new token is minted with a later `iat`
+    emulator().aboutToExpire();
+    await wait(300);
+    expect(await f.log('token')).to.have.length(2);
+    expect(updates()).to.have.length(1);
+    expect(jwtClaims(updates()[0]!).user).to.equal('user_r');
+    expect(tokens).to.have.length(1);
+    expect(el.expiresAt).not.to.equal(first);
+    expect(sdk.map((e) => e.detail.type)).to.include('client:access_token:is_about_to_expire');
+    expect(el.state).to.equal('connected');
+  });
+
+  it('shares one request between refresh triggers that overlap', async () => {
+    const f = await fake({ token: [{}, { delayMs: 300 }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    emulator().aboutToExpire();
+    emulator().aboutToExpire();
+    emulator().aboutToExpire();
+    await wait(600);
+    expect(await f.log('token')).to.have.length(2);
+    expect(updates()).to.have.length(1);
+  });
+
+  it('refreshes at about 80 % of the lifetime without any SDK event', async () => {
+    const delays = fastClock({ random: 0.5, scale: 0.001, above: 100_000 });
+    const f = await fake({ token: [{ ttlSeconds: 1000 }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    await wait(100);
+    // 0.8 × 1000 s with a jitter draw of 0.5 (no offset): ~800 s, scaled to ~0.8 s.
+    expect(delays.some((ms) => ms > 790_000 && ms <= 800_000)).to.equal(true);
+    await wait(1200);
+    expect((await f.log('token')).length).to.be.at.least(2);
+    expect(updates().length).to.be.at.least(1);
+  });
+
+  it('jitters the refresh time within ±10 %', async () => {
+    for (const [random, low, high] of [
+      [0, 0.72, 0.721],
+      [0.999, 0.879, 0.88],
+    ] as const) {
+      const delays = fastClock({ random });
+      // Long timers are recorded, not run; short ones (connect guard, teardown) run.
+      clock.setTimeout = (fn, ms) => {
+        delays.push(ms);
+        return globalThis.setTimeout(ms < 100_000 ? fn : () => {}, ms) as unknown as number;
+      };
+      const f = await fake({ token: [{ ttlSeconds: 10_000 }] });
+      const el = mount(f);
+      await untilState(el, 'connected');
+      const refresh = delays.find((ms) => ms > 1_000_000)!;
+      expect(refresh / 10_000_000).to.be.within(low - 0.002, high + 0.002);
+      await freshPage();
+    }
+  });
+
+  it('re-checks when the tab becomes visible and when the network comes back', async () => {
+    const f = await fake({ token: [{ ttlSeconds: 1000 }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const realNow = clock.now;
+    // The tab slept past the refresh time (timers are throttled in the background).
+    clock.now = () => realNow() + 900_000;
+    document.dispatchEvent(new Event('visibilitychange'));
+    await wait(300);
+    expect(await f.log('token')).to.have.length(2);
+    clock.now = () => realNow() + 1_800_000;
+    window.dispatchEvent(new Event('online'));
+    await wait(300);
+    expect(await f.log('token')).to.have.length(3);
+    expect(updates()).to.have.length(2);
+    // Before the refresh time nothing happens.
+    clock.now = realNow;
+    window.dispatchEvent(new Event('online'));
+    await wait(200);
+    expect(await f.log('token')).to.have.length(3);
+  });
+
+  it('keeps the session alive while a refresh retries, then updates the token', async () => {
+    fastClock({ random: 0.5 });
+    const f = await fake({
+      token: [{}, { status: 503, body: { error: { code: 'unavailable', message: 'x' } } }, {}],
+    });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const errors = record(el, 'kaleyra-call-error');
+    const states = record(el, 'kaleyra-call-state');
+    emulator().aboutToExpire();
+    await wait(400);
+    expect(errors.map((e) => [e.detail.phase, e.detail.fatal])).to.deep.equal([['refresh', false]]);
+    expect(states).to.have.length(0);
+    expect(updates()).to.have.length(1);
+    expect(el.state).to.equal('connected');
+  });
+
+  it('on client:access_token:expired: reconnecting → connected with a new token', async () => {
+    const f = await fake({ token: [{ user: 'user_e' }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const states = record(el, 'kaleyra-call-state');
+    const firstToken = emulator().calls.find((c) => c.method === 'connect')!.args[1];
+    await wait(1100);
+    emulator().expire();
+    await untilState(el, 'connected');
+    expect(states.map((e) => e.detail.state)).to.deep.equal(['reconnecting', 'connected']);
+    const connects = emulator().calls.filter((c) => c.method === 'connect');
+    expect(connects).to.have.length(2);
+    expect(connects[1]!.args[1]).not.to.equal(firstToken);
+    expect(await f.log('token')).to.have.length(2);
+  });
+
+  it('on client:force_disconnect: fatal error, no retry, client destroyed', async () => {
+    const f = await fake();
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const errors = record(el, 'kaleyra-call-error');
+    emulator().forceDisconnect('user_disabled');
+    await untilState(el, 'error');
+    await wait(300);
+    expect(errors).to.have.length(1);
+    expect(errors[0]!.detail).to.include({
+      phase: 'connect',
+      code: 'force_disconnect',
+      fatal: true,
+    });
+    expect(errors[0]!.detail.message).to.contain('user_disabled');
+    expect(await f.log('token')).to.have.length(1);
+    expect(emulator().count('destroyClient')).to.equal(1);
+  });
+
+  it('a refreshed token for another user is refused', async () => {
+    const f = await fake({ token: [{ user: 'alice' }, { user: 'mallory' }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const errors = record(el, 'kaleyra-call-error');
+    emulator().aboutToExpire();
+    await untilState(el, 'error');
+    expect(errors[0]!.detail).to.include({ phase: 'refresh', code: 'user_changed', fatal: true });
+    expect(updates()).to.have.length(0);
+  });
+});

@@ -1,0 +1,162 @@
+// Fake servers for the browser tests, served by @web/test-runner's dev server so
+// that the element runs real `fetch` and real `<script>` loads with no network.
+//
+// Each test picks its own id and uses URLs under /fake/<id>/. They have no file
+// extension, so the test runner neither caches nor transforms them.
+//   POST /fake/<id>/token         the token endpoint (SPEC §2), scripted
+//   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
+//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[]}: what the next requests get
+//   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
+// A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true,
+// user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
+// token step without a body answers with a fresh HS256 token for `user`; an SDK
+// step's `append` is script text added after the emulator (to set it up).
+import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+
+export const TOKEN_SECRET = 'test-signing-secret';
+const sdkFile = new URL('../../demo/sandbox/bandyer-sdk.js', import.meta.url);
+
+const b64url = (value) => Buffer.from(value).toString('base64url');
+
+/** An HS256 JWT shaped like Kaleyra's (kaleyra-sdk.md §6). */
+export function mintToken(user, ttlSeconds, companyId = '00000000-0000-4000-8000-000000000001') {
+  const iat = Math.floor(Date.now() / 1000);
+  const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const payload = b64url(
+    JSON.stringify({
+      user,
+      companyId,
+      allowCamera: true,
+      iat,
+      exp: iat + ttlSeconds,
+      iss: '@switchboard-core',
+      sub: `${user}#${companyId}`,
+    }),
+  );
+  const signature = createHmac('sha256', TOKEN_SECRET)
+    .update(`${header}.${payload}`)
+    .digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+const state = new Map();
+function entry(id) {
+  let e = state.get(id);
+  if (!e)
+    state.set(
+      id,
+      (e = { script: { token: [{}], sdk: [{}] }, used: { token: 0, sdk: 0 }, log: [] }),
+    );
+  return e;
+}
+
+function nextStep(e, kind) {
+  const steps = e.script[kind];
+  const step = steps[Math.min(e.used[kind], steps.length - 1)] ?? {};
+  e.used[kind]++;
+  return step;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function readBody(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function fakeServers() {
+  return async function fakeServerMiddleware(ctx, next) {
+    const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log)$/.exec(ctx.path);
+    if (!match) return next();
+    const [, id, what] = match;
+    const e = entry(id);
+
+    if (what === 'script') {
+      const body = JSON.parse((await readBody(ctx.req)) || '{}');
+      e.script = { token: body.token ?? [{}], sdk: body.sdk ?? [{}] };
+      e.used = { token: 0, sdk: 0 };
+      e.log = [];
+      ctx.status = 204;
+      return;
+    }
+    if (what === 'log') {
+      ctx.type = 'application/json';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = JSON.stringify(e.log);
+      return;
+    }
+
+    const kind = what;
+    const record = {
+      kind,
+      method: ctx.method,
+      headers: { ...ctx.headers },
+      body: kind === 'token' ? await readBody(ctx.req) : undefined,
+      start: Date.now(),
+      end: undefined,
+    };
+    e.log.push(record);
+    const step = nextStep(e, kind);
+    if (step.delayMs) await sleep(step.delayMs);
+    if (step.hang) await sleep(600_000);
+    if (step.network) {
+      // Bytes that are not HTTP: fetch fails with a network error. (A bare close
+      // is retried by Chromium on a reused connection, hiding the failure.)
+      ctx.req.socket.end('XYZ\r\n\r\n');
+      ctx.respond = false;
+      record.end = Date.now();
+      return;
+    }
+    ctx.set('Cache-Control', 'no-store');
+    for (const [name, value] of Object.entries(step.headers ?? {})) ctx.set(name, value);
+    ctx.status = step.status ?? 200;
+    if (kind === 'sdk') {
+      ctx.type = 'text/javascript';
+      ctx.body =
+        ctx.status === 200
+          ? (step.body ?? (await readFile(sdkFile, 'utf8'))) +
+            (step.append ? `\n${step.append}\n` : '')
+          : 'not found';
+    } else {
+      ctx.type = 'application/json';
+      if (step.body !== undefined) {
+        ctx.body = typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
+      } else {
+        const user = step.user ?? 'user_1';
+        const ttl = step.ttlSeconds ?? 3600;
+        ctx.body = JSON.stringify({
+          access_token: mintToken(user, ttl),
+          expires_at: new Date(Date.now() + ttl * 1000).toISOString(),
+          user_id: user,
+        });
+      }
+    }
+    record.end = Date.now();
+  };
+}
+
+/**
+ * GET /fake/bundle-copy.js: the element bundled on its own (Lit included), as
+ * a CDN copy would be — a second, independent copy of the element's code for
+ * "two bundles on one page" tests.
+ */
+export function bundleCopy() {
+  let built;
+  return async function bundleCopyMiddleware(ctx, next) {
+    if (ctx.path !== '/fake/bundle-copy.js') return next();
+    const { build } = await import('esbuild');
+    built ??= build({
+      entryPoints: [new URL('../../component/define.ts', import.meta.url).pathname],
+      bundle: true,
+      format: 'esm',
+      write: false,
+      tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname,
+      conditions: ['production'],
+      target: 'es2022',
+    }).then((r) => r.outputFiles[0].text);
+    ctx.type = 'text/javascript';
+    ctx.body = await built;
+  };
+}
