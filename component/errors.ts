@@ -2,7 +2,8 @@ import type { ErrorPhase } from './events.js';
 
 /**
  * The typed error the element's methods reject with, and the shape behind every
- * `kaleyra-call-error` event.
+ * `kaleyra-call-error` event. `fatal: false` means the element retries by
+ * itself after `retryInMs` (or, for a token request, per SPEC §2).
  */
 export class KaleyraCallError extends Error {
   override readonly name = 'KaleyraCallError';
@@ -10,10 +11,8 @@ export class KaleyraCallError extends Error {
     readonly phase: ErrorPhase,
     readonly code: string,
     message: string,
-    /** The element will not retry by itself. */
     readonly fatal = true,
     readonly status?: number,
-    /** When set, the element retries after this many milliseconds. */
     readonly retryInMs?: number,
   ) {
     super(message);
@@ -21,33 +20,18 @@ export class KaleyraCallError extends Error {
 }
 
 /**
- * The SDK rejects with `Error`s whose `name` is the code, with `{code}`, and in
- * some cases (updateAccessToken with another user's token) with a raw object:
- * take what is there.
+ * Normalises what the SDK rejects with: `Error`s named after their code, `{code}`
+ * objects, and (updateAccessToken with another user's token) raw server objects.
  */
-export function sdkErrorCode(err: unknown, fallback: string): string {
-  if (err && typeof err === 'object') {
-    const { code, name, message } = err as { code?: unknown; name?: unknown; message?: unknown };
-    for (const candidate of [code, name, message]) {
-      if (
-        typeof candidate === 'string' &&
-        /^[a-z][a-z0-9_]*$/.test(candidate) &&
-        candidate !== 'error'
-      ) {
-        return candidate;
-      }
-    }
-  }
-  return fallback;
-}
-
-export function sdkErrorMessage(err: unknown): string {
-  if (
-    err &&
-    typeof err === 'object' &&
-    typeof (err as { message?: unknown }).message === 'string'
-  ) {
-    return (err as { message: string }).message;
-  }
-  return String(err);
+export function fromSdk(err: unknown, phase: ErrorPhase, fallback: string): KaleyraCallError {
+  if (err instanceof KaleyraCallError) return err;
+  const { code, name, message } = (err ?? {}) as Record<string, unknown>;
+  const id = [code, name, message].find(
+    (c): c is string => typeof c === 'string' && /^[a-z][a-z0-9_]*$/.test(c) && c !== 'error',
+  );
+  return new KaleyraCallError(
+    phase,
+    id ?? fallback,
+    typeof message === 'string' ? message : String(err),
+  );
 }

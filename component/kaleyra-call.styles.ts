@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 export const styles = css`
   :host {
@@ -7,37 +7,39 @@ export const styles = css`
     color: var(--kaleyra-call-color, inherit);
   }
   :host([hidden]),
-  :host([headless]) {
-    display: none;
+  :host([headless]),
+  [hidden] {
+    display: none !important;
+  }
+  /* Announced to screen readers, not shown. */
+  .sr {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+  }
+  button {
+    font: inherit;
+    color: inherit;
+    cursor: pointer;
   }
   [part='launcher'] {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.5em;
     min-height: 44px;
     padding: var(--kaleyra-call-padding, 0.6em 1.2em);
     border: 0;
-    border-radius: var(--kaleyra-call-radius, 999px);
+    border-radius: var(--kaleyra-call-radius, 99px);
     background: var(--kaleyra-call-accent, #0b5cad);
     color: var(--kaleyra-call-accent-contrast, #fff);
-    font: inherit;
     font-weight: 600;
-    cursor: pointer;
   }
-  [part='launcher']:hover {
-    filter: brightness(1.1);
-  }
-  [part='launcher']:focus-visible,
-  [part='retry']:focus-visible {
+  :focus-visible {
     outline: var(--kaleyra-call-focus-ring, 3px solid #ffbf47);
     outline-offset: 2px;
   }
-  [part='launcher'][aria-busy='true'] {
-    cursor: progress;
-  }
   [part='status'] {
     margin-inline-start: 0.5em;
-    font-size: 0.875em;
+    font-size: 0.9em;
   }
   [part='error'] {
     display: block;
@@ -48,23 +50,14 @@ export const styles = css`
     color: var(--kaleyra-call-error-color, #7a1c14);
     border: 1px solid var(--kaleyra-call-error-border, #e0a39d);
   }
+  small {
+    display: block;
+  }
   [part='retry'] {
     margin-top: 0.5em;
-    min-height: 32px;
     padding: 0.3em 1em;
-    border: 1px solid currentColor;
+    border: 1px solid;
     border-radius: 4px;
-    background: transparent;
-    color: inherit;
-    font: inherit;
-    cursor: pointer;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
+    background: none;
   }
 `;

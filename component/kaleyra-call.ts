@@ -1,21 +1,11 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
 import { clock } from './clock.js';
-import { parseTools, validateConfig, type ConfigProblem } from './config.js';
-import { KaleyraCallError, sdkErrorCode, sdkErrorMessage } from './errors.js';
-import {
-  KaleyraCallDisconnectedEvent,
-  KaleyraCallErrorEvent,
-  KaleyraCallReadyEvent,
-  KaleyraCallSdkEvent,
-  KaleyraCallStateEvent,
-  KaleyraCallTokenEvent,
-  type ErrorPhase,
-  type KaleyraCallState,
-} from './events.js';
+import { validateConfig, words, type ConfigProblem } from './config.js';
+import { KaleyraCallError, fromSdk } from './errors.js';
+import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
 import { resolveLanguage, stringsFor, type Strings } from './i18n.js';
 import { styles } from './kaleyra-call.styles.js';
-import type { BandyerClient, BandyerConfig } from './sdk.js';
+import type { BandyerClient } from './sdk.js';
 import { DEFAULT_SDK_VERSION, sdkUrl } from './sdk-loader.js';
 import {
   acquireSession,
@@ -25,36 +15,34 @@ import {
   type SessionSource,
 } from './session.js';
 import {
-  TokenError,
   fetchToken,
-  validateProvided,
+  validate,
   type AuthToken,
   type Token,
   type TokenProvider,
 } from './token-client.js';
 
 const providerIds = new WeakMap<object, number>();
-let nextProviderId = 1;
 
 /** A stable identity for a token provider function, for the session key. */
 function providerId(fn: object): number {
-  let id = providerIds.get(fn);
-  if (!id) providerIds.set(fn, (id = nextProviderId++));
-  return id;
+  if (!providerIds.has(fn)) providerIds.set(fn, Math.random());
+  return providerIds.get(fn)!;
 }
 
 /**
  * A drop-in Kaleyra Video call and chat launcher.
  *
+ * @tagname kaleyra-call
  * @summary Gets a Kaleyra Video access token from a token endpoint, loads the
  * Kaleyra Video Web SDK, connects it, keeps the token fresh and cleans up.
  *
- * @fires kaleyra-call-state - every state change; detail `{state, previous}`
- * @fires kaleyra-call-ready - connected; detail `{userId}`
- * @fires kaleyra-call-token - a token was obtained or refreshed; detail `{expiresAt}`
- * @fires kaleyra-call-error - any failure; detail `{phase, code, message, status?, retryInMs?, fatal}`
- * @fires kaleyra-call-sdk - an SDK client event relayed; detail `{type, payload}`
- * @fires kaleyra-call-disconnected - teardown finished; detail `{reason}`
+ * @fires {KaleyraCallStateEvent} kaleyra-call-state - every state change; detail `{state, previous}`
+ * @fires {KaleyraCallReadyEvent} kaleyra-call-ready - connected; detail `{userId}`
+ * @fires {KaleyraCallTokenEvent} kaleyra-call-token - a token was obtained or refreshed; detail `{expiresAt}`
+ * @fires {KaleyraCallErrorEvent} kaleyra-call-error - any failure; detail `{phase, code, message, status?, retryInMs?, fatal}`
+ * @fires {KaleyraCallSdkEvent} kaleyra-call-sdk - an SDK client event relayed; detail `{type, payload}`
+ * @fires {KaleyraCallDisconnectedEvent} kaleyra-call-disconnected - teardown finished; detail `{reason}`
  *
  * @slot - launcher content; defaults to the `label`
  *
@@ -74,9 +62,51 @@ function providerId(fn: object): number {
  * @cssprop --kaleyra-call-error-color - inline error text colour
  * @cssprop --kaleyra-call-error-border - inline error border colour
  * @cssprop --kaleyra-call-radius-error - inline error corner radius
+ *
+ * @cssstate idle - not started (also the reflected attribute `state="idle"`)
+ * @cssstate loading - token request and SDK download in flight
+ * @cssstate connecting - the SDK client is connecting
+ * @cssstate connected - ready for calls and chats
+ * @cssstate reconnecting - getting a new token after the old one expired
+ * @cssstate error - failed; the inline message says why (see `kaleyra-call-error`)
+ * @cssstate disconnected - left the session
  */
-export class KaleyraCallElement extends LitElement {
+export class KaleyraCallElement extends ReactiveElement {
   static override styles = styles;
+
+  static override properties = {
+    tokenEndpoint: { attribute: 'token-endpoint' },
+    appId: { attribute: 'app-id' },
+    region: {},
+    environment: {},
+    sdkVersion: { attribute: 'sdk-version' },
+    sdkSrc: { attribute: 'sdk-src' },
+    sdkIntegrity: { attribute: 'sdk-integrity' },
+    connectOn: { attribute: 'connect' },
+    credentials: {},
+    tools: {},
+    callType: { attribute: 'call-type' },
+    language: {},
+    mode: {},
+    recordingType: { attribute: 'recording' },
+    widgetHidden: { type: Boolean, attribute: 'widget-hidden' },
+    feedback: { type: Boolean },
+    virtualBackground: { attribute: 'virtual-background' },
+    callWith: { attribute: 'call-with' },
+    chatWith: { attribute: 'chat-with' },
+    joinUrl: { attribute: 'join-url' },
+    label: {},
+    headless: { type: Boolean, reflect: true },
+    authToken: { attribute: false },
+    tokenProvider: { attribute: false },
+    layout: { attribute: false },
+    userDetailsProvider: { attribute: false },
+    userDetailsFormatter: { attribute: false },
+    connectTimeout: { attribute: false },
+    _state: { state: true },
+    _problem: { state: true },
+    _error: { state: true },
+  };
 
   /**
    * Registers the element. Safe to call more than once (a second copy of the
@@ -87,75 +117,75 @@ export class KaleyraCallElement extends LitElement {
   }
 
   /** URL of the token endpoint (SPEC §2). Required unless `tokenProvider` is set. */
-  @property({ attribute: 'token-endpoint' }) tokenEndpoint?: string;
+  tokenEndpoint?: string;
   /** Kaleyra web app id. Required. */
-  @property({ attribute: 'app-id' }) appId?: string;
+  appId?: string;
   /** Kaleyra region: `eu`, `in`, `us`, `me`. */
-  @property() region = 'eu';
+  region = 'eu';
   /** `sandbox` or `production`. */
-  @property() environment = 'sandbox';
+  environment = 'sandbox';
   /** SDK version loaded from Kaleyra's CDN. */
-  @property({ attribute: 'sdk-version' }) sdkVersion = DEFAULT_SDK_VERSION;
+  sdkVersion = DEFAULT_SDK_VERSION;
   /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
-  @property({ attribute: 'sdk-src' }) sdkSrc?: string;
+  sdkSrc?: string;
   /** SRI hash for the SDK script (then loaded with `crossorigin="anonymous"`). */
-  @property({ attribute: 'sdk-integrity' }) sdkIntegrity?: string;
+  sdkIntegrity?: string;
   /** When to start: `auto`, `visible`, `click` or `manual`. */
-  @property({ attribute: 'connect' }) connectOn = 'auto';
+  connectOn = 'auto';
   /** Fetch credentials mode of the token request: `omit`, `same-origin`, `include`. */
-  @property() credentials = 'same-origin';
+  credentials = 'same-origin';
   /** Space-separated SDK tools. */
-  @property() tools = 'chat';
+  tools = 'chat';
   /** `audio_only`, `audio_upgradable` or `audio_video`. */
-  @property({ attribute: 'call-type' }) callType = 'audio_video';
+  callType = 'audio_video';
   /** Widget and element language; defaults to the page's `lang` if en/it/es. */
-  @property() language?: string;
+  language?: string;
   /** `embed` or `window`. */
-  @property() mode = 'embed';
+  mode = 'embed';
   /** `none`, `manual` or `automatic`. */
-  @property({ attribute: 'recording' }) recordingType = 'none';
+  recordingType = 'none';
   /** The SDK widget shows only on a call, a chat or `openWidget()`. */
-  @property({ type: Boolean, attribute: 'widget-hidden' }) widgetHidden = false;
+  widgetHidden = false;
   /** The SDK's post-call feedback view. */
-  @property({ type: Boolean }) feedback = false;
+  feedback = false;
   /** `blur` or `image`. */
-  @property({ attribute: 'virtual-background' }) virtualBackground?: string;
+  virtualBackground?: string;
   /** User id to call when the launcher is activated. */
-  @property({ attribute: 'call-with' }) callWith?: string;
+  callWith?: string;
   /** User id whose chat opens when the launcher is activated. */
-  @property({ attribute: 'chat-with' }) chatWith?: string;
+  chatWith?: string;
   /** Room link to join when the launcher is activated. */
-  @property({ attribute: 'join-url' }) joinUrl?: string;
+  joinUrl?: string;
   /** Launcher text; defaults to a localized "Video call". */
-  @property() label?: string;
+  label?: string;
   /** Render no launcher or status: the element is a controller only. */
-  @property({ type: Boolean, reflect: true }) headless = false;
+  headless = false;
 
   /** Sent as `Authorization: Bearer …` to the token endpoint. */
-  @property({ attribute: false }) authToken?: AuthToken;
+  authToken?: AuthToken;
   /** Replaces the endpoint fetch for apps with their own backend. */
-  @property({ attribute: false }) tokenProvider?: TokenProvider;
+  tokenProvider?: TokenProvider;
   /** SDK colour object (`layout` of `BandyerSDK.configure`). */
-  @property({ attribute: false }) layout?: Record<string, unknown>;
+  layout?: Record<string, unknown>;
   /** SDK `userDetailsProvider`. */
-  @property({ attribute: false }) userDetailsProvider?: (userIds: string[]) => Promise<object[]>;
+  userDetailsProvider?: (userIds: string[]) => Promise<object[]>;
   /** SDK `userDetailsFormatter`. */
-  @property({ attribute: false }) userDetailsFormatter?: (user: object) => string;
+  userDetailsFormatter?: (user: object) => string;
   /** How long `client.connect` may take before the element gives up, in ms. */
-  @property({ attribute: false }) connectTimeout = 20_000;
+  connectTimeout = 20_000;
 
-  @state() private _state: KaleyraCallState = 'idle';
-  @state() private _problem?: ConfigProblem | undefined;
-  @state() private _error?: KaleyraCallError | undefined;
+  private _state: KaleyraCallState = 'idle';
+  private _problem?: ConfigProblem | undefined;
+  private _error?: KaleyraCallError | undefined;
 
   private _session?: Session | undefined;
-  private _sessionKey?: string;
-  private _member?: SessionMember;
+  private _key?: string | undefined;
+  private _member?: SessionMember | undefined;
   /** `disconnect()` was called: do not start again by ourselves. */
   private _stopped = false;
-  private _releaseTimer?: number;
+  private _releaseTimer?: number | undefined;
   private _observer?: IntersectionObserver | undefined;
-  private _waiters: { resolve: () => void; reject: (e: KaleyraCallError) => void }[] = [];
+  private _waiters: [() => void, (e: KaleyraCallError) => void][] = [];
   private _internals?: ElementInternals;
 
   constructor() {
@@ -173,7 +203,7 @@ export class KaleyraCallElement extends LitElement {
   }
   /** The connected Kaleyra user id. */
   get userId(): string | undefined {
-    return this._session?.state === 'connected' ? this._session.userId : undefined;
+    return this._session?.userId;
   }
   /** When the current access token expires (ISO date). */
   get expiresAt(): string | undefined {
@@ -188,31 +218,29 @@ export class KaleyraCallElement extends LitElement {
     super.connectedCallback();
     // Re-inserted in the same task (a DOM move, a re-render): keep the session.
     clock.clearTimeout(this._releaseTimer);
-    this._releaseTimer = undefined;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this._unobserve();
+    this._observe(false);
     clock.clearTimeout(this._releaseTimer);
     this._releaseTimer = clock.setTimeout(() => {
-      this._releaseTimer = undefined;
       if (!this.isConnected) void this._leave('removed');
     }, 0);
   }
 
   // Starting here (not in `updated`) folds the first state change into this
   // render instead of scheduling another one.
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated || changed.size > 0) this._checkConfig();
+  protected override willUpdate(): void {
+    this._checkConfig();
     if (this._problem || this._stopped || !this.isConnected) return;
-    if (this._session && this._sessionKey !== this._source().key) {
+    if (this._session && this._key !== this._source().key) {
       // App, region, environment, SDK or token source changed: reconnect cleanly.
       void this._leave('reconfigured').then(() => this._start());
-    } else if (!this._session && (this._state === 'idle' || this._state === 'disconnected')) {
+    } else if (!this._session && /idle|disconnected/.test(this._state)) {
       // Not after an error: that waits for "Try again" or connect().
       if (this.connectOn === 'auto') this._start();
-      else if (this.connectOn === 'visible') this._observe();
+      else if (this.connectOn === 'visible') this._observe(true);
     }
   }
 
@@ -221,7 +249,7 @@ export class KaleyraCallElement extends LitElement {
     this._stopped = false;
     if (this._problem) return Promise.reject(this._configError(this._problem));
     if (this._session?.state === 'connected') return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this._waiters.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this._waiters.push([resolve, reject]));
     this._start();
     return done;
   }
@@ -229,28 +257,24 @@ export class KaleyraCallElement extends LitElement {
   /** Leaves the session (the last element out disconnects the SDK). Resolves after teardown. */
   disconnect(): Promise<void> {
     this._stopped = true;
-    this._unobserve();
+    this._observe(false);
     return this._leave('disconnect');
   }
 
   /** Starts a call (`client.createCall`) with `userIds`, or with `call-with`. */
   startCall(userIds?: string[], options?: Record<string, unknown>): Promise<unknown> {
-    return this._act((client) => {
-      const ids = userIds ?? (this.callWith ? [this.callWith] : undefined);
-      if (!ids?.length) throw new KaleyraCallError('call', 'no_callee', 'No user to call.');
-      return client.createCall(ids, {
+    return this._act(userIds ?? (this.callWith && [this.callWith]), 'callee', (client, ids) =>
+      client.createCall(ids, {
         callType: this.callType,
         recordingType: this.recordingType,
         ...options,
-      });
-    });
+      }),
+    );
   }
 
   /** Opens the chat with `userId`, or with `chat-with`. */
   openChat(userId?: string): Promise<unknown> {
-    return this._act(async (client) => {
-      const id = userId ?? this.chatWith;
-      if (!id) throw new KaleyraCallError('call', 'no_chat_user', 'No user to chat with.');
+    return this._act(userId ?? this.chatWith, 'chat_user', async (client, id) => {
       const view = await client.addChannel(id);
       view.select();
       return view;
@@ -259,75 +283,79 @@ export class KaleyraCallElement extends LitElement {
 
   /** Joins a room link (`client.joinCallURL`), or `join-url`. */
   joinCall(url?: string): Promise<unknown> {
-    return this._act((client) => {
-      const link = url ?? this.joinUrl;
-      if (!link) throw new KaleyraCallError('call', 'no_join_url', 'No room link to join.');
-      return client.joinCallURL(link);
-    });
+    return this._act(url ?? this.joinUrl, 'join_url', (client, link) => client.joinCallURL(link));
   }
 
   /** Expands the SDK widget. */
   openWidget(): Promise<boolean> {
-    return this._act((client) => client.openWidget());
+    return this._act(true, '', (client) => client.openWidget());
   }
 
   /** Minimises the SDK widget. */
   closeWidget(): Promise<boolean> {
-    return this._act((client) => client.closeWidget());
+    return this._act(true, '', (client) => client.closeWidget());
   }
 
-  private async _act<T>(action: (client: BandyerClient) => T | Promise<T>): Promise<T> {
-    const client = this._session?.state === 'connected' ? this._session.client : undefined;
-    if (!client) {
-      throw new KaleyraCallError('call', 'not_connected', 'The video call is not connected.');
-    }
+  /** Runs an SDK action on the live client; a failure rejects typed and fires an error event. */
+  private async _act<A, T>(
+    arg: A | undefined | '',
+    missing: string,
+    action: (client: BandyerClient, arg: A) => T | Promise<T>,
+  ): Promise<T> {
+    const client = this._session?.state === 'connected' ? this.client : undefined;
     try {
-      return await action(client);
+      if (!client)
+        throw new KaleyraCallError('call', 'not_connected', 'The video call is not connected.');
+      if (!arg)
+        throw new KaleyraCallError(
+          'call',
+          `no_${missing}`,
+          `No ${missing.replace('_', ' ')} given.`,
+        );
+      return await action(client, arg);
     } catch (err) {
-      const error =
-        err instanceof KaleyraCallError
-          ? err
-          : new KaleyraCallError('call', sdkErrorCode(err, 'call_failed'), sdkErrorMessage(err));
-      this._emitError(error);
+      const error = fromSdk(err, 'call', 'call_failed');
+      if (client) this._emitError(error);
       throw error;
     }
   }
 
   private _source(): SessionSource {
     const provider = this.tokenProvider;
-    const sdkSrc = new URL(this.sdkSrc || sdkUrl(this.sdkVersion), document.baseURI).href;
-    const tokenSource = provider
-      ? `provider:${providerId(provider)}`
-      : `${new URL(this.tokenEndpoint!, document.baseURI).href} ${this.credentials}`;
+    const url = (path: string) => new URL(path, document.baseURI).href;
+    const sdkSrc = url(this.sdkSrc || sdkUrl(this.sdkVersion));
     return {
-      key: JSON.stringify([this.appId, this.region, this.environment, sdkSrc, tokenSource]),
+      key: JSON.stringify([
+        this.appId,
+        this.region,
+        this.environment,
+        sdkSrc,
+        provider ? providerId(provider) : `${url(this.tokenEndpoint!)} ${this.credentials}`,
+      ]),
       sdkSrc,
       sdkIntegrity: this.sdkIntegrity || undefined,
-      config: this._sdkConfig(),
       connectTimeoutMs: this.connectTimeout,
       getToken: (signal) => this._getToken(signal),
+      // The attributes as `BandyerSDK.configure` expects them (kaleyra-sdk.md §2.2).
+      config: {
+        appId: this.appId!,
+        region: this.region,
+        environment: this.environment,
+        hidden: this.widgetHidden,
+        recordingType: this.recordingType,
+        callType: this.callType,
+        mode: this.mode,
+        language: resolveLanguage(this.language, document.documentElement.lang),
+        tools: Object.fromEntries(words(this.tools).map((tool) => [tool, true])),
+        feedback: this.feedback,
+        ...defined({
+          virtualBackground: this.virtualBackground,
+          layout: this.layout,
+          userDetailsProvider: this.userDetailsProvider,
+          userDetailsFormatter: this.userDetailsFormatter,
+        }),
+      },
     };
-  }
-
-  /** The attributes as `BandyerSDK.configure` expects them (kaleyra-sdk.md §2.2). */
-  private _sdkConfig(): BandyerConfig {
-    const config: BandyerConfig = {
-      appId: this.appId!,
-      region: this.region,
-      environment: this.environment,
-      hidden: this.widgetHidden,
-      recordingType: this.recordingType,
-      callType: this.callType,
-      mode: this.mode,
-      language: resolveLanguage(this.language, document.documentElement.lang),
-      tools: Object.fromEntries(parseTools(this.tools).map((tool) => [tool, true])),
-      feedback: this.feedback,
-    };
-    if (this.virtualBackground) config.virtualBackground = this.virtualBackground;
-    if (this.layout) config.layout = this.layout;
-    if (this.userDetailsProvider) config.userDetailsProvider = this.userDetailsProvider;
-    if (this.userDetailsFormatter) config.userDetailsFormatter = this.userDetailsFormatter;
-    return config;
   }
 
   private async _getToken(signal: AbortSignal): Promise<Token> {
@@ -340,117 +368,113 @@ export class KaleyraCallElement extends LitElement {
         signal,
       });
     }
-    let provided: unknown;
+    let token: Partial<Token>;
     try {
-      provided = await provider();
+      token = await provider();
     } catch (err) {
-      if (err instanceof TokenError) throw err;
+      // A provider failure is retried like a network error, unless it carries a 4xx status.
+      const error = fromSdk(err, 'token', 'provider_failed');
       const status = (err as { status?: unknown } | undefined)?.status;
-      const retryable = typeof status !== 'number' || status === 429 || status >= 500;
-      throw new TokenError(
-        sdkErrorCode(err, 'provider_failed'),
-        `The token provider failed: ${sdkErrorMessage(err)}`,
-        typeof status === 'number' ? status : undefined,
-        retryable,
-      );
+      const fatal = typeof status === 'number' && status < 500 && status !== 429;
+      throw new KaleyraCallError('token', error.code, error.message, fatal, error.status);
     }
-    return validateProvided(provided);
+    return validate({
+      access_token: token?.accessToken,
+      user_id: token?.userId,
+      expires_at: token?.expiresAt,
+    });
   }
 
   private _start(): void {
     if (this._problem || !this.isConnected) return;
-    this._unobserve();
+    this._observe(false);
     this._error = undefined;
     if (!this._session) {
       const source = this._source();
-      const member = this._memberFor();
+      const member: SessionMember = {
+        onState: (next) => this._setState(next),
+        onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
+        onReady: (userId) => {
+          this._error = undefined;
+          this._fire('kaleyra-call-ready', { userId });
+          for (const [resolve] of this._waiters.splice(0)) resolve();
+        },
+        onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
+        onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
+      };
       try {
         this._session = acquireSession(source, member);
       } catch (err) {
-        this._fail(err as KaleyraCallError);
-        return;
+        return this._fail(err as KaleyraCallError);
       }
-      this._sessionKey = source.key;
+      this._key = source.key;
       this._member = member;
+      // Joining a session that is already under way: catch up.
       const { state, userId, token } = this._session;
       if (state !== 'idle') this._setState(state);
       if (token) member.onToken(token.expiresAt);
-      if (state === 'connected' && userId) member.onReady(userId);
+      if (state === 'connected') member.onReady(userId!);
     }
     this._session.start();
   }
 
-  private _memberFor(): SessionMember {
-    return {
-      onState: (next) => this._setState(next),
-      onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
-      onReady: (userId) => {
-        this._error = undefined;
-        this.dispatchEvent(new KaleyraCallReadyEvent({ userId }));
-        for (const w of this._waiters.splice(0)) w.resolve();
-      },
-      onToken: (expiresAt) => this.dispatchEvent(new KaleyraCallTokenEvent({ expiresAt })),
-      onSdkEvent: (type, payload) => this.dispatchEvent(new KaleyraCallSdkEvent({ type, payload })),
-    };
-  }
-
   private async _leave(reason: string): Promise<void> {
-    const session = this._session;
-    const member = this._member;
+    const { _session: session, _member: member } = this;
     if (!session || !member) return;
-    this._session = undefined;
-    this._member = undefined;
-    this._sessionKey = undefined;
-    for (const w of this._waiters.splice(0)) {
-      w.reject(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
+    this._session = this._member = this._key = undefined;
+    for (const [, reject] of this._waiters.splice(0)) {
+      reject(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
     }
     await releaseSession(session, member);
     this._setState('disconnected');
-    this.dispatchEvent(new KaleyraCallDisconnectedEvent({ reason }));
+    this._fire('kaleyra-call-disconnected', { reason });
   }
 
-  private _observe(): void {
-    if (this._observer || typeof IntersectionObserver === 'undefined') return;
-    this._observer = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) this._start();
-    });
-    this._observer.observe(this);
-  }
-
-  private _unobserve(): void {
+  private _observe(on: boolean): void {
     this._observer?.disconnect();
     this._observer = undefined;
+    if (on && typeof IntersectionObserver === 'function') {
+      this._observer = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) this._start();
+      });
+      this._observer.observe(this);
+    }
   }
 
   /** Launcher activation: start if needed, then do what the attributes ask. */
   private async _onLaunch(): Promise<void> {
-    if (this._state === 'loading' || this._state === 'connecting') return;
+    if (/loading|connecting/.test(this._state)) return;
     try {
       await this.connect();
-      if (this.callWith) await this.startCall();
-      else if (this.chatWith) await this.openChat();
-      else if (this.joinUrl) await this.joinCall();
-      else await this.openWidget();
+      await (this.callWith
+        ? this.startCall()
+        : this.chatWith
+          ? this.openChat()
+          : this.joinUrl
+            ? this.joinCall()
+            : this.openWidget());
     } catch {
       // Already reported as an error event and shown inline.
     }
   }
 
   private _checkConfig(): void {
-    const [problem] = validateConfig({
-      appId: this.appId,
-      tokenEndpoint: this.tokenEndpoint,
-      hasTokenProvider: typeof this.tokenProvider === 'function',
-      region: this.region,
-      environment: this.environment,
-      connectOn: this.connectOn,
-      credentials: this.credentials,
-      tools: this.tools,
-      callType: this.callType,
-      mode: this.mode,
-      recordingType: this.recordingType,
-      virtualBackground: this.virtualBackground,
-    });
+    const problem = validateConfig(
+      {
+        'app-id': this.appId,
+        'token-endpoint': this.tokenProvider ? 'provider' : this.tokenEndpoint,
+        region: this.region,
+        environment: this.environment,
+        connect: this.connectOn,
+        credentials: this.credentials,
+        tools: this.tools,
+        'call-type': this.callType,
+        mode: this.mode,
+        recording: this.recordingType,
+        'virtual-background': this.virtualBackground,
+      },
+      ['app-id', 'token-endpoint'],
+    );
     const before = this._problem;
     this._problem = problem;
     if (problem && JSON.stringify(problem) !== JSON.stringify(before)) {
@@ -462,93 +486,113 @@ export class KaleyraCallElement extends LitElement {
   }
 
   private _configError(problem: ConfigProblem): KaleyraCallError {
-    const code = problem.kind === 'missing' ? 'missing_attribute' : 'invalid_attribute';
-    return new KaleyraCallError('config', code, this._describe(problem));
+    return new KaleyraCallError(
+      'config',
+      problem.value ? 'invalid_attribute' : 'missing_attribute',
+      this._describe(problem),
+    );
   }
 
   private get _strings(): Strings {
     return stringsFor(this.language, document.documentElement.lang);
   }
 
-  private _describe(problem: ConfigProblem): string {
-    return problem.kind === 'missing'
-      ? this._strings.missing(problem.attribute)
-      : this._strings.invalid(problem.attribute, problem.value, problem.allowed.join(', '));
+  private _describe({ attribute, value, allowed }: ConfigProblem): string {
+    return value
+      ? this._strings.invalid(attribute, value, allowed!)
+      : this._strings.missing(attribute);
   }
 
   private _fail(error: KaleyraCallError): void {
     this._error = error;
     this._setState('error');
     this._emitError(error);
-    for (const w of this._waiters.splice(0)) w.reject(error);
+    for (const [, reject] of this._waiters.splice(0)) reject(error);
   }
 
-  private _emitError(error: KaleyraCallError): void {
-    const detail: {
-      phase: ErrorPhase;
-      code: string;
-      message: string;
-      fatal: boolean;
-      status?: number;
-      retryInMs?: number;
-    } = { phase: error.phase, code: error.code, message: error.message, fatal: error.fatal };
-    if (error.status !== undefined) detail.status = error.status;
-    if (error.retryInMs !== undefined) detail.retryInMs = error.retryInMs;
-    this.dispatchEvent(new KaleyraCallErrorEvent(detail));
+  private _emitError({ phase, code, message, fatal, status, retryInMs }: KaleyraCallError): void {
+    this._fire('kaleyra-call-error', {
+      phase,
+      code,
+      message,
+      fatal,
+      ...defined({ status, retryInMs }),
+    });
   }
 
-  private _setState(next: KaleyraCallState): void {
+  private _fire<K extends keyof KaleyraCallEventMap>(
+    type: K,
+    detail: KaleyraCallEventMap[K]['detail'],
+  ): void {
+    this.dispatchEvent(new KaleyraCallEvent(type, detail));
+  }
+
+  private _setState(state: KaleyraCallState): void {
     const previous = this._state;
-    if (previous === next) return;
-    this._state = next;
-    this.setAttribute('state', next);
+    if (previous === state) return;
+    this._state = state;
+    this.setAttribute('state', state);
     try {
-      this._internals?.states.delete(previous);
-      this._internals?.states.add(next);
+      this._internals!.states.delete(previous);
+      this._internals!.states.add(state);
     } catch {
-      // CustomStateSet without plain names (Chrome < 125): the attribute suffices.
+      // No CustomStateSet with plain names (Chrome < 125): the attribute suffices.
     }
-    this.dispatchEvent(new KaleyraCallStateEvent({ state: next, previous }));
+    this._fire('kaleyra-call-state', { state, previous });
   }
 
-  private _retry(): void {
-    this.connect().catch(() => {});
-  }
+  private _ui?: Ui;
 
-  protected override render() {
+  /**
+   * Renders a fixed shadow tree once, then patches text and attributes. (Plain
+   * DOM instead of lit-html keeps the CDN bundle within its 10 KB budget.)
+   */
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
     const strings = this._strings;
-    if (this._problem) {
-      return html`<div part="error" role="alert">${this._describe(this._problem)}</div>`;
+    const { _problem: problem, _state: state, _error: error } = this;
+    let ui = this._ui;
+    if (!ui) {
+      (this.renderRoot as ShadowRoot).innerHTML =
+        '<div part="error" role="alert"><span></span><small></small>' +
+        '<button part="retry" type="button"></button></div>' +
+        '<button part="launcher" type="button"><slot></slot></button>' +
+        '<span part="status" role="status"></span>';
+      const [error, text, detail, retry, launcher, slot, status] = this.renderRoot.querySelectorAll(
+        'div,span,small,button,slot',
+      ) as unknown as HTMLElement[];
+      ui = this._ui = { error, text, detail, retry, launcher, slot, status } as Ui;
+      ui.launcher.onclick = () => void this._onLaunch();
+      ui.retry.onclick = () => void this.connect().catch(() => {});
     }
-    if (this.headless) return nothing;
-    const busy = this._state === 'loading' || this._state === 'connecting';
-    const error = this._state === 'error' ? this._error : undefined;
-    const errorText = !error
-      ? ''
-      : error.code === 'unauthenticated'
+    const shown = problem || (state === 'error' && error);
+    ui.error.hidden = !shown;
+    ui.text.textContent = problem
+      ? this._describe(problem)
+      : error?.code === 'unauthenticated'
         ? strings.errors.unauthenticated
-        : error.code === 'client_already_exists'
+        : error?.code === 'client_already_exists'
           ? strings.errors.conflict
           : strings.errors.generic;
-    return html`<button
-        part="launcher"
-        type="button"
-        aria-busy=${busy ? 'true' : 'false'}
-        @click=${this._onLaunch}
-      >
-        <slot>${this.label || strings.label}</slot>
-      </button>
-      <span part="status" role="status" class=${this._state === 'idle' ? 'visually-hidden' : ''}
-        >${strings.states[this._state]}</span
-      >
-      ${
-        error
-          ? html`<div part="error" role="alert">
-              <span>${errorText}</span>
-              <small>${error.message}</small>
-              <button part="retry" type="button" @click=${this._retry}>${strings.tryAgain}</button>
-            </div>`
-          : nothing
-      }`;
+    ui.detail.textContent = problem ? '' : (error?.message ?? '');
+    ui.retry.hidden = !!problem;
+    ui.retry.textContent = strings.tryAgain;
+    ui.launcher.hidden = ui.status.hidden = !!problem;
+    ui.launcher.ariaBusy = String(/loading|connecting/.test(state));
+    ui.slot.textContent = this.label || strings.label;
+    ui.status.textContent = strings.states[state];
+    ui.status.className = state === 'idle' ? 'sr' : '';
   }
+}
+
+type Ui = Record<
+  'launcher' | 'slot' | 'status' | 'error' | 'text' | 'detail' | 'retry',
+  HTMLElement
+>;
+
+/** `values` without its undefined entries. */
+function defined<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }

@@ -53,7 +53,7 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
       reject(new KaleyraCallError('sdk', code, message));
     };
     const timer = clock.setTimeout(
-      () => fail('sdk_timeout', `The video SDK did not load within ${timeoutMs / 1000} s.`),
+      () => fail('sdk_timeout', 'The video SDK load timed out.'),
       timeoutMs,
     );
     const settle = () => {
@@ -63,15 +63,10 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
     script.onload = () => {
       settle();
       if (window.BandyerSDK) resolve(window.BandyerSDK);
-      else fail('sdk_invalid', 'The video SDK script loaded but did not define BandyerSDK.');
+      else fail('sdk_invalid', 'The video SDK script defined no BandyerSDK.');
     };
-    script.onerror = () =>
-      fail(
-        'sdk_load_failed',
-        integrity
-          ? 'The video SDK could not be loaded (network error, or its integrity hash did not match).'
-          : 'The video SDK could not be loaded.',
-      );
+    // A network error and an integrity mismatch look the same from here.
+    script.onerror = () => fail('sdk_load_failed', 'The video SDK could not be loaded.');
     if (integrity) {
       script.integrity = integrity;
       script.crossOrigin = 'anonymous';

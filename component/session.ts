@@ -1,5 +1,5 @@
 import { clock } from './clock.js';
-import { KaleyraCallError, sdkErrorCode, sdkErrorMessage } from './errors.js';
+import { KaleyraCallError, fromSdk } from './errors.js';
 import type { KaleyraCallState } from './events.js';
 import { withRetries } from './retry.js';
 import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from './sdk.js';
@@ -37,7 +37,7 @@ export interface SessionSource {
 
 /** How a session talks to the elements that use it. */
 export interface SessionMember {
-  onState(state: KaleyraCallState, previous: KaleyraCallState): void;
+  onState(state: KaleyraCallState): void;
   onError(error: KaleyraCallError): void;
   onReady(userId: string): void;
   onToken(expiresAt: string): void;
@@ -51,10 +51,18 @@ interface Registry {
 }
 
 // Shared by every copy of the bundle on the page, like the SDK's own singleton.
-const REGISTRY = Symbol.for('kaleyra-call.sessions');
 function registry(): Registry {
   const g = globalThis as unknown as Record<symbol, Registry | undefined>;
-  return (g[REGISTRY] ??= { sessions: new Map(), teardown: Promise.resolve() });
+  return (g[Symbol.for('kaleyra-call.sessions')] ??= {
+    sessions: new Map(),
+    teardown: Promise.resolve(),
+  });
+}
+
+/** Queues `step` after every earlier teardown. */
+function afterTeardown(step: () => Promise<void>): Promise<void> {
+  const reg = registry();
+  return (reg.teardown = reg.teardown.then(step));
 }
 
 /**
@@ -66,19 +74,17 @@ export function acquireSession(source: SessionSource, member: SessionMember): Se
   const { sessions } = registry();
   let session = sessions.get(source.key);
   if (!session) {
-    const other = [...sessions.values()][0];
+    const [other] = sessions.values();
     if (other) {
+      const { appId, region, environment } = other.source.config;
       throw new KaleyraCallError(
         'config',
         'client_already_exists',
-        'Another <kaleyra-call> on this page already runs a video session with a different ' +
-          `configuration (app "${other.source.config.appId}", region "${other.source.config.region}", ` +
-          `environment "${other.source.config.environment}"). The Kaleyra SDK allows one client per ` +
-          'page: give every element the same app-id, region, environment, SDK and token endpoint.',
+        `Another <kaleyra-call> here runs app ${appId} (${region}, ${environment}): ` +
+          'one SDK client per page, so use the same settings everywhere.',
       );
     }
-    session = new Session(source);
-    sessions.set(source.key, session);
+    sessions.set(source.key, (session = new Session(source)));
   }
   session.members.add(member);
   return session;
@@ -89,12 +95,10 @@ export function acquireSession(source: SessionSource, member: SessionMember): Se
  * member held is released (for the last one: the SDK client destroyed).
  */
 export function releaseSession(session: Session, member: SessionMember): Promise<void> {
-  if (!session.members.delete(member) || session.members.size > 0) return Promise.resolve();
-  const reg = registry();
-  if (reg.sessions.get(session.source.key) === session) reg.sessions.delete(session.source.key);
-  const done = reg.teardown.then(() => session.stop());
-  reg.teardown = done;
-  return done;
+  if (!session.members.delete(member) || session.members.size) return Promise.resolve();
+  const { sessions } = registry();
+  if (sessions.get(session.source.key) === session) sessions.delete(session.source.key);
+  return afterTeardown(() => session.stop());
 }
 
 /**
@@ -104,89 +108,77 @@ export function releaseSession(session: Session, member: SessionMember): Promise
 export class Session {
   readonly members = new Set<SessionMember>();
   state: KaleyraCallState = 'idle';
-  userId?: string;
+  userId?: string | undefined;
   token?: Token;
   client?: BandyerClient | undefined;
 
-  private sdk?: BandyerSdk;
-  private run?: AbortController;
-  private refreshing?: Promise<void> | undefined;
-  private refreshTimer?: number;
-  private refreshAt = Infinity;
-  private watching = false;
-  private readonly handlers = new Map<string, Listener>();
+  private _sdk?: BandyerSdk;
+  private _run?: AbortController | undefined;
+  private _refreshing?: Promise<void> | undefined;
+  private _timer?: number | undefined;
+  private _refreshAt = Infinity;
+  private _watching = false;
+  private readonly _handlers = new Map<string, Listener>();
 
   constructor(readonly source: SessionSource) {}
 
   /** Starts (or restarts after an error) unless already under way. */
   start(): void {
-    if (this.state === 'idle' || this.state === 'error' || this.state === 'disconnected') {
-      void this.begin();
-    }
+    if (/idle|error|disconnected/.test(this.state)) void this._begin();
   }
 
-  private async begin(): Promise<void> {
-    const signal = this.newRun();
-    this.setState('loading');
+  private async _begin(): Promise<void> {
+    const signal = this._newRun();
+    this._setState('loading');
     try {
       // The token request and the SDK download run at the same time.
-      const sdk = loadSdk(this.source.sdkSrc, {
-        signal,
-        integrity: this.source.sdkIntegrity,
-      });
-      const token = this.obtainToken(signal, 'token');
-      sdk.catch(() => {}); // settled by Promise.all; avoid an unhandled rejection
-      const [loaded] = await Promise.all([sdk, token]);
+      const [sdk] = await Promise.all([
+        loadSdk(this.source.sdkSrc, { signal, integrity: this.source.sdkIntegrity }),
+        this._obtainToken(signal, 'token'),
+      ]);
       await registry().teardown;
       if (signal.aborted) return;
-      this.sdk = loaded;
-      this.client = this.configure(loaded);
-      this.setState('connecting');
-      await this.connectClient(signal);
-      this.connected();
+      this._sdk = sdk;
+      this.client = this._configure(sdk);
+      this._setState('connecting');
+      await this._connect(signal);
     } catch (err) {
-      if (!signal.aborted) this.fail(err, 'connect');
+      if (!signal.aborted) this._fail(err, 'connect');
     }
   }
 
-  private configure(sdk: BandyerSdk): BandyerClient {
+  private _configure(sdk: BandyerSdk): BandyerClient {
     let client: BandyerClient;
     try {
       client = sdk.configure(this.source.config);
     } catch (err) {
-      const code = sdkErrorCode(err, 'invalid_config_error');
-      throw new KaleyraCallError(
-        'config',
-        code,
-        code === 'client_already_exists'
-          ? 'The Kaleyra SDK on this page already has a client (created by another script). ' +
-              'The SDK allows one client per page.'
-          : `The Kaleyra SDK refused the configuration: ${sdkErrorMessage(err)}`,
-      );
+      const error = fromSdk(err, 'config', 'invalid_config_error');
+      throw error.code === 'client_already_exists'
+        ? new KaleyraCallError(
+            'config',
+            error.code,
+            'Another script here already made the SDK client.',
+          )
+        : error;
     }
     for (const type of SDK_EVENTS) {
-      const handler: Listener = (payload) => this.onSdkEvent(type, payload);
-      this.handlers.set(type, handler);
+      const handler: Listener = (payload) => this._onSdkEvent(type, payload);
+      this._handlers.set(type, handler);
       client.on(type, handler);
     }
     return client;
   }
 
   /** `client.connect` may never settle (kaleyra-sdk.md §9): it runs against a timeout. */
-  private async connectClient(signal: AbortSignal): Promise<void> {
+  private async _connect(signal: AbortSignal): Promise<void> {
     const { client, token } = this;
-    if (!client || !token) return;
     const ms = this.source.connectTimeoutMs;
     let timer: number | undefined;
-    let onAbort: (() => void) | undefined;
+    let onAbort!: () => void;
     try {
       await Promise.race([
-        client.connect(token.userId, token.accessToken).catch((err: unknown) => {
-          throw new KaleyraCallError(
-            'connect',
-            sdkErrorCode(err, 'connect_failed'),
-            `The video service refused the connection: ${sdkErrorMessage(err)}`,
-          );
+        client!.connect(token!.userId, token!.accessToken).catch((err: unknown) => {
+          throw fromSdk(err, 'connect', 'connect_failed');
         }),
         new Promise<never>((_, reject) => {
           timer = clock.setTimeout(
@@ -195,122 +187,103 @@ export class Session {
                 new KaleyraCallError(
                   'connect',
                   'connect_timeout',
-                  `The video service did not accept the connection within ${ms / 1000} s ` +
-                    '(the token may be for another app or user, or the service is unreachable).',
+                  `No answer from the video service in ${ms / 1000} s.`,
                 ),
               ),
             ms,
           );
-          onAbort = () => reject(signal.reason);
-          signal.addEventListener('abort', onAbort, { once: true });
+          signal.addEventListener('abort', (onAbort = () => reject(signal.reason)));
         }),
       ]);
     } finally {
       clock.clearTimeout(timer);
-      if (onAbort) signal.removeEventListener('abort', onAbort);
+      signal.removeEventListener('abort', onAbort);
     }
-    this.userId = token.userId;
-  }
-
-  private connected(): void {
-    this.setState('connected');
-    for (const m of this.members) m.onReady(this.userId!);
-    this.scheduleRefresh();
-    this.watch(true);
+    this.userId = token!.userId;
+    this._setState('connected');
+    for (const m of this.members) m.onReady(this.userId);
+    this._schedule();
+    this._watch(true);
   }
 
   /** One token, with the retries of SPEC §2; progress is reported as non-fatal errors. */
-  private async obtainToken(signal: AbortSignal, phase: 'token' | 'refresh'): Promise<Token> {
+  private async _obtainToken(signal: AbortSignal, phase: 'token' | 'refresh'): Promise<Token> {
     const token = await withRetries(
       () => this.source.getToken(signal),
       signal,
-      (err, delay) =>
-        this.emitError(
-          new KaleyraCallError(phase, err.code, err.message, false, err.status, delay),
-        ),
+      ({ code, message, status }, delay) =>
+        this._emitError(new KaleyraCallError(phase, code, message, false, status, delay)),
     );
     if (this.userId && token.userId !== this.userId) {
       throw new KaleyraCallError(
         phase,
         'user_changed',
-        `The token endpoint now answers for another user ("${token.userId}"); call connect() to start over.`,
+        `The new token is for another user (${token.userId}): call connect() to start over.`,
       );
     }
     this.token = token;
-    this.refreshAt = this.refreshTime(token);
+    // 80 % of the lifetime ±10 % jitter, so that tabs do not refresh at once. The
+    // lifetime counts as at least Kaleyra's minimum: a page whose clock runs ahead
+    // of the server's must not refresh in a loop.
+    const now = clock.now();
+    const lifetime = Math.max(MIN_LIFETIME_MS, Date.parse(token.expiresAt) - now);
+    this._refreshAt = now + lifetime * 0.8 * (0.9 + clock.random() * 0.2);
     for (const m of this.members) m.onToken(token.expiresAt);
     return token;
   }
 
-  /**
-   * 80 % of the lifetime left, ±10 % jitter, so that many tabs do not refresh
-   * at once. The lifetime counts as at least Kaleyra's minimum (360 s): a page
-   * whose clock runs ahead of the server's must not refresh in a loop.
-   */
-  private refreshTime(token: Token): number {
-    const now = clock.now();
-    const lifetime = Math.max(MIN_LIFETIME_MS, Date.parse(token.expiresAt) - now);
-    return now + lifetime * 0.8 * (0.9 + clock.random() * 0.2);
-  }
-
-  private scheduleRefresh(): void {
-    clock.clearTimeout(this.refreshTimer);
-    const delay = Math.min(Math.max(0, this.refreshAt - clock.now()), 2 ** 31 - 1);
-    this.refreshTimer = clock.setTimeout(() => void this.refresh(), delay);
+  private _schedule(): void {
+    clock.clearTimeout(this._timer);
+    const delay = Math.min(Math.max(0, this._refreshAt - clock.now()), 2 ** 31 - 1);
+    this._timer = clock.setTimeout(() => void this.refresh(), delay);
   }
 
   /** Fetches a new token and hands it to the live client. One refresh at a time. */
   refresh(): Promise<void> {
-    if (this.refreshing) return this.refreshing;
-    if (this.state !== 'connected' || !this.run) return Promise.resolve();
-    const signal = this.run.signal;
-    clock.clearTimeout(this.refreshTimer);
-    this.refreshing = (async () => {
+    const signal = this._run?.signal;
+    if (this._refreshing || this.state !== 'connected' || !signal) {
+      return this._refreshing ?? Promise.resolve();
+    }
+    clock.clearTimeout(this._timer);
+    return (this._refreshing = (async () => {
       try {
-        const token = await this.obtainToken(signal, 'refresh');
-        await this.client?.updateAccessToken(token.accessToken).catch((err: unknown) => {
-          throw new KaleyraCallError(
-            'refresh',
-            sdkErrorCode(err, 'update_token_failed'),
-            `The video service refused the new token: ${sdkErrorMessage(err)}`,
-          );
+        const token = await this._obtainToken(signal, 'refresh');
+        await this.client!.updateAccessToken(token.accessToken).catch((err: unknown) => {
+          throw fromSdk(err, 'refresh', 'update_token_failed');
         });
-        if (!signal.aborted) this.scheduleRefresh();
+        if (!signal.aborted) this._schedule();
       } catch (err) {
-        if (!signal.aborted) this.fail(err, 'refresh');
+        if (!signal.aborted) this._fail(err, 'refresh');
       } finally {
-        this.refreshing = undefined;
+        this._refreshing = undefined;
       }
-    })();
-    return this.refreshing;
+    })());
   }
 
   /** After `client:access_token:expired` the SDK has disconnected itself: new token, connect again. */
-  private async reconnect(): Promise<void> {
+  private async _reconnect(): Promise<void> {
     if (this.state === 'reconnecting') return;
-    const signal = this.newRun();
-    this.refreshing = undefined;
-    this.setState('reconnecting');
+    const signal = this._newRun();
+    this._setState('reconnecting');
     try {
-      await this.obtainToken(signal, 'refresh');
-      await this.connectClient(signal);
-      this.connected();
+      await this._obtainToken(signal, 'refresh');
+      await this._connect(signal);
     } catch (err) {
-      if (!signal.aborted) this.fail(err, 'connect');
+      if (!signal.aborted) this._fail(err, 'connect');
     }
   }
 
-  private onSdkEvent(type: string, payload: unknown): void {
+  private _onSdkEvent(type: string, payload: unknown): void {
     for (const m of this.members) m.onSdkEvent(type, payload);
-    if (type === 'client:access_token:is_about_to_expire') void this.refresh();
-    else if (type === 'client:access_token:expired') void this.reconnect();
-    else if (type === 'client:force_disconnect') {
-      const reason = (payload as { reason?: unknown } | undefined)?.reason;
-      this.fail(
+    if (type === SDK_EVENTS[0]) void this.refresh();
+    else if (type === SDK_EVENTS[1]) void this._reconnect();
+    else if (type === SDK_EVENTS[2]) {
+      const { reason } = (payload ?? {}) as { reason?: unknown };
+      this._fail(
         new KaleyraCallError(
           'connect',
           'force_disconnect',
-          `The video service ended this session${typeof reason === 'string' ? ` (${reason})` : ''}.`,
+          `The video service ended the session${reason ? ` (${reason})` : ''}.`,
         ),
         'connect',
       );
@@ -318,78 +291,66 @@ export class Session {
   }
 
   /** Re-check the token when the tab wakes up or the network comes back. */
-  private readonly recheck = (): void => {
-    if (document.visibilityState === 'hidden' || this.state !== 'connected') return;
-    if (clock.now() >= this.refreshAt) void this.refresh();
+  private readonly _recheck = (): void => {
+    if (document.visibilityState !== 'hidden' && clock.now() >= this._refreshAt) {
+      void this.refresh();
+    }
   };
 
-  private watch(on: boolean): void {
-    if (on === this.watching) return;
-    this.watching = on;
+  private _watch(on: boolean): void {
+    if (on === this._watching) return;
+    this._watching = on;
     const method = on ? 'addEventListener' : 'removeEventListener';
-    document[method]('visibilitychange', this.recheck);
-    window[method]('online', this.recheck);
+    document[method]('visibilitychange', this._recheck);
+    window[method]('online', this._recheck);
   }
 
-  /** Aborts whatever runs now and returns the signal of a new run. */
-  private newRun(): AbortSignal {
-    this.run?.abort(new DOMException('superseded', 'AbortError'));
-    this.run = new AbortController();
-    return this.run.signal;
+  /** Aborts whatever runs now and returns the signal of a new run (none when `stop`). */
+  private _newRun(stop?: boolean): AbortSignal {
+    this._run?.abort(new DOMException('superseded', 'AbortError'));
+    this._run = stop ? undefined : new AbortController();
+    clock.clearTimeout(this._timer);
+    this._refreshAt = Infinity;
+    this._refreshing = undefined;
+    this._watch(false);
+    return this._run?.signal as AbortSignal;
   }
 
-  private halt(): void {
-    this.run?.abort(new DOMException('stopped', 'AbortError'));
-    this.run = undefined;
-    clock.clearTimeout(this.refreshTimer);
-    this.refreshTimer = undefined;
-    this.refreshAt = Infinity;
-    this.refreshing = undefined;
-    this.watch(false);
-  }
-
-  private fail(err: unknown, phase: 'connect' | 'refresh'): void {
-    const error =
-      err instanceof KaleyraCallError
-        ? err
-        : new KaleyraCallError(phase, 'unexpected', sdkErrorMessage(err));
-    this.halt();
-    this.setState('error');
-    this.emitError(error);
+  private _fail(err: unknown, phase: 'connect' | 'refresh'): void {
+    this._newRun(true);
+    this._setState('error');
+    this._emitError(fromSdk(err, phase, 'unexpected'));
     // A failed session holds no client: "Try again" starts from a clean SDK.
-    const reg = registry();
-    reg.teardown = reg.teardown.then(() => this.releaseClient());
+    void afterTeardown(() => this._release());
   }
 
-  private emitError(error: KaleyraCallError): void {
+  private _emitError(error: KaleyraCallError): void {
     for (const m of this.members) m.onError(error);
   }
 
   /** Disconnects and destroys the client, releasing camera, sockets and listeners. */
-  private async releaseClient(): Promise<void> {
-    const { client, sdk } = this;
-    this.client = undefined;
-    this.userId = undefined;
+  private async _release(): Promise<void> {
+    const { client, _sdk: sdk } = this;
+    this.client = this.userId = undefined;
     if (!client || !sdk) return;
-    for (const [type, handler] of this.handlers) client.off(type, handler);
-    this.handlers.clear();
+    for (const [type, handler] of this._handlers) client.off(type, handler);
+    this._handlers.clear();
     await client.disconnect().catch(() => {});
     await sdk.destroyClient().catch(() => {});
     // The SDK leaves its (emptied) container behind on every connect.
-    for (const div of document.querySelectorAll('div#Bandyer-bandyer-chat-widget')) div.remove();
+    for (const div of document.querySelectorAll('#Bandyer-bandyer-chat-widget')) div.remove();
   }
 
   /** Tears the session down for good (its last element left). */
   async stop(): Promise<void> {
-    this.halt();
-    await this.releaseClient();
+    this._newRun(true);
+    await this._release();
     this.state = 'disconnected';
   }
 
-  private setState(next: KaleyraCallState): void {
-    const previous = this.state;
-    if (previous === next) return;
+  private _setState(next: KaleyraCallState): void {
+    if (this.state === next) return;
     this.state = next;
-    for (const m of this.members) m.onState(next, previous);
+    for (const m of this.members) m.onState(next);
   }
 }

@@ -61,7 +61,7 @@ describe('<kaleyra-call> accessibility', () => {
     const button = el.shadowRoot!.querySelector<HTMLButtonElement>('button[part="launcher"]')!;
     const { sendKeys } = await import('@web/test-runner-commands');
     await sendKeys({ press: 'Tab' });
-    expect(el.shadowRoot!.activeElement).to.equal(button);
+    expect(el.shadowRoot!.activeElement === button).to.equal(true);
     expect(getComputedStyle(button).outlineStyle).to.equal('solid');
   });
 });

@@ -3,8 +3,10 @@ import '../../component/define.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import type { KaleyraCallErrorEvent } from '../../component/events.js';
 
+/** The inline message, when it is shown. */
 function errorText(el: HTMLElement): string {
-  return el.shadowRoot?.querySelector('[part="error"]')?.textContent?.trim() ?? '';
+  const box = el.shadowRoot?.querySelector<HTMLElement>('[part="error"]');
+  return box && !box.hidden ? (box.querySelector('span')?.textContent ?? '') : '';
 }
 
 describe('<kaleyra-call> configuration errors', () => {
@@ -64,8 +66,8 @@ describe('<kaleyra-call> configuration errors', () => {
     el.appId = 'wAppId_1';
     el.connectOn = 'manual';
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[part="error"]')).to.equal(null);
-    expect(el.shadowRoot!.querySelector('button[part="launcher"]')).not.to.equal(null);
+    expect(el.shadowRoot!.querySelector<HTMLElement>('[part="error"]')!.hidden).to.equal(true);
+    expect(el.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!.hidden).to.equal(false);
   });
 
   it('tolerates a second define()', () => {

@@ -14,7 +14,7 @@ describe('<kaleyra-call> connect modes', () => {
     await el.updateComplete;
     await wait(300);
     expect(await f.log()).to.have.length(0);
-    expect(document.querySelector(`script[src$="${f.sdk}"]`)).to.equal(null);
+    expect(document.querySelector(`script[src$="${f.sdk}"]`) === null).to.equal(true);
     expect(el.state).to.equal('idle');
     launcher(el).click();
     await untilState(el, 'connected');

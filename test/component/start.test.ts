@@ -28,7 +28,7 @@ describe('<kaleyra-call> start', () => {
     expect(connects).to.have.length(1);
     expect(connects[0]!.args[0]).to.equal('user_42');
     expect(jwtClaims(connects[0]!.args[1] as string).user).to.equal('user_42');
-    expect(document.querySelector('#Bandyer-bandyer-chat-widget')).to.exist;
+    expect(document.querySelector('#Bandyer-bandyer-chat-widget') !== null).to.equal(true);
   });
 
   it('sends the token request of the contract: POST {} as JSON, Bearer auth, credentials mode', async () => {

@@ -71,9 +71,9 @@ describe('<kaleyra-call> teardown', () => {
     expect(gone.map((e) => e.detail.reason)).to.deep.equal(['removed']);
     expect(emulator().count('disconnect')).to.be.at.least(1);
     expect(emulator().count('destroyClient')).to.equal(1);
-    expect(emulator().client).to.equal(null);
+    expect(emulator().client === null).to.equal(true);
     expect(emulator().activeTimers()).to.equal(0);
-    expect(document.querySelector('#Bandyer-bandyer-chat-widget')).to.equal(null);
+    expect(document.querySelector('#Bandyer-bandyer-chat-widget') === null).to.equal(true);
   });
 
   it('keeps the session while another element still uses it', async () => {
@@ -159,7 +159,7 @@ describe('<kaleyra-call> teardown', () => {
       await wait(100);
       expect(probe.listeners()).to.deep.equal([]);
       expect(probe.timers()).to.equal(0);
-      expect(emulator().client).to.equal(null);
+      expect(emulator().client === null).to.equal(true);
       expect(emulator().activeTimers()).to.equal(0);
       expect(emulator().count('configure')).to.equal(emulator().count('destroyClient'));
       expect(document.querySelectorAll('kaleyra-call')).to.have.length(0);

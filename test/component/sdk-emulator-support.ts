@@ -1,0 +1,172 @@
+/**
+ * Helpers for the SDK emulator's own tests (sdk-emulator*.test.ts): loading the emulator through
+ * a real <script src>, minting Kaleyra-shaped HS256 tokens with WebCrypto, and observing
+ * promises that may never settle.
+ */
+import type {
+  BandyerSDK,
+  Client,
+  EmulatorControl,
+  EmulatorGlobals,
+} from '../../demo/sandbox/bandyer-sdk.js';
+
+export const EMULATOR_SRC = '/demo/sandbox/bandyer-sdk.js';
+export const SECRET = 'emulator-test-secret';
+const COMPANY_ID = '7a1c2b9e-0000-4000-8000-00000000c0de';
+
+/** Adds `<script src>` to `win`'s document and resolves once it ran. */
+export function loadEmulator(win: Window = window): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = win.document.createElement('script');
+    script.src = EMULATOR_SRC;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error(`could not load ${EMULATOR_SRC}`));
+    win.document.head.append(script);
+  });
+}
+
+export interface Emulated {
+  sdk: BandyerSDK;
+  emu: EmulatorControl;
+}
+
+export function emulatedIn(win: Window = window): Emulated {
+  const globals = win as unknown as EmulatorGlobals;
+  if (!globals.BandyerSDK || !globals.__bandyerEmulator) throw new Error('emulator not loaded');
+  return { sdk: globals.BandyerSDK, emu: globals.__bandyerEmulator };
+}
+
+const b64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+const encode = (value: unknown): string => b64url(new TextEncoder().encode(JSON.stringify(value)));
+
+export interface TokenOptions {
+  /** Seconds from now to `exp`, rounded up to a whole second (JWT times are seconds). */
+  ttl?: number;
+  /** Lifetime in seconds (exp − iat); defaults to ttl. */
+  lifetime?: number;
+  secret?: string;
+}
+
+export interface MintedToken {
+  token: string;
+  /** `exp` in milliseconds. */
+  expMs: number;
+  expiresAt: string;
+}
+
+/** An HS256 JWT with Kaleyra's claims (kaleyra-sdk.md §6). */
+export async function mintToken(user: string, options: TokenOptions = {}): Promise<MintedToken> {
+  const ttl = options.ttl ?? 3600;
+  const exp = Math.ceil(Date.now() / 1000 + ttl);
+  const iat = exp - Math.round(options.lifetime ?? ttl);
+  const claims = {
+    user,
+    companyId: COMPANY_ID,
+    allowCamera: true,
+    iat,
+    exp,
+    iss: '@switchboard-core',
+    sub: `${user}#${COMPANY_ID}`,
+  };
+  const input = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(options.secret ?? SECRET),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const signature = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(input));
+  return {
+    token: `${input}.${b64url(new Uint8Array(signature))}`,
+    expMs: exp * 1000,
+    expiresAt: new Date(exp * 1000).toISOString(),
+  };
+}
+
+export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export type Outcome<T> =
+  { state: 'pending' } | { state: 'resolved'; value: T } | { state: 'rejected'; reason: unknown };
+
+/** Where `promise` stands after `ms`; it is left running. */
+export function after<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
+  let outcome: Outcome<T> = { state: 'pending' };
+  promise.then(
+    (value) => (outcome = { state: 'resolved', value }),
+    (reason: unknown) => (outcome = { state: 'rejected', reason }),
+  );
+  return wait(ms).then(() => outcome);
+}
+
+/** The rejection reason of `promise`; fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (reason) {
+    return reason as Record<string, unknown>;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** What `fn` throws synchronously; fails when it does not throw. */
+export function thrown(fn: () => unknown): Record<string, unknown> {
+  try {
+    fn();
+  } catch (error) {
+    return error as Record<string, unknown>;
+  }
+  throw new Error('expected a synchronous throw');
+}
+
+/** The next `event` emitted by `client` (with when it came), or a timeout error. */
+export function nextEvent<T = unknown>(
+  client: Client,
+  event: string,
+  timeoutMs = 3000,
+): Promise<{ payload: T; at: number }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(event, listener);
+      reject(new Error(`no "${event}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const listener = (payload: T) => {
+      clearTimeout(timer);
+      client.off(event, listener);
+      resolve({ payload, at: Date.now() });
+    };
+    client.on(event, listener);
+  });
+}
+
+/** Every event emitted by `client`, in order (wraps `emit`, so nothing is missed). */
+export function recordEvents(client: Client): { event: string; payload: unknown }[] {
+  const seen: { event: string; payload: unknown }[] = [];
+  const emit = client.emit.bind(client);
+  client.emit = (event: string, ...args: unknown[]) => {
+    seen.push({ event, payload: args[0] });
+    return emit(event, ...args);
+  };
+  return seen;
+}
+
+/** Polls `check` until it returns a truthy value. */
+export async function until<T>(
+  check: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await wait(25);
+  }
+}
+
+export const WIDGET_SELECTOR = 'div#Bandyer-bandyer-chat-widget';
