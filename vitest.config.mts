@@ -1,15 +1,43 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Test-only credentials: fake values that exist nowhere else. The log-capture
+// check (test/worker/support/log-capture.ts) asserts none of them is ever logged.
+const testSecrets = {
+  KALEYRA_API_KEY: 'ak_test_3f9c2e7a1b6d4f08a5c1e9b7d2f4a6c8',
+  SITE_JWT_SECRET: 'site-test-secret-7e1f0c9a4b2d6e8f3a5c7b9d1e3f5a7c',
+  KALEYRA_SIGNING_SECRET: 'kaleyra-test-signing-9d8c7b6a5f4e3d2c1b0a',
+};
+
 // Worker tests run inside workerd (the real Workers runtime) via Miniflare,
-// with the bindings of wrangler.jsonc.
+// with the bindings of wrangler.jsonc plus the test secrets above. Every
+// outbound fetch goes to the `outbound` worker: Kaleyra emulators and JWKS hosts.
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },
+      miniflare: {
+        bindings: { ...testSecrets, KALEYRA_API_BASE: 'https://main.kaleyra.test/v2' },
+        outboundService: 'outbound',
+        workers: [
+          {
+            name: 'outbound',
+            modules: true,
+            modulesRoot: root,
+            scriptPath: `${root}test/worker/support/outbound.mjs`,
+            compatibilityDate: '2026-04-20',
+            bindings: testSecrets,
+          },
+        ],
+      },
     }),
   ],
   test: {
     include: ['test/worker/**/*.test.ts'],
+    setupFiles: ['./test/worker/support/log-capture.ts'],
+    globalSetup: ['./test/worker/support/global-setup.ts'],
   },
 });

@@ -40,3 +40,17 @@ export class ApiError extends HTTPException {
 export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
+
+/**
+ * A setting that is missing or wrong. Its message names the setting and the
+ * problem for the operator's log, never the value; the client only sees 500.
+ */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(
+    readonly setting: string,
+    readonly problem: string,
+  ) {
+    super(`${setting} ${problem}`);
+  }
+}

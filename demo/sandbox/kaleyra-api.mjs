@@ -1,0 +1,390 @@
+/**
+ * Kaleyra Video REST emulator: the slice of the API the token worker uses
+ * (kaleyra-sdk.md §5, §6), as a Web-standard `fetch(Request) → Response` module.
+ * The same code runs inside workerd (the worker tests route the worker's
+ * outbound calls to it) and under Node (kaleyra-api-server.mjs, `npm start`).
+ *
+ * Routes, under /v2, each requiring the `apikey` header:
+ *   POST /v2/sdk/credentials   {user_id, expires_in?} → 200 {access_token, expires_at, user_id}
+ *   POST /v2/users             {id?, role, can_video?, language?} → 201 user
+ *   GET  /v2/users             ?offset&limit → 200 {users: [...]}
+ *   GET  /v2/users/:id         → 200 user | 404
+ * and, for tests and the sandbox, unauthenticated control routes:
+ *   POST   /__control/faults   {faults: [Fault, ...]} queues faults for the next credentials calls
+ *   DELETE /__control/faults   clears the queue
+ *   GET    /__control/calls    {calls: [...]}: every /v2 request, oldest first (no key values)
+ *   DELETE /__control/calls    clears the call log
+ *   POST   /__control/reset    faults, calls and users back to the start state
+ *
+ * Faults (each `{kind, times = 1, ...}`, consumed in order by credentials calls):
+ *   latency {ms}          answer normally after `ms`
+ *   status {status, retryAfter?}  answer that status with a vendor-looking JSON
+ *                         error (and a Retry-After header when given)
+ *   timeout {ms = 60000}  answer nothing until `ms` passes or the caller gives up
+ *   malformed-json        200 with a truncated JSON body
+ *   html {status = 200}   an HTML page, as a proxy or load balancer would send
+ *   user-mismatch         a valid token, but for another user_id
+ *   disconnect            no HTTP answer at all (a network error for the caller)
+ * Any other fault may also carry `ms`: a delay before it takes effect.
+ *
+ * Token: an HS256 JWT (header {alg: HS256, typ: JWT}) with the claims of the
+ * documented sample: user, companyId, allowCamera, iat, exp = iat + expires_in,
+ * iss "@switchboard-core", sub "<user>#<companyId>".
+ *
+ * Choices where Kaleyra's behaviour is not documented (kaleyra-sdk.md §10):
+ * - Wrong or missing `apikey` → 401 on every /v2 route.
+ * - Errors are JSON `{"error": "<slug>", "message": "<text>"}` (Kaleyra's real
+ *   envelope is unknown; this one differs from the worker's on purpose, so a
+ *   test can tell whether vendor text leaked through).
+ * - Body that is not a JSON object → 400; `user_id` outside [A-Za-z0-9._-]{1,128}
+ *   → 400; `expires_in` not an integer in 360..86400 → 400; `expires_in`
+ *   omitted → 3600 (the real default is unknown).
+ * - Unregistered (or inactive) `user_id` on /sdk/credentials → 404.
+ * - Success on /sdk/credentials is 200; user creation is 201, a duplicate id 409.
+ * - `expires_at` is ISO 8601 UTC with milliseconds, as in the documented sample.
+ * - Wrong method on a known path → 405; unknown path → 404.
+ */
+
+export const USER_ID = /^[A-Za-z0-9._-]{1,128}$/;
+export const TTL_MIN = 360;
+export const TTL_MAX = 86400;
+export const TTL_DEFAULT = 3600;
+const ROLES = ['basic', 'plus'];
+
+/** Thrown by `fetch` for the `disconnect` fault: the host drops the connection. */
+export class EmulatorDisconnect extends Error {
+  name = 'EmulatorDisconnect';
+}
+
+/**
+ * @typedef {{ kind: string, times?: number, ms?: number, status?: number, retryAfter?: number }} Fault
+ * @typedef {{ id: string, role: string, can_video: boolean, language: string, active: boolean }} User
+ * @typedef {{ at: string, method: string, path: string, apikey: 'valid' | 'invalid' | 'missing',
+ *   status: number | null, user_id?: unknown, expires_in?: unknown, fault?: string }} Call
+ */
+
+/**
+ * @param {{ apiKey: string, signingSecret?: string, companyId?: string,
+ *   users?: Array<string | Partial<User> & { id: string }>, now?: () => number }} options
+ */
+export function createKaleyraEmulator(options) {
+  const { apiKey, signingSecret = crypto.randomUUID(), now = () => Date.now() } = options;
+  if (!apiKey) throw new TypeError('createKaleyraEmulator: apiKey is required');
+  const companyId = options.companyId ?? crypto.randomUUID();
+  const initialUsers = (options.users ?? []).map((u) =>
+    newUser(typeof u === 'string' ? { id: u } : u),
+  );
+
+  /** @type {Map<string, User>} */
+  let users;
+  /** @type {Fault[]} */
+  let faults;
+  /** @type {Call[]} */
+  let calls;
+  reset();
+
+  function reset() {
+    users = new Map(initialUsers.map((u) => [u.id, { ...u }]));
+    faults = [];
+    calls = [];
+  }
+
+  const control = {
+    /** @param {Fault[]} list */
+    addFaults(list) {
+      for (const fault of list) faults.push({ ...fault, times: fault.times ?? 1 });
+    },
+    clearFaults() {
+      faults = [];
+    },
+    calls: () => calls.map((c) => ({ ...c })),
+    clearCalls() {
+      calls = [];
+    },
+    reset,
+    /** @param {Partial<User> & { id: string }} user */
+    registerUser(user) {
+      const created = newUser(user);
+      users.set(created.id, created);
+      return created;
+    },
+    companyId,
+    signingSecret,
+  };
+
+  /** @param {Request} request @returns {Promise<Response>} */
+  async function fetch(request) {
+    const url = new URL(request.url);
+    if (url.pathname.startsWith('/__control/')) return controlRoute(request, url);
+
+    /** @type {Call} */
+    const call = {
+      at: new Date(now()).toISOString(),
+      method: request.method,
+      path: url.pathname,
+      apikey: keyState(request.headers.get('apikey')),
+      status: null,
+    };
+    calls.push(call);
+    // Read the whole request first, as a server does, whatever the answer will be.
+    const body = parseJson(await request.text());
+    const response = await apiRoute(request, url, call, body);
+    call.status = response.status;
+    return response;
+  }
+
+  /** @param {string | null} presented */
+  function keyState(presented) {
+    if (presented === null) return 'missing';
+    return presented === apiKey ? 'valid' : 'invalid';
+  }
+
+  /** @param {Request} request @param {URL} url @param {Call} call @param {any} body */
+  async function apiRoute(request, url, call, body) {
+    const path = url.pathname.replace(/\/+$/, '');
+    const known =
+      path === '/v2/sdk/credentials' || path === '/v2/users' || path.startsWith('/v2/users/');
+    if (!known) return vendorError(404, 'not_found', 'Resource not found');
+    if (call.apikey !== 'valid')
+      return vendorError(401, 'unauthorized', 'Invalid or missing apikey');
+
+    if (path === '/v2/sdk/credentials') {
+      if (request.method !== 'POST') return vendorError(405, 'method_not_allowed', 'Use POST');
+      return credentials(request, call, body);
+    }
+    if (path === '/v2/users') {
+      if (request.method === 'POST') return createUser(body);
+      if (request.method === 'GET') return listUsers(url);
+      return vendorError(405, 'method_not_allowed', 'Use GET or POST');
+    }
+    if (request.method !== 'GET') return vendorError(405, 'method_not_allowed', 'Use GET');
+    const user = users.get(decodeURIComponent(path.slice('/v2/users/'.length)));
+    return user ? json(200, user) : vendorError(404, 'user_not_found', 'User not found');
+  }
+
+  /** @param {Request} request @param {Call} call @param {any} body */
+  async function credentials(request, call, body) {
+    if (body && typeof body === 'object') {
+      call.user_id = body.user_id;
+      call.expires_in = body.expires_in;
+    }
+    const fault = takeFault();
+    if (fault) call.fault = fault.kind;
+    if (fault) {
+      const early = await applyFault(fault, request);
+      if (early) return early;
+    }
+
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return vendorError(400, 'bad_request', 'Body must be a JSON object');
+    }
+    const { user_id: userId, expires_in: expiresIn = TTL_DEFAULT } = body;
+    if (typeof userId !== 'string' || !USER_ID.test(userId)) {
+      return vendorError(400, 'invalid_user_id', 'user_id must match [a-zA-Z0-9._-]{1,128}');
+    }
+    if (!Number.isInteger(expiresIn) || expiresIn < TTL_MIN || expiresIn > TTL_MAX) {
+      return vendorError(
+        400,
+        'invalid_expires_in',
+        `expires_in must be within ${TTL_MIN}..${TTL_MAX}`,
+      );
+    }
+    const user = users.get(userId);
+    if (!user || !user.active)
+      return vendorError(404, 'user_not_found', `User ${userId} not found`);
+
+    const issued = Math.floor(now() / 1000);
+    const tokenUser = fault?.kind === 'user-mismatch' ? `${userId}-other` : userId;
+    const accessToken = await signJwt(
+      {
+        user: userId,
+        companyId,
+        allowCamera: user.can_video,
+        iat: issued,
+        exp: issued + expiresIn,
+        iss: '@switchboard-core',
+        sub: `${userId}#${companyId}`,
+      },
+      signingSecret,
+    );
+    return json(200, {
+      access_token: accessToken,
+      expires_at: new Date((issued + expiresIn) * 1000).toISOString(),
+      user_id: tokenUser,
+    });
+  }
+
+  function takeFault() {
+    const fault = faults[0];
+    if (!fault) return undefined;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) faults.shift();
+    return fault;
+  }
+
+  /**
+   * A response that replaces the normal one, or undefined to carry on normally
+   * (after a delay, or with a changed result such as user-mismatch).
+   * @param {Fault} fault @param {Request} request
+   */
+  async function applyFault(fault, request) {
+    if (fault.ms !== undefined && fault.kind !== 'latency' && fault.kind !== 'timeout') {
+      await sleep(fault.ms, request.signal);
+    }
+    switch (fault.kind) {
+      case 'latency':
+        await sleep(fault.ms ?? 1000, request.signal);
+        return undefined;
+      case 'timeout':
+        await sleep(fault.ms ?? 60_000, request.signal);
+        return vendorError(504, 'gateway_timeout', 'Upstream timed out');
+      case 'status': {
+        const response = vendorError(
+          fault.status ?? 500,
+          'internal_error',
+          'Kaleyra emulator internal failure at node sb-7 (stack: Error at Switchboard.mint)',
+        );
+        if (fault.retryAfter !== undefined) {
+          response.headers.set('retry-after', String(fault.retryAfter));
+        }
+        return response;
+      }
+      case 'malformed-json':
+        return new Response('{"access_token": "eyJhbGciOiJIUzI1NiJ9.trunc', {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        });
+      case 'html':
+        return new Response(
+          '<!doctype html><html><body><h1>502 Bad Gateway</h1><p>Kaleyra emulator proxy page</p></body></html>',
+          { status: fault.status ?? 200, headers: { 'content-type': 'text/html' } },
+        );
+      case 'user-mismatch':
+        return undefined;
+      case 'disconnect':
+        throw new EmulatorDisconnect('connection dropped by fault injection');
+      default:
+        return vendorError(500, 'unknown_fault', `Unknown fault kind ${fault.kind}`);
+    }
+  }
+
+  /** @param {any} body */
+  function createUser(body) {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return vendorError(400, 'bad_request', 'Body must be a JSON object');
+    }
+    if (!ROLES.includes(body.role))
+      return vendorError(400, 'invalid_role', 'role must be basic or plus');
+    const id = body.id ?? `user_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    if (typeof id !== 'string' || !USER_ID.test(id)) {
+      return vendorError(400, 'invalid_user_id', 'id must match [a-zA-Z0-9._-]{1,128}');
+    }
+    if (users.has(id)) return vendorError(409, 'user_already_exists', 'User already exists');
+    return json(201, control.registerUser({ ...body, id }));
+  }
+
+  /** @param {URL} url */
+  function listUsers(url) {
+    const offset = Math.max(0, Number(url.searchParams.get('offset')) || 0);
+    const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit')) || 100));
+    return json(200, { users: [...users.values()].slice(offset, offset + limit) });
+  }
+
+  /** @param {Request} request @param {URL} url */
+  async function controlRoute(request, url) {
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case 'POST /__control/faults': {
+        const body = parseJson(await request.text());
+        const list = Array.isArray(body?.faults) ? body.faults : null;
+        if (!list) return json(400, { error: 'expected {"faults": [...]}' });
+        control.addFaults(list);
+        return json(200, { queued: faults.length });
+      }
+      case 'DELETE /__control/faults':
+        control.clearFaults();
+        return json(200, { queued: 0 });
+      case 'GET /__control/calls':
+        return json(200, { calls: control.calls() });
+      case 'DELETE /__control/calls':
+        control.clearCalls();
+        return json(200, { calls: [] });
+      case 'POST /__control/reset':
+        reset();
+        return json(200, { reset: true });
+      default:
+        return json(404, { error: `no control route ${route}` });
+    }
+  }
+
+  return { fetch, control };
+}
+
+/** @param {Partial<User> & { id: string }} user @returns {User} */
+function newUser(user) {
+  return {
+    id: user.id,
+    role: user.role ?? 'basic',
+    can_video:
+      user.can_video === undefined ? true : user.can_video === true || user.can_video === '1',
+    language: user.language ?? 'en',
+    active: user.active ?? true,
+  };
+}
+
+/** @param {string} text */
+function parseJson(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** @param {number} status @param {unknown} body */
+function json(status, body) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
+}
+
+/** @param {number} status @param {string} error @param {string} message */
+function vendorError(status, error, message) {
+  return json(status, { error, message });
+}
+
+/** @param {number} ms @param {AbortSignal | undefined} signal */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
+}
+
+const encoder = new TextEncoder();
+
+/** @param {Uint8Array | string} data */
+function base64url(data) {
+  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+/** HS256 JWT via WebCrypto. @param {object} claims @param {string} secret */
+export async function signJwt(claims, secret) {
+  const input = `${base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}.${base64url(JSON.stringify(claims))}`;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(input)));
+  return `${input}.${base64url(signature)}`;
+}

@@ -1,0 +1,120 @@
+import { describe, expect, inject, it } from 'vitest';
+import { clientKey } from '../../worker/rate-limit';
+import { claims, errorOf, hs256, randomIp, setup, unique } from './support/harness';
+
+// The limits deployed in wrangler.jsonc, read by support/global-setup.ts.
+const limits = inject('limits');
+
+/**
+ * Sends requests until the first 429 and returns how many were let through.
+ * Workers rate limits count in fixed windows, so a run that straddles a window
+ * boundary may let through up to twice the limit; never fewer than the limit.
+ */
+async function untilLimited(send: () => Promise<Response>, limit: number) {
+  for (let accepted = 0; accepted <= 2 * limit; accepted++) {
+    const res = await send();
+    if (res.status === 429) return { accepted, res };
+  }
+  throw new Error(`no 429 after ${2 * limit + 1} requests`);
+}
+
+describe('rate limits (Workers Rate Limiting bindings)', () => {
+  it(`per IP, before authentication: ${limits.ip} per ${limits.period} s, then 429 with Retry-After`, async () => {
+    const t = setup();
+    // No credentials at all: each request is a 401, yet each one counts.
+    const { accepted, res } = await untilLimited(() => t.token(), limits.ip);
+    expect(accepted).toBeGreaterThanOrEqual(limits.ip);
+    expect(res.headers.get('retry-after')).toBe(String(limits.period));
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await errorOf(res)).toEqual({ code: 'rate_limited', message: expect.any(String) });
+    expect(await t.kaleyra.calls()).toEqual([]);
+  }, 60_000);
+
+  it('a limited IP is refused even with valid credentials; another IP is not', async () => {
+    const t = setup();
+    const user = unique('ip');
+    await t.kaleyra.register(user);
+    await untilLimited(() => t.token(), limits.ip);
+    const bearer = await hs256(claims(user));
+    expect((await t.token({ bearer })).status).toBe(429);
+    expect(await t.kaleyra.calls()).toEqual([]);
+    const elsewhere = await t.fetch('/v1/token', {
+      method: 'POST',
+      ip: randomIp(),
+      headers: {
+        origin: 'https://www.example.com',
+        'content-type': 'application/json',
+        authorization: `Bearer ${bearer}`,
+      },
+      body: '{}',
+    });
+    expect(elsewhere.status).toBe(200);
+  }, 60_000);
+
+  it(`per user, after authentication: ${limits.user} per ${limits.period} s, from any IP`, async () => {
+    const t = setup();
+    const [user, other] = [unique('busy'), unique('calm')];
+    await t.kaleyra.register(user, other);
+    const bearer = await hs256(claims(user));
+    // A new IP each time, so only the per-user limit can apply.
+    const send = () =>
+      t.fetch('/v1/token', {
+        method: 'POST',
+        ip: randomIp(),
+        headers: {
+          origin: 'https://www.example.com',
+          'content-type': 'application/json',
+          authorization: `Bearer ${bearer}`,
+        },
+        body: '{}',
+      });
+    const { accepted, res } = await untilLimited(send, limits.user);
+    expect(accepted).toBeGreaterThanOrEqual(limits.user);
+    expect(res.headers.get('retry-after')).toBe(String(limits.period));
+    expect(await errorOf(res)).toEqual({ code: 'rate_limited', message: expect.any(String) });
+    // The other user is not affected.
+    expect((await t.token({ bearer: await hs256(claims(other)) })).status).toBe(200);
+  }, 60_000);
+
+  it('the 429 is readable by the page: it carries the CORS grant and exposes Retry-After', async () => {
+    const t = setup();
+    const { res } = await untilLimited(() => t.token(), limits.ip);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://www.example.com');
+    expect(res.headers.get('access-control-expose-headers')).toMatch(/Retry-After/i);
+  }, 60_000);
+
+  it('a failing limiter closes: 503 unavailable, and Kaleyra is never called', async () => {
+    const broken = {
+      limit: async () => {
+        throw new Error('limiter down');
+      },
+    } as unknown as RateLimit;
+    const t = setup({ IP_LIMITER: broken });
+    const user = unique('down');
+    await t.kaleyra.register(user);
+    const res = await t.token({ bearer: await hs256(claims(user)) });
+    expect(res.status).toBe(503);
+    expect(await errorOf(res)).toEqual({ code: 'unavailable', message: expect.any(String) });
+    expect(await t.kaleyra.calls()).toEqual([]);
+  });
+});
+
+describe('clientKey (what the per-IP limit counts)', () => {
+  it('uses an IPv4 address as it is', () => {
+    expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
+  });
+
+  it('groups an IPv6 address by its /64', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('2001:DB8:1:2::9')).toBe(clientKey('2001:db8:1:2::10'));
+    expect(clientKey('2001:db8:1:2::9')).not.toBe(clientKey('2001:db8:1:3::9'));
+  });
+
+  it('puts requests without CF-Connecting-IP (only possible off Cloudflare) together', () => {
+    expect(clientKey(undefined)).toBe('unknown');
+    expect(clientKey('')).toBe('unknown');
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * Shared helpers for the worker tests. Requests go through the worker's real
+ * fetch handler (`app.fetch`, the default export) inside workerd, with an `env`
+ * built from wrangler.jsonc and the test bindings, plus per-test overrides.
+ * Each setup() gets its own Kaleyra emulator (a fresh host name routed by
+ * support/outbound.mjs) and its own client IP, so tests never share state.
+ */
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import app from '../../../worker/index';
+import type { Bindings } from '../../../worker/env';
+import { markSensitive } from './log-capture';
+
+export type TestBindings = Bindings & { KALEYRA_SIGNING_SECRET: string };
+export const testEnv = env as unknown as TestBindings;
+export const API_KEY = testEnv.KALEYRA_API_KEY as string;
+export const SITE_SECRET = testEnv.SITE_JWT_SECRET as string;
+export const ORIGIN = testEnv.ALLOWED_ORIGINS.split(',')[0] as string;
+export const ISSUER = testEnv.SITE_JWT_ISSUER;
+export const AUDIENCE = testEnv.SITE_JWT_AUDIENCE;
+
+let counter = 0;
+/** A name no other test uses (test files share the emulators and limiters). */
+export function unique(label = 'u'): string {
+  counter += 1;
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
+  return `${label}${counter.toString(36)}${random}`;
+}
+
+/** A random IPv6 client in its own /64, so rate-limit buckets are never shared by accident. */
+export function randomIp(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint16Array(3));
+  return `2001:db8:${a!.toString(16)}:${b!.toString(16)}::${c!.toString(16)}`;
+}
+
+export interface EmulatorCall {
+  method: string;
+  path: string;
+  apikey: 'valid' | 'invalid' | 'missing';
+  status: number | null;
+  user_id?: unknown;
+  expires_in?: unknown;
+  fault?: string;
+}
+
+export interface Fault {
+  kind: string;
+  times?: number;
+  ms?: number;
+  status?: number;
+  retryAfter?: number;
+}
+
+/** Drives one emulator instance through its public and control routes. */
+export class KaleyraHost {
+  readonly origin: string;
+  readonly base: string;
+
+  constructor(readonly host = `${unique('k')}.kaleyra.test`) {
+    this.origin = `https://${host}`;
+    this.base = `${this.origin}/v2`;
+  }
+
+  async register(...ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const res = await fetch(`${this.base}/users`, {
+        method: 'POST',
+        headers: { apikey: API_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ id, role: 'basic' }),
+      });
+      if (res.status !== 201) throw new Error(`register ${id}: ${res.status}`);
+    }
+  }
+
+  async faults(...faults: Fault[]): Promise<void> {
+    const res = await fetch(`${this.origin}/__control/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ faults }),
+    });
+    if (!res.ok) throw new Error(`faults: ${res.status}`);
+  }
+
+  /** Calls Kaleyra received (users calls made by register() excluded). */
+  async calls(): Promise<EmulatorCall[]> {
+    const res = await fetch(`${this.origin}/__control/calls`);
+    const { calls } = (await res.json()) as { calls: EmulatorCall[] };
+    return calls.filter((c) => !(c.method === 'POST' && c.path === '/v2/users'));
+  }
+
+  async credentialCalls(): Promise<EmulatorCall[]> {
+    return (await this.calls()).filter((c) => c.path === '/v2/sdk/credentials');
+  }
+}
+
+export interface RequestOptions extends RequestInit {
+  /** Client IP (CF-Connecting-IP); defaults to the setup's own, `null` sends none. */
+  ip?: string | null;
+}
+
+export interface Setup {
+  env: TestBindings;
+  kaleyra: KaleyraHost;
+  ip: string;
+  /** Any request to the worker. */
+  fetch(path: string, init?: RequestOptions): Promise<Response>;
+  /** A well-formed token request (POST, JSON, `{}`, allowed Origin) with these changes. */
+  token(options?: {
+    bearer?: string;
+    headers?: HeadersInit;
+    body?: BodyInit | null;
+  }): Promise<Response>;
+}
+
+export function setup(overrides: Partial<TestBindings> = {}): Setup {
+  const kaleyra = new KaleyraHost();
+  const ip = randomIp();
+  const bindings: TestBindings = { ...testEnv, KALEYRA_API_BASE: kaleyra.base, ...overrides };
+  const fetchWorker = async (path: string, init: RequestOptions = {}) => {
+    const { ip: clientIp = ip, ...requestInit } = init;
+    const headers = new Headers(requestInit.headers);
+    if (clientIp !== null && !headers.has('cf-connecting-ip'))
+      headers.set('cf-connecting-ip', clientIp);
+    for (const name of ['authorization', 'cookie', 'cf-access-jwt-assertion']) {
+      markSensitive(headers.get(name));
+    }
+    const ctx = createExecutionContext();
+    const response = await app.fetch(
+      new Request(`https://token.test${path}`, { ...requestInit, headers }),
+      bindings,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    await markIssuedToken(response);
+    return response;
+  };
+  return {
+    env: bindings,
+    kaleyra,
+    ip,
+    fetch: fetchWorker,
+    token: ({ bearer, headers, body = '{}' } = {}) => {
+      const all = new Headers({ origin: ORIGIN, 'content-type': 'application/json' });
+      if (bearer !== undefined) all.set('authorization', `Bearer ${bearer}`);
+      new Headers(headers).forEach((value, name) => all.set(name, value));
+      return fetchWorker('/v1/token', { method: 'POST', headers: all, body });
+    },
+  };
+}
+
+/** The log-capture check must also look for every access token the worker handed out. */
+async function markIssuedToken(response: Response): Promise<void> {
+  if (response.status !== 200 || !response.headers.get('content-type')?.includes('json')) return;
+  const text = await response.clone().text();
+  if (text === '') return; // HEAD
+  markSensitive((JSON.parse(text) as { access_token?: string }).access_token);
+}
+
+/** Claims of a valid site JWT for `sub`, valid for 5 minutes. */
+export function claims(sub: string, extra: JWTPayload = {}): JWTPayload {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: ISSUER, aud: AUDIENCE, sub, iat: now, exp: now + 300, ...extra };
+}
+
+/** Drops claims whose value is `undefined`, e.g. `{ exp: undefined }` for a token without exp. */
+function defined(payload: JWTPayload): JWTPayload {
+  return Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
+}
+
+/** An HS256 site JWT signed with `secret` (default: the configured SITE_JWT_SECRET). */
+export function hs256(
+  payload: JWTPayload,
+  secret: string | Uint8Array = SITE_SECRET,
+): Promise<string> {
+  const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  return new SignJWT(defined(payload)).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(key);
+}
+
+export interface SigningKey {
+  alg: 'RS256' | 'ES256';
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  sign(payload: JWTPayload, header?: { kid?: string }): Promise<string>;
+}
+
+export async function signingKey(alg: 'RS256' | 'ES256', kid = unique('kid')): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid, alg, use: 'sig' };
+  return {
+    alg,
+    kid,
+    privateKey,
+    publicJwk,
+    sign: (payload, header = {}) =>
+      new SignJWT(defined(payload))
+        .setProtectedHeader({ alg, typ: 'JWT', kid: header.kid ?? kid })
+        .sign(privateKey),
+  };
+}
+
+export function jwks(...keys: SigningKey[]): string {
+  return JSON.stringify({ keys: keys.map((k) => k.publicJwk) });
+}
+
+/** A JWT with `alg: none` and no signature. */
+export function unsigned(payload: JWTPayload): string {
+  const part = (value: object) =>
+    btoa(JSON.stringify(value)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
+}
+
+/** An identity provider host serving a JWKS (support/outbound.mjs). */
+export class IdpHost {
+  readonly origin: string;
+  readonly jwksUrl: string;
+
+  constructor(readonly host = `${unique('idp')}.idp.test`) {
+    this.origin = `https://${host}`;
+    this.jwksUrl = `${this.origin}/jwks.json`;
+  }
+
+  async publish(jwksJson: string): Promise<void> {
+    await fetch(this.jwksUrl, { method: 'PUT', body: jwksJson });
+  }
+
+  async mode(mode: 'ok' | 'down' | 'hang'): Promise<void> {
+    await fetch(`${this.origin}/__control/mode`, {
+      method: 'POST',
+      body: JSON.stringify({ mode }),
+    });
+  }
+
+  async fetches(): Promise<number> {
+    const res = await fetch(`${this.origin}/__control/count`);
+    return ((await res.json()) as { fetches: number }).fetches;
+  }
+}
+
+export interface ErrorJson {
+  error: { code: string; message: string };
+}
+
+export async function errorOf(response: Response): Promise<ErrorJson['error']> {
+  return ((await response.json()) as ErrorJson).error;
+}

@@ -1,0 +1,62 @@
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './env.js';
+import { ApiError } from './errors.js';
+
+/**
+ * The token request carries no data: the body is empty or `{}`. Requiring a JSON
+ * content type also means a cross-origin browser request always needs a CORS
+ * preflight: an HTML form or a `text/plain` "simple request" cannot reach the
+ * minting code.
+ */
+export const MAX_BODY_BYTES = 1024;
+
+export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
+  const type = c.req.header('content-type') ?? '';
+  if (type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+    throw new ApiError(415, 'unsupported_media_type', 'Send Content-Type: application/json.');
+  }
+  await next();
+});
+
+const tooLarge = () =>
+  new ApiError(413, 'body_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+
+/**
+ * Hono's body limit: refuses a declared Content-Length over the limit without
+ * reading, and counts a streamed body without one, stopping at the limit.
+ */
+export const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw tooLarge();
+  },
+});
+
+export const requireEmptyObject = createMiddleware<AppEnv>(async (c, next) => {
+  // Measured again after reading: a body must not outgrow a Content-Length that understated it.
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  const text = new TextDecoder().decode(bytes).trim();
+  if (text !== '') {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, 'bad_request', 'The body must be empty or {}.');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError(400, 'bad_request', 'The body must be empty or {}.');
+    }
+    const keys = Object.keys(body);
+    if (keys.some((k) => /^user_?id$/i.test(k))) {
+      throw new ApiError(
+        400,
+        'bad_request',
+        'The body must not carry a user id: the signed-in identity decides it.',
+      );
+    }
+    if (keys.length > 0) throw new ApiError(400, 'bad_request', 'The body must be empty or {}.');
+  }
+  await next();
+});

@@ -1,0 +1,249 @@
+import { createMiddleware } from 'hono/factory';
+import { ApiError, ConfigError } from './errors.js';
+import type { AppEnv, Bindings } from './env.js';
+import { jwtKeys, type JwtKeys } from './keys.js';
+import { note } from './log.js';
+
+/**
+ * The worker's settings, read once per `env` object and checked as a whole, so a
+ * misconfigured deployment fails every token request the same clean way: 500
+ * `internal` to the client (which never learns which setting), and a log line
+ * that names the setting and what is wrong with it (never its value).
+ */
+export interface Config {
+  apiKey: string;
+  /** Kaleyra REST base without a trailing slash, e.g. https://api.sandbox.eu.bandyer.com/v2 */
+  apiBase: string;
+  ttlSeconds: number;
+  tokenCache: boolean;
+  allowedOrigins: ReadonlySet<string>;
+  auth: AuthConfig;
+  userIdPrefix: string;
+  ipLimiter: RateLimit;
+  userLimiter: RateLimit;
+  /** Tolerated problems (a value replaced by its default), logged with each request. */
+  warnings: readonly string[];
+}
+
+export interface AuthConfig {
+  mode: 'jwt' | 'access';
+  issuer: string;
+  audience: string[];
+  userClaim: string;
+  /** Cookie that may carry the site JWT (jwt mode only). */
+  cookie: string | undefined;
+  keys: JwtKeys;
+}
+
+export const TTL_DEFAULT = 3600;
+export const TTL_MIN = 360;
+export const TTL_MAX = 86400;
+
+const REGIONS = ['eu', 'in', 'us', 'me'];
+const ENVIRONMENTS = ['sandbox', 'production'];
+const PREFIX = /^[A-Za-z0-9._-]{0,32}$/;
+const MIN_SECRET_LENGTH = 32;
+
+const parsed = new WeakMap<object, Config | ConfigError>();
+
+/** The checked configuration of `env`, or a ConfigError naming the first bad setting. */
+export function configFor(env: Bindings): Config | ConfigError {
+  let result = parsed.get(env);
+  if (!result) {
+    try {
+      result = readConfig(env);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      result = err;
+    }
+    parsed.set(env, result);
+  }
+  return result;
+}
+
+/** Middleware: puts the Config on the context, or answers 500 for a misconfiguration. */
+export const withConfig = createMiddleware<AppEnv>(async (c, next) => {
+  const config = configFor(c.env);
+  if (config instanceof ConfigError) {
+    note(c, { problem: `misconfiguration: ${config.message}` });
+    throw new ApiError(500, 'internal', 'The token service is not available.');
+  }
+  if (config.warnings.length) note(c, { warning: config.warnings.join('; ') });
+  c.set('config', config);
+  await next();
+});
+
+function readConfig(env: Bindings): Config {
+  const warnings: string[] = [];
+  const apiKey = env.KALEYRA_API_KEY?.trim();
+  if (!apiKey) {
+    throw new ConfigError('KALEYRA_API_KEY', 'is not set (wrangler secret put KALEYRA_API_KEY)');
+  }
+  return {
+    apiKey,
+    apiBase: readApiBase(env),
+    ttlSeconds: readTtl(env.TOKEN_TTL_SECONDS, warnings),
+    tokenCache: readSwitch('TOKEN_CACHE', env.TOKEN_CACHE),
+    allowedOrigins: readOrigins(env.ALLOWED_ORIGINS),
+    auth: readAuth(env),
+    userIdPrefix: readPrefix(env.USER_ID_PREFIX),
+    ipLimiter: readLimiter('IP_LIMITER', env.IP_LIMITER),
+    userLimiter: readLimiter('USER_LIMITER', env.USER_LIMITER),
+    warnings,
+  };
+}
+
+function readApiBase(env: Bindings): string {
+  const override = env.KALEYRA_API_BASE?.trim();
+  if (override) return readUrl('KALEYRA_API_BASE', override).replace(/\/+$/, '');
+  const region = oneOf('KALEYRA_REGION', env.KALEYRA_REGION, REGIONS, 'eu');
+  const environment = oneOf(
+    'KALEYRA_ENVIRONMENT',
+    env.KALEYRA_ENVIRONMENT,
+    ENVIRONMENTS,
+    'sandbox',
+  );
+  return environment === 'production'
+    ? `https://api.${region}.bandyer.com/v2`
+    : `https://api.sandbox.${region}.bandyer.com/v2`;
+}
+
+/** Clamped to Kaleyra's accepted range; garbage falls back to the default with a warning. */
+export function readTtl(raw: string | undefined, warnings: string[]): number {
+  const text = raw?.trim() ?? '';
+  if (!/^\d+$/.test(text)) {
+    if (text)
+      warnings.push(`TOKEN_TTL_SECONDS is not a whole number of seconds; using ${TTL_DEFAULT}`);
+    return TTL_DEFAULT;
+  }
+  return Math.min(TTL_MAX, Math.max(TTL_MIN, Number(text)));
+}
+
+function readSwitch(setting: string, raw: string | undefined): boolean {
+  const value = raw?.trim().toLowerCase() ?? '';
+  if (value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new ConfigError(setting, 'must be "on" or "off"');
+}
+
+function readOrigins(raw: string | undefined): Set<string> {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (entries.length === 0) {
+    throw new ConfigError('ALLOWED_ORIGINS', 'is empty: list the exact origins of your site');
+  }
+  entries.forEach((entry, i) => {
+    if (entry.includes('*')) {
+      throw new ConfigError('ALLOWED_ORIGINS', 'contains "*": list exact origins instead');
+    }
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === 'https:' || url.protocol === 'http:') origin = url.origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== entry) {
+      throw new ConfigError(
+        'ALLOWED_ORIGINS',
+        `entry #${i + 1} is not an origin like https://www.example.com (no path, no trailing slash)`,
+      );
+    }
+  });
+  return new Set(entries);
+}
+
+function readAuth(env: Bindings): AuthConfig {
+  const mode = oneOf('AUTH_MODE', env.AUTH_MODE, ['jwt', 'access'], 'jwt') as AuthConfig['mode'];
+  const issuer = required('SITE_JWT_ISSUER', env.SITE_JWT_ISSUER);
+  const audience = required('SITE_JWT_AUDIENCE', env.SITE_JWT_AUDIENCE)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const userClaim = env.SITE_USER_CLAIM?.trim() || 'sub';
+  const jwksUrl = env.SITE_JWKS_URL?.trim();
+  const jwksJson = env.SITE_JWKS_JSON?.trim();
+  if (jwksUrl && jwksJson) {
+    throw new ConfigError('SITE_JWKS_URL', 'and SITE_JWKS_JSON are both set: keep one');
+  }
+  let secret: string | undefined;
+  if (mode === 'jwt') {
+    secret = env.SITE_JWT_SECRET?.trim() || undefined;
+    if (secret && secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError('SITE_JWT_SECRET', `is shorter than ${MIN_SECRET_LENGTH} characters`);
+    }
+    if (!jwksUrl && !jwksJson && !secret) {
+      throw new ConfigError(
+        'SITE_JWKS_URL',
+        'is not set: AUTH_MODE=jwt needs SITE_JWKS_URL, SITE_JWKS_JSON or SITE_JWT_SECRET',
+      );
+    }
+  } else {
+    readUrl('SITE_JWT_ISSUER', issuer);
+  }
+  // Cloudflare Access publishes the team's keys under the team domain.
+  const remote = jwksUrl
+    ? readUrl('SITE_JWKS_URL', jwksUrl)
+    : mode === 'access' && !jwksJson
+      ? `${issuer.replace(/\/+$/, '')}/cdn-cgi/access/certs`
+      : undefined;
+  return {
+    mode,
+    issuer,
+    audience,
+    userClaim,
+    cookie: mode === 'jwt' ? env.SITE_JWT_COOKIE?.trim() || undefined : undefined,
+    keys: jwtKeys({ jwksUrl: remote, jwksJson, secret }),
+  };
+}
+
+function readPrefix(raw: string | undefined): string {
+  const prefix = raw?.trim() ?? '';
+  if (!PREFIX.test(prefix)) {
+    throw new ConfigError(
+      'USER_ID_PREFIX',
+      'may hold only A-Z a-z 0-9 . _ - and at most 32 of them',
+    );
+  }
+  return prefix;
+}
+
+function readLimiter(name: string, binding: RateLimit | undefined): RateLimit {
+  if (typeof binding?.limit !== 'function') {
+    throw new ConfigError(
+      name,
+      'rate limiting binding is missing (see "ratelimits" in wrangler.jsonc)',
+    );
+  }
+  return binding;
+}
+
+function readUrl(setting: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(setting, 'is not a URL');
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new ConfigError(setting, 'must be an https URL (plain http only for localhost)');
+  }
+  return url.href;
+}
+
+function required(setting: string, raw: string | undefined): string {
+  const value = raw?.trim();
+  if (!value) throw new ConfigError(setting, 'is not set');
+  return value;
+}
+
+function oneOf(setting: string, raw: string | undefined, allowed: string[], fallback: string) {
+  const value = raw?.trim() || fallback;
+  if (!allowed.includes(value)) {
+    throw new ConfigError(setting, `must be one of ${allowed.join(', ')}`);
+  }
+  return value;
+}

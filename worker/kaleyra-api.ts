@@ -1,0 +1,150 @@
+import { ApiError } from './errors.js';
+
+/**
+ * The one call to Kaleyra: `POST {base}/sdk/credentials` with the secret
+ * `apikey` header (kaleyra-sdk.md §5). Every failure becomes a 502 or 504 with
+ * our own words; Kaleyra's text never reaches the client.
+ *
+ * - Each attempt has 5 s, response body included, then 504 `upstream_timeout`.
+ *   A timeout is not retried: a second 5 s would keep the page waiting longer
+ *   than the element's own retry with backoff.
+ * - A network error or a 500, 502, 503 or 504 is retried once after a short
+ *   random pause (so isolates that failed together do not retry together).
+ *   500 is included: for a token mint it is as likely to be transient.
+ * - 429 becomes 503 `unavailable` with Kaleyra's Retry-After when it gave one.
+ * - Success is 200 or 201 (Kaleyra's samples only check for "2xx"). Any other
+ *   status, a redirect (never followed: it would carry the API key elsewhere),
+ *   or a success whose body is not an unexpired token for this very user
+ *   becomes 502 `upstream_error`, without retry.
+ */
+export const UPSTREAM_TIMEOUT_MS = 5000;
+const RETRY_STATUSES = new Set([500, 502, 503, 504]);
+const RETRY_PAUSE_MS = [100, 400] as const;
+const MAX_RETRY_AFTER_SECONDS = 3600;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+export interface KaleyraToken {
+  accessToken: string;
+  /** ISO 8601, normalised to UTC with milliseconds. */
+  expiresAt: string;
+  userId: string;
+}
+
+export interface MintRequest {
+  apiBase: string;
+  apiKey: string;
+  userId: string;
+  expiresIn: number;
+}
+
+export interface Minted {
+  token: KaleyraToken;
+  upstreamStatus: number;
+  attempts: number;
+}
+
+/** A failed mint, with what the log needs to know about it. */
+export class UpstreamError extends ApiError {
+  constructor(
+    status: 502 | 503 | 504,
+    readonly upstreamStatus: number | 'timeout' | 'network' | 'invalid_response',
+    readonly attempts: number,
+    headers: Record<string, string> = {},
+  ) {
+    super(
+      status,
+      status === 504 ? 'upstream_timeout' : status === 503 ? 'unavailable' : 'upstream_error',
+      status === 504
+        ? 'Kaleyra did not answer in time.'
+        : status === 503
+          ? 'Kaleyra is busy; try again later.'
+          : 'Kaleyra could not issue a token.',
+      headers,
+    );
+  }
+}
+
+type Attempt = { ok: true; minted: Minted } | { ok: false; error: UpstreamError; retry: boolean };
+
+export async function mintKaleyraToken(request: MintRequest): Promise<Minted> {
+  const first = await attempt(request, 1);
+  if (first.ok) return first.minted;
+  if (!first.retry) throw first.error;
+  const [min, max] = RETRY_PAUSE_MS;
+  await new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)));
+  const second = await attempt(request, 2);
+  if (second.ok) return second.minted;
+  throw second.error;
+}
+
+async function attempt(request: MintRequest, attempts: number): Promise<Attempt> {
+  const fail = (
+    status: 502 | 503 | 504,
+    upstream: UpstreamError['upstreamStatus'],
+    retry = false,
+    headers?: Record<string, string>,
+  ): Attempt => ({
+    ok: false,
+    error: new UpstreamError(status, upstream, attempts, headers),
+    retry,
+  });
+
+  const signal = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS);
+  let response: Response;
+  try {
+    response = await fetch(`${request.apiBase}/sdk/credentials`, {
+      method: 'POST',
+      headers: {
+        apikey: request.apiKey,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify({ user_id: request.userId, expires_in: request.expiresIn }),
+      redirect: 'manual',
+      signal,
+    });
+  } catch {
+    return signal.aborted ? fail(504, 'timeout') : fail(502, 'network', true);
+  }
+
+  const status = response.status;
+  if (status !== 200 && status !== 201) {
+    await response.body?.cancel().catch(() => {});
+    if (status === 429) return fail(503, status, false, retryAfter(response));
+    return fail(502, status, RETRY_STATUSES.has(status));
+  }
+
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    return signal.aborted ? fail(504, 'timeout') : fail(502, 'network', true);
+  }
+  const token = parseToken(text, request.userId);
+  if (!token) return fail(502, 'invalid_response');
+  return { ok: true, minted: { token, upstreamStatus: status, attempts } };
+}
+
+/** A token for exactly this user that has not yet expired, or undefined. */
+function parseToken(text: string, userId: string): KaleyraToken | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { access_token, expires_at, user_id } = body as Record<string, unknown>;
+  if (typeof access_token !== 'string' || access_token.trim() === '') return undefined;
+  if (typeof expires_at !== 'string' || !ISO_DATE.test(expires_at)) return undefined;
+  const expires = Date.parse(expires_at);
+  if (!Number.isFinite(expires) || expires <= Date.now()) return undefined;
+  if (user_id !== userId) return undefined;
+  return { accessToken: access_token, expiresAt: new Date(expires).toISOString(), userId };
+}
+
+function retryAfter(response: Response): Record<string, string> {
+  const value = response.headers.get('retry-after')?.trim() ?? '';
+  if (!/^\d{1,6}$/.test(value)) return {};
+  return { 'Retry-After': String(Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Number(value)))) };
+}

@@ -1,0 +1,56 @@
+import { cors } from 'hono/cors';
+import { createMiddleware } from 'hono/factory';
+import type { MiddlewareHandler } from 'hono';
+import type { Config } from './config.js';
+import type { AppEnv } from './env.js';
+import { ApiError } from './errors.js';
+
+/**
+ * Refuses a request whose `Origin` is not one of ALLOWED_ORIGINS (exact match;
+ * `null` never matches). A request without `Origin` (a server, a mobile app) may
+ * pass here; cookie and Access modes require one later, in auth.ts. Preflights
+ * must carry an allowed origin.
+ */
+export const checkOrigin = createMiddleware<AppEnv>(async (c, next) => {
+  const origin = c.req.header('origin');
+  const preflight = c.req.method === 'OPTIONS';
+  if (
+    (origin === undefined && preflight) ||
+    (origin !== undefined && !allowed(c.var.config, origin))
+  ) {
+    throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the token endpoint.', {
+      Vary: 'Origin',
+    });
+  }
+  await next();
+});
+
+export function allowed(config: Config, origin: string): boolean {
+  return config.allowedOrigins.has(origin);
+}
+
+const corsByConfig = new WeakMap<Config, MiddlewareHandler>();
+
+/**
+ * Hono's CORS for the allowed origins: answers preflights (204) and adds
+ * `Access-Control-Allow-Origin: <that origin>` and `Vary: Origin` to every
+ * response, errors included, so the element can read the error JSON.
+ * Credentials are allowed because cookie and Access modes need them; no origin
+ * outside the list ever gets these headers, and `*` is never sent.
+ */
+export const corsHeaders = createMiddleware<AppEnv>(async (c, next) => {
+  const config = c.var.config;
+  let handler = corsByConfig.get(config);
+  if (!handler) {
+    handler = cors({
+      origin: (origin) => (allowed(config, origin) ? origin : null),
+      allowMethods: ['POST'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      exposeHeaders: ['Retry-After', 'X-Request-Id'],
+      credentials: true,
+      maxAge: 600,
+    });
+    corsByConfig.set(config, handler);
+  }
+  return handler(c, next);
+});

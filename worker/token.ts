@@ -1,0 +1,44 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from './env.js';
+import { mintKaleyraToken, UpstreamError } from './kaleyra-api.js';
+import { note } from './log.js';
+import { getToken } from './token-cache.js';
+
+/**
+ * POST /v1/token, last step: everything before it (configuration, origin, rate
+ * limits, body, authentication) has passed, so the user id is a verified one.
+ * Answers the contract of SPEC §2: `{ access_token, expires_at, user_id }`.
+ */
+export const issueToken = createMiddleware<AppEnv>(async (c) => {
+  const { config, userId, userKey } = c.var;
+  try {
+    const served = await getToken({
+      key: userKey,
+      origin: new URL(c.req.url).origin,
+      useCache: config.tokenCache,
+      waitUntil: (promise) => c.executionCtx.waitUntil(promise),
+      mint: () =>
+        mintKaleyraToken({
+          apiBase: config.apiBase,
+          apiKey: config.apiKey,
+          userId,
+          expiresIn: config.ttlSeconds,
+        }),
+    });
+    note(c, {
+      tokenSource: served.source,
+      ...(served.upstreamStatus !== undefined && { upstreamStatus: served.upstreamStatus }),
+      ...(served.attempts !== undefined && { upstreamAttempts: served.attempts }),
+    });
+    return c.json({
+      access_token: served.token.accessToken,
+      expires_at: served.token.expiresAt,
+      user_id: served.token.userId,
+    });
+  } catch (err) {
+    if (err instanceof UpstreamError) {
+      note(c, { upstreamStatus: err.upstreamStatus, upstreamAttempts: err.attempts });
+    }
+    throw err;
+  }
+});
