@@ -426,7 +426,8 @@ export class KaleyraCallElement extends ReactiveElement {
       reject(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
     }
     await releaseSession(session, member);
-    this._setState('disconnected');
+    // A configuration problem keeps the element in `error`.
+    if (!this._problem) this._setState('disconnected');
     this._fire('kaleyra-call-disconnected', { reason });
   }
 

@@ -143,7 +143,9 @@ export class Session {
       this._setState('connecting');
       await this._connect(signal);
     } catch (err) {
-      if (!signal.aborted) this._fail(err, 'connect');
+      // Errors of the SDK and connect steps carry their phase; anything else came
+      // from the token source (a throwing authToken function, say).
+      if (!signal.aborted) this._fail(err, 'token');
     }
   }
 
@@ -316,7 +318,7 @@ export class Session {
     return this._run?.signal as AbortSignal;
   }
 
-  private _fail(err: unknown, phase: 'connect' | 'refresh'): void {
+  private _fail(err: unknown, phase: 'token' | 'connect' | 'refresh'): void {
     this._newRun(true);
     this._setState('error');
     this._emitError(fromSdk(err, phase, 'unexpected'));

@@ -1,51 +1,191 @@
 #!/usr/bin/env node
-// `npm start`: builds the element and serves the demo page. It grows into the
-// full local sandbox of SPEC §5 (Kaleyra emulator, worker under wrangler dev,
-// SDK emulator, site login). One Ctrl-C stops everything it started.
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+/**
+ * `npm start`: the whole product on this machine (SPEC §5), stopped by one Ctrl-C.
+ *
+ * Sandbox mode (no Kaleyra credentials), all on 127.0.0.1:
+ *   - the Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), in this process;
+ *   - the token worker under `wrangler dev`, a child process group, pointed at it;
+ *   - the demo site (demo/server/site.mjs), in this process: the page, the element's
+ *     CDN build, the SDK emulator script and the "sign in as …" stand-in.
+ * Real mode (KALEYRA_API_KEY and KALEYRA_APP_ID set): no emulators; the worker calls
+ * the real Kaleyra API and the page loads the real SDK from Kaleyra's CDN.
+ *
+ * Secrets (the site-JWT secret, the emulator's API key) are made fresh at each
+ * start and handed to the worker through a private temporary file, never written
+ * into the repository. The one URL to open is printed as soon as the site answers;
+ * the element's build (when dist/ is missing or stale) and the worker start
+ * meanwhile, and "Ready." follows. Ports: see demo/server/config.mjs.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { BuildFailed, isBuildStale, runBuild } from './server/build.mjs';
+import { ConfigProblem, readConfig } from './server/config.mjs';
+import { PortBusy, assertPortsFree, busy } from './server/ports.mjs';
+import { ensureRealUsers } from './server/real-users.mjs';
+import {
+  SITE_JWT_AUDIENCE,
+  SITE_JWT_COOKIE,
+  SITE_JWT_ISSUER,
+  createSiteLogin,
+} from './server/site-login.mjs';
+import { startSite } from './server/site.mjs';
+import { DEMO_USERS } from './server/users.mjs';
+import { WorkerFailed, launchWorker } from './server/worker.mjs';
+import { startKaleyraEmulator } from './sandbox/kaleyra-api-server.mjs';
 
 const root = resolve(import.meta.dirname, '..');
-const port = Number(process.env.DEMO_PORT ?? 8080);
-const types = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.css': 'text/css',
-};
 
-const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+/** What to stop on the way out, last started first. */
+const running = [];
+let stopping;
 
-const server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const path = url.pathname === '/' ? '/demo/index.html' : url.pathname;
-  const file = normalize(join(root, path));
-  const allowed = [join(root, 'demo'), join(root, 'dist')].some((dir) =>
-    file.startsWith(dir + '/'),
-  );
-  if (!allowed || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-    return;
-  }
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
-});
-
-server.on('error', (err) => {
-  console.error(
-    err.code === 'EADDRINUSE'
-      ? `Port ${port} is busy: stop what uses it or set DEMO_PORT to another port.`
-      : `Demo server failed: ${err.message}`,
-  );
-  process.exit(1);
-});
-server.listen(port, '127.0.0.1', () => {
-  console.log(`kaleyra-call demo: open http://localhost:${port}/  (Ctrl-C to stop)`);
-});
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+function shutdown(code) {
+  stopping ??= (async () => {
+    for (const stop of running.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        console.error(`While stopping: ${err.message}`);
+      }
+    }
+    if (code === 0) console.log('Stopped.');
+    process.exit(code);
+  })();
+  return stopping;
 }
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    // A second Ctrl-C while stopping: stop now (the worker's exit hook kills its group).
+    if (stopping) process.exit(130);
+    console.log('\nStopping…');
+    void shutdown(0);
+  });
+}
+
+/** A listen that fails on a busy port says which setting to change. */
+async function listening(start, port, what, env) {
+  try {
+    return await start();
+  } catch (err) {
+    throw err.code === 'EADDRINUSE' ? busy(port, what, env) : err;
+  }
+}
+
+async function main() {
+  const config = readConfig(process.env);
+  const { ports, kaleyra } = config;
+  const sandbox = config.mode === 'sandbox';
+  await assertPortsFree([
+    { port: ports.site, what: 'demo site', env: 'DEMO_PORT' },
+    { port: ports.worker, what: 'token worker', env: 'WORKER_PORT' },
+    ...(sandbox
+      ? [{ port: ports.emulator, what: 'Kaleyra emulator', env: 'KALEYRA_EMULATOR_PORT' }]
+      : []),
+  ]);
+
+  console.log(
+    sandbox
+      ? 'kaleyra-call sandbox: local Kaleyra emulators, no credentials needed.'
+      : `kaleyra-call demo in REAL mode: Kaleyra's API (${kaleyra.region}, ${kaleyra.environment}) and its CDN SDK.`,
+  );
+
+  let build = Promise.resolve();
+  if (isBuildStale(root)) {
+    console.log('Building the element (dist/ is missing or older than its sources)…');
+    const job = runBuild(root);
+    running.push(job.stop);
+    build = job.done;
+  }
+  build.catch(() => {}); // awaited below; meanwhile the site holds requests for dist/
+
+  const siteJwtSecret = randomBytes(32).toString('base64url');
+  let emulator;
+  let apiKey = kaleyra.apiKey;
+  let apiBase = kaleyra.apiBase;
+  if (sandbox) {
+    apiKey = `ak_sandbox_${randomBytes(12).toString('hex')}`;
+    const started = await listening(
+      () =>
+        startKaleyraEmulator({
+          port: ports.emulator,
+          apiKey,
+          users: DEMO_USERS.map((user) => ({ id: user.id, role: user.kaleyraRole })),
+        }),
+      ports.emulator,
+      'Kaleyra emulator',
+      'KALEYRA_EMULATOR_PORT',
+    );
+    running.push(started.close);
+    emulator = started.emulator;
+    apiBase = started.apiBase;
+  }
+
+  const site = await listening(
+    () =>
+      startSite({
+        root,
+        port: ports.site,
+        mode: config.mode,
+        workerPort: ports.worker,
+        kaleyra,
+        login: createSiteLogin({ secret: siteJwtSecret }),
+        build,
+        emulator,
+      }),
+    ports.site,
+    'demo site',
+    'DEMO_PORT',
+  );
+  running.push(site.close);
+  console.log(`Open http://localhost:${ports.site}/   (Ctrl-C stops everything)`);
+
+  const worker = launchWorker({
+    root,
+    port: ports.worker,
+    log: (line) => console.log(`[worker] ${line}`),
+    vars: {
+      KALEYRA_API_KEY: apiKey,
+      KALEYRA_API_BASE: apiBase,
+      KALEYRA_REGION: kaleyra.region,
+      KALEYRA_ENVIRONMENT: kaleyra.environment,
+      ALLOWED_ORIGINS: `http://localhost:${ports.site},http://127.0.0.1:${ports.site}`,
+      AUTH_MODE: 'jwt',
+      SITE_JWT_SECRET: siteJwtSecret,
+      SITE_JWT_ISSUER,
+      SITE_JWT_AUDIENCE,
+      SITE_JWT_COOKIE,
+      USER_ID_PREFIX: '',
+      TOKEN_TTL_SECONDS: config.tokenTtlSeconds,
+      // Every refresh reaches Kaleyra (the emulator), so "break" shows at once.
+      TOKEN_CACHE: sandbox ? 'off' : 'on',
+    },
+  });
+  running.push(worker.stop);
+  await worker.ready;
+  void worker.exited.then(() => {
+    if (stopping) return;
+    console.error('The token worker (wrangler dev) stopped unexpectedly: stopping the sandbox.');
+    void shutdown(1);
+  });
+
+  if (!sandbox) {
+    await ensureRealUsers({
+      apiBase,
+      apiKey,
+      environment: kaleyra.environment,
+      users: DEMO_USERS,
+      log: (line) => console.log(line),
+    });
+  }
+  await build;
+  const emulatorPort = sandbox ? `, Kaleyra emulator ${ports.emulator}` : '';
+  console.log(`Ready. Ports: site ${ports.site}, token worker ${ports.worker}${emulatorPort}.`);
+}
+
+main().catch((err) => {
+  if (stopping) return; // stopped while starting: not a failure
+  const known = [ConfigProblem, PortBusy, BuildFailed, WorkerFailed].some((k) => err instanceof k);
+  console.error(known ? err.message : `npm start failed: ${err.stack ?? err}`);
+  void shutdown(1);
+});

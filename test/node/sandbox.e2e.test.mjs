@@ -1,0 +1,400 @@
+/**
+ * End to end: `npm start` as a developer runs it, on free ports, driven by the
+ * system Chromium with fake camera and microphone. Two tabs of one browser are a
+ * clinician and a patient: sign in, the launcher, a token refresh pushed by the
+ * (emulated) service, a broken and healed token endpoint, a real WebRTC call
+ * between the tabs, hang-up, and finally Ctrl-C, after which no process and no
+ * port may be left. Screenshots before and during the call go to
+ * test-results/screenshots/ for review.
+ *
+ * Everything it starts is stopped in `after`, and a watchdog ends the file if it
+ * ever hangs. Linux only for the process check (it reads /proc).
+ */
+/* global window, document -- in the functions that run inside the pages */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
+/** A build may be due (dist/ older than the sources), then wrangler starts. */
+const READY_MS = 100_000;
+const STEP_MS = 30_000;
+const WATCHDOG_MS = 200_000;
+const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}/;
+
+let sandbox; // { child, output, url, ports }
+let npmStart; // the `npm start` process, from the moment it is spawned
+let browser;
+/** pid → its start time: a pid that has been reused by then is never killed. */
+const seenPids = new Map();
+
+const watchdog = setTimeout(() => {
+  console.error('sandbox e2e: watchdog fired, killing everything it started');
+  killEverything();
+  process.exit(1);
+}, WATCHDOG_MS);
+watchdog.unref();
+process.once('exit', killEverything);
+
+describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10_000 }, () => {
+  let clinician;
+  let patient;
+  const pageErrors = [];
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    sandbox = await startSandbox();
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    clinician = await context.newPage();
+    patient = await context.newPage();
+    for (const page of [clinician, patient]) {
+      page.setDefaultTimeout(STEP_MS);
+      page.on('pageerror', (err) => pageErrors.push(err.message));
+    }
+  });
+
+  after(async () => {
+    await browser?.close().catch(() => {});
+    // After a failure: first as a developer would (Ctrl-C), then by force.
+    if (npmStart && npmStart.exitCode === null && npmStart.signalCode === null) {
+      remember(descendants(npmStart.pid));
+      const exited = new Promise((resolve) => npmStart.once('exit', resolve));
+      process.kill(-npmStart.pid, 'SIGINT');
+      await withTimeout(exited, 10_000, 'no exit').catch(() => {});
+    }
+    killEverything();
+  });
+
+  test('prints one URL, and the page it names serves <kaleyra-call> lazily', async () => {
+    const urls = sandbox.output.split('\n').filter((line) => /https?:\/\//.test(line));
+    assert.deepEqual(urls, [`Open ${sandbox.url}   (Ctrl-C stops everything)`]);
+    await clinician.goto(sandbox.url);
+    assert.equal(await clinician.locator('kaleyra-call').count(), 1);
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-1-signed-out.png') });
+    // connect="click": nothing of the SDK and no token before the launcher is used.
+    assert.equal(await clinician.evaluate(() => typeof window.BandyerSDK), 'undefined');
+    assert.equal((await credentialCalls()).length, 0);
+  });
+
+  test('signing in and activating the launcher connects', async () => {
+    await clinician.click('button[data-user="dr_rossi"]');
+    await clinician.waitForSelector('#consult:not([hidden])');
+    await clinician.click('kaleyra-call [part="launcher"]');
+    await waitForState(clinician, 'connected');
+    assert.equal(await clinician.locator('#state').textContent(), 'connected');
+    await clinician.waitForSelector('#log [data-event="kaleyra-call-ready"]');
+    const calls = await credentialCalls();
+    assert.deepEqual(
+      calls.map((c) => [c.user_id, c.status]),
+      [['dr_rossi', 200]],
+    );
+    assert.match(await clinician.locator('#lifetime').textContent(), /expires in \d+ min/);
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-2-clinician-online.png') });
+  });
+
+  test('the service saying "about to expire" leads to a token refresh', async () => {
+    await clinician.click('#about-to-expire');
+    await clinician.waitForFunction(
+      () => window.__bandyerEmulator.count('updateAccessToken') === 1,
+    );
+    assert.equal(await tokenEvents(clinician), 2);
+    const calls = await credentialCalls();
+    assert.deepEqual(
+      calls.map((c) => [c.user_id, c.status]),
+      [
+        ['dr_rossi', 200],
+        ['dr_rossi', 200],
+      ],
+    );
+    assert.equal(await state(clinician), 'connected');
+  });
+
+  test('a broken token endpoint is retried while the session lives on, then heals', async () => {
+    await clinician.click('#break-endpoint');
+    await clinician.waitForSelector('#endpoint-state[data-broken="true"]');
+    await clinician.click('#about-to-expire');
+    const retry = clinician.locator('#log [data-event="kaleyra-call-error"][data-tone="warning"]');
+    await retry.first().waitFor();
+    assert.match(
+      await retry.first().textContent(),
+      /refresh: upstream_error \(HTTP 502\).*retry in/,
+    );
+    assert.equal(await state(clinician), 'connected');
+    await clinician.click('#break-endpoint');
+    await clinician.waitForSelector('#endpoint-state[data-broken="false"]');
+    // Backoff: the next attempt comes within a few seconds and succeeds.
+    await clinician.waitForFunction(
+      () => document.querySelectorAll('#log [data-event="kaleyra-call-token"]').length === 3,
+      null,
+      { timeout: 40_000 },
+    );
+    assert.equal(await state(clinician), 'connected');
+    const statuses = (await credentialCalls()).map((c) => c.status);
+    assert.ok(statuses.includes(503), 'the emulated Kaleyra API failed meanwhile');
+    assert.equal(statuses.at(-1), 200);
+  });
+
+  test('a call between two tabs connects both peer connections, with video flowing', async () => {
+    await patient.goto(sandbox.url);
+    await patient.click('button[data-user="marco_bianchi"]');
+    await patient.waitForSelector('#consult:not([hidden])');
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-3-patient-before-call.png') });
+    await patient.click('kaleyra-call [part="launcher"]'); // "Start video call"
+    await waitForState(patient, 'connected');
+
+    await clinician.waitForSelector(
+      '#log [data-event="kaleyra-call-sdk"]:has-text("call:incoming")',
+    );
+    await clinician.click('.Bandyer-answer');
+    const flowing = (page) =>
+      until(page, async () => {
+        const s = await window.__bandyerEmulator.callStats();
+        return s?.status === 'connected' && s.pcState === 'connected' && s.framesDecoded > 0 && s;
+      });
+    const [first] = await Promise.all([flowing(patient), flowing(clinician)]);
+    // Frames keep coming.
+    await until(
+      patient,
+      async (before) => (await window.__bandyerEmulator.callStats()).framesDecoded > before,
+      first.framesDecoded,
+    );
+    for (const page of [patient, clinician]) {
+      const remote = await page.evaluate(() => {
+        const video = document.querySelector('.Bandyer-remote-video');
+        return { width: video?.videoWidth ?? 0, tracks: video?.srcObject?.getTracks().length };
+      });
+      assert.ok(remote.width > 0, 'the remote video shows a picture');
+      assert.ok(remote.tracks >= 1);
+    }
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-4-patient-in-call.png') });
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-5-clinician-in-call.png') });
+  });
+
+  test('hanging up ends the call on both sides and releases the camera', async () => {
+    for (const page of [patient, clinician]) {
+      assert.ok((await page.evaluate(() => window.__bandyerEmulator.localTracksLive())) > 0);
+    }
+    await patient.click('.Bandyer-hangUp');
+    for (const page of [patient, clinician]) {
+      await until(
+        page,
+        async () => (await window.__bandyerEmulator.callStats()).status === 'ended',
+      );
+      await until(page, () => window.__bandyerEmulator.localTracksLive() === 0);
+      assert.equal(await state(page), 'connected', 'the session outlives the call');
+    }
+    assert.match(
+      await clinician.locator('#log').innerText(),
+      /call:status:changed: ended \(hang_up\)/,
+    );
+    for (const page of [patient, clinician]) {
+      assert.doesNotMatch(await page.locator('#log').innerText(), JWT, 'no token in the log');
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('Ctrl-C stops every process it started and frees every port', async () => {
+    await browser.close();
+    browser = undefined;
+    const tree = descendants(sandbox.child.pid);
+    remember(tree);
+    assert.ok(tree.length >= 3, `npm, node and wrangler at least (saw ${tree.length})`);
+
+    const exited = new Promise((resolve) => sandbox.child.once('exit', resolve));
+    process.kill(-sandbox.child.pid, 'SIGINT'); // what a terminal's Ctrl-C does
+    await withTimeout(exited, 15_000, 'npm start did not exit after SIGINT');
+    const deadline = Date.now() + 5_000;
+    while (tree.some(alive) && Date.now() < deadline) await sleep(100);
+    assert.deepEqual(tree.filter(alive), [], 'no process left behind');
+    seenPids.clear();
+    for (const port of Object.values(sandbox.ports)) {
+      assert.equal(await portIsFree(port), true, `port ${port} is free again`);
+    }
+    assert.match(sandbox.output, /^Stopped\.$/m);
+    assert.doesNotMatch(sandbox.output, JWT, 'no token in the terminal');
+  });
+});
+
+// -------------------------------------------------------------------------------------------
+// Helpers
+
+async function startSandbox() {
+  const [site, worker, emulator] = await freePorts(3);
+  const child = spawn('npm', ['start'], {
+    cwd: ROOT,
+    detached: true, // its own process group, like a terminal's foreground job
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      DEMO_PORT: String(site),
+      WORKER_PORT: String(worker),
+      KALEYRA_EMULATOR_PORT: String(emulator),
+      // The sandbox, even on a machine with real credentials in the environment.
+      KALEYRA_API_KEY: '',
+      KALEYRA_APP_ID: '',
+    },
+  });
+  npmStart = child;
+  remember([child.pid]);
+  const started = { child, output: '', url: '', ports: { site, worker, emulator } };
+  const ready = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      started.output += chunk;
+      if (/^Ready\./m.test(started.output)) resolve(undefined);
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`npm start exited (${code}):\n${started.output}`)),
+    );
+  });
+  await withTimeout(ready, READY_MS, () => `npm start was not ready:\n${started.output}`);
+  remember(descendants(child.pid));
+  started.url = started.output.match(/Open (http:\/\/localhost:\d+\/)/)?.[1] ?? '';
+  assert.equal(started.url, `http://localhost:${site}/`);
+  return started;
+}
+
+/** Every /v2/sdk/credentials call the Kaleyra emulator received, oldest first. */
+async function credentialCalls() {
+  const res = await fetch(`http://127.0.0.1:${sandbox.ports.emulator}/__control/calls`);
+  const { calls } = await res.json();
+  return calls.filter((c) => c.path === '/v2/sdk/credentials');
+}
+
+const state = (page) => page.evaluate(() => document.querySelector('kaleyra-call').state);
+
+const tokenEvents = (page) => page.locator('#log [data-event="kaleyra-call-token"]').count();
+
+/**
+ * Polls `fn` in the page until it returns something truthy (page.waitForFunction
+ * does not wait for a Promise, and the emulator's callStats() is async).
+ */
+async function until(page, fn, arg, timeout = 45_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await page.evaluate(fn, arg);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms: ${fn}`);
+    await sleep(250);
+  }
+}
+
+function waitForState(page, wanted) {
+  return page.waitForFunction((s) => document.querySelector('kaleyra-call').state === s, wanted, {
+    timeout: STEP_MS,
+  });
+}
+
+/** Ports that were free a moment ago, distinct from each other. */
+async function freePorts(count) {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '127.0.0.1', () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * /proc/<pid>/stat after the command name: [state, ppid, …]; index 19 is the start
+ * time. Undefined once the process is gone.
+ */
+function stat(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process ids below `root` (itself included), from /proc. */
+function descendants(root) {
+  if (!existsSync('/proc')) return [root];
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = Number(stat(entry)?.[1]);
+    if (!children.has(ppid)) children.set(ppid, []);
+    children.get(ppid).push(Number(entry));
+  }
+  const found = [root];
+  for (let i = 0; i < found.length; i++) found.push(...(children.get(found[i]) ?? []));
+  return found;
+}
+
+function remember(pids) {
+  for (const pid of pids) {
+    const started = stat(pid)?.[19];
+    if (started) seenPids.set(pid, started);
+  }
+}
+
+/** Running (a zombie has exited; only its parent has not collected it yet). */
+function alive(pid) {
+  const fields = stat(pid);
+  return fields !== undefined && fields[0] !== 'Z';
+}
+
+/** Synchronous, for `after`, the watchdog and process exit: SIGKILL all that is left. */
+function killEverything() {
+  if (npmStart?.exitCode === null) remember(descendants(npmStart.pid));
+  for (const [pid, started] of seenPids) {
+    if (stat(pid)?.[19] !== started) continue; // gone, or the pid now belongs to another
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // Not a group leader, or already gone.
+      }
+    }
+  }
+  seenPids.clear();
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withTimeout(promise, ms, message) {
+  let timer;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(typeof message === 'function' ? message() : message)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
