@@ -1,34 +1,144 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
-// The CDN builds: one self-contained file each, Lit bundled, minified.
+// The CDN builds, from one compile of component/define.ts: self-contained
+// (Lit bundled), minified, with source maps that carry their sources.
 //   dist/kaleyra-call.js       ES module   <script type="module" src=…>
 //   dist/kaleyra-call.iife.js  classic     <script src=…> (tag managers, CMSs)
-const plugins = () => [
-  nodeResolve({ exportConditions: ['production'] }),
-  typescript({
-    tsconfig: './tsconfig.json',
-    include: ['component/**/*.ts'],
-    compilerOptions: { noEmit: false, declaration: false, sourceMap: true },
-  }),
-  terser({ ecma: 2020, module: true, format: { comments: false } }),
-];
+//   dist/integrity.json        their sha384 SRI hashes (and the README's copy)
+// The npm build (unbundled ES modules + .d.ts in dist/esm, Lit as a
+// dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
-export default [
-  {
-    input: 'component/define.ts',
-    output: { file: 'dist/kaleyra-call.js', format: 'es', sourcemap: true },
-    plugins: plugins(),
-  },
-  {
-    input: 'component/define.ts',
-    output: {
+export default {
+  input: 'component/define.ts',
+  output: [
+    { file: 'dist/kaleyra-call.js', format: 'es', sourcemap: true, plugins: [minify(true)] },
+    {
       file: 'dist/kaleyra-call.iife.js',
       format: 'iife',
+      // `window.KaleyraCall.KaleyraCallElement`, for classic scripts that subclass
+      // the element or register it under another tag.
       name: 'KaleyraCall',
       sourcemap: true,
+      plugins: [minify(false)],
     },
-    plugins: plugins(),
-  },
-];
+  ],
+  plugins: [
+    prune(),
+    nodeResolve({ exportConditions: ['production'] }),
+    typescript({
+      tsconfig: './tsconfig.json',
+      include: ['component/**/*.ts'],
+      // ES2021, Lit's own output level: no class static blocks (Safari 16.4+).
+      compilerOptions: { noEmit: false, declaration: false, sourceMap: true, target: 'ES2021' },
+    }),
+    minifyCss({ include: /\/component\/[^/]+\.styles\.ts$/ }),
+    integrity({ file: 'dist/integrity.json', readme: 'README.md' }),
+  ],
+};
+
+/**
+ * Terser, twice over (`passes: 2`). `module: false` for the classic script: a
+ * module's top level may be renamed or dropped, which would lose the global.
+ */
+function minify(module) {
+  return terser({
+    ecma: 2020,
+    module,
+    compress: { passes: 2 },
+    // Our private members (`_name`) get short names. Lit's own internals use
+    // `_$`-prefixed names and are left alone; members another copy of the bundle
+    // may call (the shared session's public API) have no underscore.
+    mangle: { properties: { regex: /^_[a-zA-Z]/ } },
+    format: { comments: false },
+  });
+}
+
+/**
+ * Deletes what a build no longer makes, so it is never published: modules in
+ * dist/esm whose source is gone, and source maps (the npm build has none).
+ * Pruning, not emptying dist/, keeps the files other processes are reading
+ * (the demo, a test run) in place while a build runs.
+ */
+function prune() {
+  return {
+    name: 'prune',
+    buildStart() {
+      const esm = 'dist/esm';
+      if (!existsSync(esm)) return;
+      const sources = new Set(readdirSync('component').map((f) => f.replace(/\.ts$/, '')));
+      for (const file of readdirSync(esm)) {
+        const module = file.replace(/\.(js|d\.ts)(\.map)?$/, '');
+        if (file.endsWith('.map') || !sources.has(module)) rmSync(`${esm}/${file}`);
+      }
+    },
+  };
+}
+
+/**
+ * Minifies the element's own css`` literals (Lit keeps them as strings in the
+ * bundle): comments, runs of whitespace, spaces around `{ } ; , > :` and the
+ * zero of `0.5em` go; quoted strings are kept. A literal with `${}` is left alone.
+ */
+function minifyCss({ include }) {
+  const outsideQuotes = (text, fn) =>
+    text
+      .split(/('[^']*'|"[^"]*")/)
+      .map((part, i) => (i % 2 ? part : fn(part)))
+      .join('');
+  const minifyText = (text) =>
+    outsideQuotes(text, (part) =>
+      part
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/ ?([{};,>]) ?/g, '$1')
+        .replace(/: /g, ':')
+        .replace(/ !important/g, '!important')
+        .replace(/([\s:,(])0\.(\d)/g, '$1.$2'),
+    )
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'minify-css',
+    transform(code, id) {
+      if (!include.test(id)) return null;
+      const out = code.replace(/\bcss\s*`([^`$\\]*)`/g, (_, text) => `css\`${minifyText(text)}\``);
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * Writes `file` as `{"dist/<name>": "sha384-…"}` for every CDN file, and keeps
+ * the README's pinned CDN snippets (`…/npm/kaleyra-call@<version>/dist/<name>"
+ * integrity="sha384-…"`) on this version and these hashes: the hash is a build
+ * product, so the build writes it; test/node/integrity.test.mjs checks all three
+ * agree.
+ */
+function integrity({ file, readme }) {
+  const hashes = {};
+  return {
+    name: 'integrity',
+    writeBundle(options) {
+      // Hash the bytes on disk: they include the sourceMappingURL comment.
+      const bytes = readFileSync(options.file);
+      hashes[options.file] = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+      const sorted = Object.fromEntries(
+        Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b)),
+      );
+      writeFileSync(file, `${JSON.stringify(sorted, null, 2)}\n`);
+
+      const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+      const before = readFileSync(readme, 'utf8');
+      const after = before.replace(
+        /(\/npm\/([\w-]+)@)[^/\s"]+(\/(dist\/[\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,
+        (whole, start, pkg, middle, path) =>
+          pkg === name && sorted[path] ? `${start}${version}${middle}${sorted[path]}"` : whole,
+      );
+      if (after !== before) writeFileSync(readme, after);
+    },
+  };
+}

@@ -3,8 +3,8 @@ import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, chromiumPath } from './test/support/chromium.mjs';
 import { countReporter } from './test/support/count-reporter.mjs';
-import { bundleCopy, fakeServers } from './test/support/fake-servers.mjs';
-import { reactBundle } from './test/support/react-bundle.mjs';
+import { fakeServers } from './test/support/fake-servers.mjs';
+import { rawDist, reactBundle } from './test/support/distribution.mjs';
 
 // Browser tests of <kaleyra-call> in the system Chromium. Fake servers (token
 // endpoint, SDK emulator) are served from middleware, so tests use real fetch
@@ -12,7 +12,7 @@ import { reactBundle } from './test/support/react-bundle.mjs';
 export default {
   files: ['test/component/**/*.test.ts'],
   nodeResolve: true,
-  middleware: [fakeServers(), bundleCopy(), reactBundle()],
+  middleware: [fakeServers(), rawDist(), reactBundle()],
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   browsers: [

@@ -1,10 +1,12 @@
 import { KaleyraCallElement } from './kaleyra-call.js';
 
 /**
- * Registers `<kaleyra-call>`. Importing this module twice, or loading two copies
- * of the bundle, is harmless: the first definition wins.
+ * Registers `<kaleyra-call>` in a browser. Importing this module twice, or
+ * loading two copies of the bundle, is harmless: the first definition wins. On
+ * a server (no `document`) nothing is registered: the element renders only in
+ * the browser.
  */
-if (typeof customElements !== 'undefined') KaleyraCallElement.define();
+if (globalThis.document) KaleyraCallElement.define();
 
 export { KaleyraCallElement };
 

@@ -244,8 +244,21 @@ export class KaleyraCallElement extends ReactiveElement {
     }
   }
 
-  /** Starts the session now. Resolves when connected. */
-  connect(): Promise<void> {
+  /**
+   * Starts the session now. Resolves when connected.
+   *
+   * Frameworks that set properties rather than attributes (React 19, Vue) would
+   * write `connect="click"` over this method: assigning a string here sets
+   * `connectOn` instead, and `connect` stays the method.
+   */
+  get connect(): () => Promise<void> {
+    return this._connect;
+  }
+  set connect(mode: string) {
+    this.connectOn = mode;
+  }
+
+  private _connect(): Promise<void> {
     this._stopped = false;
     if (this._problem) return Promise.reject(this._configError(this._problem));
     if (this._session?.state === 'connected') return Promise.resolve();
@@ -446,7 +459,7 @@ export class KaleyraCallElement extends ReactiveElement {
   private async _onLaunch(): Promise<void> {
     if (/loading|connecting/.test(this._state)) return;
     try {
-      await this.connect();
+      await this._connect();
       await (this.callWith
         ? this.startCall()
         : this.chatWith
@@ -554,17 +567,28 @@ export class KaleyraCallElement extends ReactiveElement {
     const { _problem: problem, _state: state, _error: error } = this;
     let ui = this._ui;
     if (!ui) {
-      (this.renderRoot as ShadowRoot).innerHTML =
-        '<div part="error" role="alert"><span></span><small></small>' +
-        '<button part="retry" type="button"></button></div>' +
-        '<button part="launcher" type="button"><slot></slot></button>' +
-        '<span part="status" role="status"></span>';
-      const [error, text, detail, retry, launcher, slot, status] = this.renderRoot.querySelectorAll(
-        'div,span,small,button,slot',
-      ) as unknown as HTMLElement[];
-      ui = this._ui = { error, text, detail, retry, launcher, slot, status } as Ui;
+      // Built node by node (no innerHTML), so pages that enforce Trusted Types work.
+      const add = (tag: string, parent: Node, part?: string, role?: string) => {
+        const node = parent.appendChild(document.createElement(tag));
+        if (part) node.setAttribute('part', part);
+        if (role) node.setAttribute('role', role);
+        if (tag === 'button') node.setAttribute('type', 'button');
+        return node;
+      };
+      const root = this.renderRoot;
+      const error = add('div', root, 'error', 'alert');
+      const launcher = add('button', root, 'launcher');
+      ui = this._ui = {
+        error,
+        text: add('span', error),
+        detail: add('small', error),
+        retry: add('button', error, 'retry'),
+        launcher,
+        slot: add('slot', launcher),
+        status: add('span', root, 'status', 'status'),
+      };
       ui.launcher.onclick = () => void this._onLaunch();
-      ui.retry.onclick = () => void this.connect().catch(() => {});
+      ui.retry.onclick = () => void this._connect().catch(() => {});
     }
     const shown = problem || (state === 'error' && error);
     ui.error.hidden = !shown;

@@ -75,6 +75,19 @@ describe('<kaleyra-call> connect modes', () => {
     });
   });
 
+  it('assigning a mode to the `connect` property (as React and Vue do) sets connectOn', async () => {
+    const f = await fake();
+    const el = mount(f, { connect: 'manual' });
+    (el as unknown as { connect: string }).connect = 'click';
+    await el.updateComplete;
+    expect(el.connectOn).to.equal('click');
+    expect(typeof el.connect).to.equal('function');
+    await wait(200);
+    expect(await f.log()).to.have.length(0);
+    launcher(el).click();
+    await untilState(el, 'connected');
+  });
+
   it('disconnect() stops the session and it stays stopped until connect()', async () => {
     const f = await fake();
     const el = mount(f);

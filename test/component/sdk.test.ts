@@ -8,6 +8,8 @@ async function sha384(url: string): Promise<string> {
   return `sha384-${btoa(String.fromCharCode(...new Uint8Array(digest)))}`;
 }
 
+const COPY: string = '/fake/raw/dist/kaleyra-call';
+
 describe('<kaleyra-call> SDK loading and connect', () => {
   afterEach(freshPage);
 
@@ -115,13 +117,14 @@ describe('<kaleyra-call> SDK loading and connect', () => {
 
   it('one SDK script for two copies of the element bundle; a second define is harmless', async () => {
     const f = await fake();
-    // A second, independently bundled copy of the element (Lit included).
-    await import(/* @vite-ignore */ '/fake/bundle-copy.js' as string);
+    // A second copy of the element: the minified CDN build (Lit included, private
+    // names mangled), served as built.
+    await import(/* @vite-ignore */ COPY);
     expect(customElements.get('kaleyra-call')).to.equal(KaleyraCallElement);
     const a = mount(f);
     await untilState(a, 'connected');
     // Drive the second copy's class directly under another tag name.
-    const Copy = (await import(/* @vite-ignore */ '/fake/bundle-copy.js' as string))
+    const Copy = (await import(/* @vite-ignore */ COPY))
       .KaleyraCallElement as typeof KaleyraCallElement;
     expect(Copy).not.to.equal(KaleyraCallElement);
     Copy.define('kaleyra-call-copy');

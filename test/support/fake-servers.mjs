@@ -136,27 +136,3 @@ export function fakeServers() {
     record.end = Date.now();
   };
 }
-
-/**
- * GET /fake/bundle-copy.js: the element bundled on its own (Lit included), as
- * a CDN copy would be — a second, independent copy of the element's code for
- * "two bundles on one page" tests.
- */
-export function bundleCopy() {
-  let built;
-  return async function bundleCopyMiddleware(ctx, next) {
-    if (ctx.path !== '/fake/bundle-copy.js') return next();
-    const { build } = await import('esbuild');
-    built ??= build({
-      entryPoints: [new URL('../../component/define.ts', import.meta.url).pathname],
-      bundle: true,
-      format: 'esm',
-      write: false,
-      tsconfig: new URL('../../tsconfig.json', import.meta.url).pathname,
-      conditions: ['production'],
-      target: 'es2022',
-    }).then((r) => r.outputFiles[0].text);
-    ctx.type = 'text/javascript';
-    ctx.body = await built;
-  };
-}

@@ -1,0 +1,95 @@
+/**
+ * JSX typings for React 19: `<kaleyra-call>` in `JSX.IntrinsicElements`.
+ * Opt in from one file of the app: `import type {} from 'kaleyra-call/jsx';`
+ * (this module needs `@types/react`, so it is not part of the main entry).
+ *
+ * React 19 sets a prop as a property when the element has one by that name
+ * (so `appId`, `layout`, `tokenProvider`… reach the element as values), as an
+ * attribute otherwise (`app-id="…"`), and turns `on<event-name>` props into
+ * event listeners: `onkaleyra-call-state={(e) => e.detail.state}`. Register the
+ * tag (`import 'kaleyra-call/define'`) before the first render so properties
+ * are not set as attributes on an unknown element.
+ */
+import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type { KaleyraCallEventMap } from './events.js';
+import type { KaleyraCallElement } from './kaleyra-call.js';
+
+/**
+ * The element's HTML attributes, as written in markup. React assigns
+ * `connect="click"` to the element's `connect` property, whose setter takes it
+ * as `connectOn` (reading `connect` still gives the method).
+ */
+export interface KaleyraCallAttributes {
+  connect?: 'auto' | 'visible' | 'click' | 'manual';
+  'token-endpoint'?: string;
+  'app-id'?: string;
+  region?: 'eu' | 'in' | 'us' | 'me';
+  environment?: 'sandbox' | 'production';
+  'sdk-version'?: string;
+  'sdk-src'?: string;
+  'sdk-integrity'?: string;
+  credentials?: RequestCredentials;
+  tools?: string;
+  'call-type'?: 'audio_only' | 'audio_upgradable' | 'audio_video';
+  language?: string;
+  mode?: 'embed' | 'window';
+  recording?: 'none' | 'manual' | 'automatic';
+  'widget-hidden'?: boolean;
+  feedback?: boolean;
+  'virtual-background'?: 'blur' | 'image';
+  'call-with'?: string;
+  'chat-with'?: string;
+  'join-url'?: string;
+  label?: string;
+  headless?: boolean;
+}
+
+/** The element's writable properties (objects and functions only work this way). */
+export type KaleyraCallProperties = Partial<
+  Pick<
+    KaleyraCallElement,
+    | 'tokenEndpoint'
+    | 'appId'
+    | 'sdkVersion'
+    | 'sdkSrc'
+    | 'sdkIntegrity'
+    | 'connectOn'
+    | 'tools'
+    | 'callType'
+    | 'recordingType'
+    | 'widgetHidden'
+    | 'virtualBackground'
+    | 'callWith'
+    | 'chatWith'
+    | 'joinUrl'
+    | 'authToken'
+    | 'tokenProvider'
+    | 'layout'
+    | 'userDetailsProvider'
+    | 'userDetailsFormatter'
+    | 'connectTimeout'
+  >
+>;
+
+/** `onkaleyra-call-state`, `onkaleyra-call-error`, …: one listener prop per event. */
+export type KaleyraCallEventProps = {
+  [K in keyof KaleyraCallEventMap as `on${K}`]?: (event: KaleyraCallEventMap[K]) => void;
+};
+
+/** Everything `<kaleyra-call>` accepts in React 19 JSX. */
+export type KaleyraCallJSXProps = DetailedHTMLProps<
+  HTMLAttributes<KaleyraCallElement>,
+  KaleyraCallElement
+> &
+  KaleyraCallAttributes &
+  KaleyraCallProperties &
+  KaleyraCallEventProps;
+
+declare module 'react' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace JSX {
+    interface IntrinsicElements {
+      'kaleyra-call': KaleyraCallJSXProps;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// `npm run manifest` writes custom-elements.json from the class JSDoc and the
+// Lit properties of component/ (IDEs, Storybook and linters read it). It is
+// committed and shipped; test/node/manifest.test.mjs fails when it is stale and
+// when the README's reference tables miss anything it lists.
+export default {
+  globs: ['component/**/*.ts'],
+  exclude: ['component/**/*.d.ts', 'component/jsx.ts'],
+  litelement: true,
+  outdir: '.',
+  // package.json names the manifest itself (`customElements`); don't rewrite it.
+  packagejson: false,
+  dependencies: false,
+  plugins: [
+    resolveConstantDefaults(),
+    publicApiOnly(),
+    methodAccessors(),
+    tagDefinition(),
+    shippedPaths(),
+  ],
+};
+
+/** The modules a user imports; the others are internals. */
+const PUBLIC_MODULES = ['index', 'define', 'kaleyra-call', 'events'].map(
+  (m) => `component/${m}.ts`,
+);
+
+/**
+ * Keeps the manifest to the public API. The analyzer (0.11) lists private
+ * members, turns Lit's internal `state: true` properties into attributes, and
+ * adds a nameless event for every `dispatchEvent(new SomeEvent(...))` call. The
+ * class JSDoc `@fires` tags are the source of truth for events; they are the
+ * ones with a description.
+ */
+function publicApiOnly() {
+  return {
+    name: 'kaleyra-call: public API only',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules = customElementsManifest.modules.filter((m) =>
+        PUBLIC_MODULES.includes(m.path),
+      );
+      for (const klass of classes(customElementsManifest)) {
+        if (klass.members) klass.members = klass.members.filter((m) => m.privacy !== 'private');
+        const fields = new Set(klass.members?.map((m) => m.name));
+        if (klass.attributes) {
+          klass.attributes = klass.attributes.filter(
+            (a) => !a.fieldName || fields.has(a.fieldName),
+          );
+        }
+        if (klass.events) klass.events = klass.events.filter((e) => e.name && e.description);
+      }
+    },
+  };
+}
+
+/**
+ * `connect` is an accessor whose getter returns the method (its setter takes
+ * the `connect` attribute's value from frameworks that set properties): to a
+ * user it is the method `connect()`, so the manifest says so.
+ */
+function methodAccessors() {
+  return {
+    name: 'kaleyra-call: method accessors',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const klass of classes(customElementsManifest)) {
+        for (const [i, m] of (klass.members ?? []).entries()) {
+          const returns = /^\(\) => (.+)$/.exec(m.type?.text ?? '');
+          if (m.kind !== 'field' || m.name !== 'connect' || !returns) continue;
+          klass.members[i] = {
+            kind: 'method',
+            name: m.name,
+            return: { type: { text: returns[1] } },
+            description: m.description,
+          };
+        }
+      }
+    },
+  };
+}
+
+/**
+ * A default written as a module constant (`sdkVersion = DEFAULT_SDK_VERSION`)
+ * is shown as its value, which is what a reader of the manifest needs.
+ */
+function resolveConstantDefaults() {
+  return {
+    name: 'kaleyra-call: resolve constant defaults',
+    packageLinkPhase({ customElementsManifest }) {
+      const constants = new Map();
+      for (const mod of customElementsManifest.modules) {
+        for (const d of mod.declarations ?? []) {
+          if (
+            d.kind === 'variable' &&
+            typeof d.default === 'string' &&
+            /^'[^']*'$/.test(d.default)
+          ) {
+            constants.set(d.name, d.default);
+          }
+        }
+      }
+      for (const klass of classes(customElementsManifest)) {
+        for (const item of [...(klass.members ?? []), ...(klass.attributes ?? [])]) {
+          const value = constants.get(item.default);
+          if (value === undefined) continue;
+          item.default = value;
+          item.type ??= { text: 'string' };
+        }
+      }
+    },
+  };
+}
+
+/**
+ * define.ts registers the tag through the static `define()` method, which the
+ * analyzer does not follow: record the definition it makes.
+ */
+function tagDefinition() {
+  return {
+    name: 'kaleyra-call: tag definition',
+    packageLinkPhase({ customElementsManifest }) {
+      const define = customElementsManifest.modules.find((m) => m.path === 'component/define.ts');
+      for (const mod of customElementsManifest.modules) {
+        for (const d of mod.declarations ?? []) {
+          if (!d.customElement || !d.tagName) continue;
+          define.exports ??= [];
+          define.exports.push({
+            kind: 'custom-element-definition',
+            name: d.tagName,
+            declaration: { name: d.name, module: mod.path },
+          });
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The manifest describes the published package, whose modules are the compiled
+ * files in dist/esm (the TypeScript sources are not shipped).
+ */
+function shippedPaths() {
+  const shipped = (path) =>
+    path.replace(/^(?:\.\/|component\/)?([\w.-]+)\.[jt]s$/, 'dist/esm/$1.js');
+  return {
+    name: 'kaleyra-call: shipped paths',
+    packageLinkPhase({ customElementsManifest }) {
+      const modules = customElementsManifest.modules;
+      for (const mod of modules) {
+        mod.path = shipped(mod.path);
+        for (const e of mod.exports ?? []) {
+          if (e.declaration?.module) e.declaration.module = shipped(e.declaration.module);
+        }
+      }
+      // A re-export (define.js re-exports the class) points at where the class is declared.
+      const declaredIn = new Map();
+      for (const mod of modules)
+        for (const d of mod.declarations ?? []) declaredIn.set(d.name, mod.path);
+      for (const mod of modules) {
+        for (const e of mod.exports ?? []) {
+          const home = declaredIn.get(e.declaration?.name);
+          if (e.kind === 'js' && home) e.declaration.module = home;
+        }
+      }
+    },
+  };
+}
+
+function classes(manifest) {
+  return manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.kind === 'class');
+}

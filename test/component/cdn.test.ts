@@ -1,0 +1,96 @@
+/**
+ * The CDN builds as the README tells people to load them (needs `npm run
+ * build`): each snippet is taken from README.md, its jsDelivr URL pointed at
+ * this build's dist/ (served byte for byte by test/support/distribution.mjs),
+ * and loaded in a fresh frame (its own custom element registry), so the
+ * browser checks the `integrity` hash for real.
+ */
+import { expect } from '@open-wc/testing';
+
+type FrameWindow = Window & { KaleyraCall?: { KaleyraCallElement?: unknown } };
+
+const frames: HTMLIFrameElement[] = [];
+
+async function readme(): Promise<string> {
+  const built = await fetch('/dist/integrity.json');
+  expect(built.ok, 'dist/ is missing: run `npm run build` first').to.equal(true);
+  return (await fetch('/README.md')).text();
+}
+
+/** The first ```html block under the README heading `heading`, loading this build. */
+function snippet(text: string, heading: string): string {
+  const start = text.indexOf(`\n### ${heading}`);
+  expect(start, `README.md has no "### ${heading}"`).to.be.above(-1);
+  const block = /```html\n([\s\S]*?)```/.exec(text.slice(start))?.[1];
+  expect(block, `no html block under "### ${heading}"`).to.be.a('string');
+  return block!.replace(
+    /https:\/\/cdn\.jsdelivr\.net\/npm\/kaleyra-call@[^/]+\/dist\/([\w.-]+)\.js/g,
+    '/fake/raw/dist/$1',
+  );
+}
+
+/** A same-origin frame showing `body`; resolves once it has loaded. */
+async function frame(body: string): Promise<FrameWindow> {
+  const iframe = document.createElement('iframe');
+  iframe.srcdoc = `<!doctype html><html lang="en"><body>${body}</body></html>`;
+  const loaded = new Promise((resolve) => iframe.addEventListener('load', resolve, { once: true }));
+  document.body.append(iframe);
+  frames.push(iframe);
+  await loaded;
+  return iframe.contentWindow as FrameWindow;
+}
+
+const requested = (win: Window) =>
+  win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
+
+describe('the CDN builds, loaded as the README shows', () => {
+  afterEach(() => {
+    for (const f of frames.splice(0)) f.remove();
+  });
+
+  it('the CMS snippet works as pasted: classic script, SRI checked, a launcher and no request yet', async () => {
+    const html = snippet(await readme(), 'In a CMS');
+    expect(html).to.contain('integrity="sha384-');
+    const win = await frame(html);
+
+    const Element = win.customElements.get('kaleyra-call');
+    expect(Element, 'the classic script registered <kaleyra-call>').to.be.a('function');
+    expect(win.KaleyraCall?.KaleyraCallElement).to.equal(Element);
+    const el = win.document.querySelector('kaleyra-call')!;
+    await el.updateComplete;
+    expect(el.state).to.equal('idle');
+    const launcher = el.shadowRoot!.querySelector('[part="launcher"]') as HTMLButtonElement;
+    expect(launcher.hidden).to.equal(false);
+    expect(
+      launcher.textContent!.trim() || el.shadowRoot!.querySelector('slot')!.textContent,
+    ).to.equal('Video call');
+    // connect="click": nothing but the element's own file until the button is pressed.
+    expect(requested(win)).to.deep.equal(['/fake/raw/dist/kaleyra-call.iife']);
+  });
+
+  it('the ES module snippet loads with its integrity hash', async () => {
+    const html = snippet(await readme(), 'As an ES module');
+    expect(html).to.contain('type="module"');
+    const win = await frame(`${html}<kaleyra-call connect="manual"></kaleyra-call>`);
+
+    expect(win.customElements.get('kaleyra-call')).to.be.a('function');
+    expect(win.KaleyraCall, 'the module sets no global').to.equal(undefined);
+    const el = win.document.querySelector('kaleyra-call')!;
+    await el.updateComplete;
+    // No app-id: the element explains itself instead of throwing.
+    const error = el.shadowRoot!.querySelector('[part="error"]') as HTMLElement;
+    expect(error.hidden).to.equal(false);
+    expect(error.textContent).to.contain('app-id');
+  });
+
+  it('a file that does not match its integrity hash is refused', async () => {
+    const text = await readme();
+    const html = snippet(text, 'As an ES module');
+    const other = /integrity="(sha384-[^"]+)"/.exec(snippet(text, 'In a CMS'))![1]!;
+    const tampered = html.replace(/integrity="sha384-[^"]+"/, `integrity="${other}"`);
+    expect(tampered).not.to.equal(html);
+    const win = await frame(tampered);
+
+    expect(win.customElements.get('kaleyra-call')).to.equal(undefined);
+  });
+});

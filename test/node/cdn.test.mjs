@@ -1,0 +1,56 @@
+// The CDN files (needs `npm run build`): their SRI hashes in dist/integrity.json
+// and in the README's pinned snippets, and the JavaScript level they need
+// (README › Browser support).
+import { parse } from 'acorn';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+
+const CDN_FILES = ['dist/kaleyra-call.iife.js', 'dist/kaleyra-call.js'];
+const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
+const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
+const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+test('dist/integrity.json holds the sha384 hash of each CDN file', () => {
+  assert.deepEqual(Object.keys(integrity).sort(), CDN_FILES);
+  for (const file of CDN_FILES) assert.equal(integrity[file], sri(file), file);
+});
+
+test('the README pins both CDN files to this version with their current hashes', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const tags = [...readme.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+  const attr = (tag, a) => new RegExp(`\\s${a}(?:="([^"]*)")?`).exec(tag);
+  for (const file of CDN_FILES) {
+    const url = `https://cdn.jsdelivr.net/npm/${name}@${version}/${file}`;
+    const found = tags.filter((tag) => attr(tag, 'src')?.[1] === url);
+    assert.ok(found.length > 0, `no <script src="${url}"> in README.md`);
+    for (const tag of found) {
+      assert.equal(attr(tag, 'integrity')?.[1], integrity[file], `integrity of ${file}`);
+      assert.equal(attr(tag, 'crossorigin')?.[1], 'anonymous', `crossorigin of ${file}`);
+      const isModule = attr(tag, 'type')?.[1] === 'module';
+      assert.equal(
+        isModule,
+        file === 'dist/kaleyra-call.js',
+        `type="module" only for the ES module`,
+      );
+    }
+  }
+  // No snippet pins another version of this package.
+  const pins = [...readme.matchAll(new RegExp(`/npm/${name}@([^/"\\s]+)/`, 'g'))].map((m) => m[1]);
+  assert.deepEqual([...new Set(pins)], [version]);
+});
+
+test('the CDN files are ES2021, the level of the browsers the README supports', () => {
+  // ES2022 syntax (class static blocks, `#private` members, top-level await)
+  // would raise the floor to Safari 16.4 and Chrome 94.
+  for (const [file, sourceType] of [
+    ['dist/kaleyra-call.js', 'module'],
+    ['dist/kaleyra-call.iife.js', 'script'],
+  ]) {
+    assert.doesNotThrow(
+      () => parse(readFileSync(file, 'utf8'), { ecmaVersion: 2021, sourceType }),
+      `${file} does not parse as ES2021`,
+    );
+  }
+});
