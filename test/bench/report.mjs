@@ -1,0 +1,181 @@
+/** The printed table: plain text, one block per question of the benchmark. */
+import { PUBLISHED_SDK } from './sdk-standin.mjs';
+
+const int = (n) => Math.round(n).toLocaleString('en-US');
+const ms = (n) => `${Number(n).toFixed(0)} ms`;
+const x = (n, digits = 2) => `${Number(n).toFixed(digits)}×`;
+
+/** @param {string[][]} rows first row = header */
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  return rows.map(
+    (r) =>
+      '  ' +
+      r
+        .map((cell, i) =>
+          i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]),
+        )
+        .join('   '),
+  );
+}
+
+/** One line per load run that got other answers than 200. */
+function statusNotes(load) {
+  return Object.entries(load)
+    .filter(([, r]) => Object.keys(r.statusCounts).some((status) => status !== '200'))
+    .map(
+      ([name, r]) =>
+        `  ${name}: status counts ${Object.entries(r.statusCounts)
+          .map(([status, count]) => `${status} × ${count}`)
+          .join(', ')}`,
+    );
+}
+
+/** Where a request's CPU went under load, when the platform lets us read it. */
+function cpuNotes(load) {
+  const lines = ['off', 'on']
+    .filter((cache) => load[cache].cpuMsPerRequest)
+    .map((cache) => {
+      const c = load[cache].cpuMsPerRequest;
+      return `  cache ${cache}: CPU per request ${c.runtime} ms in the worker's workerd, ${c.devProxy} ms in wrangler's dev proxy (workerd), ${c.wrangler} ms in wrangler's Node process`;
+    });
+  return lines.length ? ['', ...lines] : [];
+}
+
+/** @param {any} results everything run.mjs measured */
+export function formatReport(results) {
+  const { machine, pageCost, criticalPath, worker, economy, cpuSteps, standIn } = results;
+  const out = [];
+  out.push(
+    `kaleyra-call benchmarks, ${machine.date}`,
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ${machine.chromium}, wrangler ${machine.wrangler}`,
+    `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd} (a shared machine: other work ran alongside)`,
+    '',
+    "1. Page cost before interaction (Chromium network log, fresh profile, everything but the page's own HTML)",
+  );
+  out.push(
+    ...table([
+      ['page', 'requests', 'bytes', 'eager ÷ this', 'after interaction'],
+      ...pageCost.map((r) => [
+        r.label,
+        String(r.requests),
+        int(r.bytes),
+        x(r.eagerBytesRatio, 1),
+        r.afterInteraction
+          ? `${r.afterInteraction.requests} req, ${int(r.afterInteraction.bytes)} B`
+          : '—',
+      ]),
+    ]),
+    `  SDK: a size-faithful stand-in (the SDK emulator padded to ${int(standIn.bytes)} bytes, ${int(standIn.gzipBytes)} gzip), not Kaleyra's`,
+    `  bundle; the published ${PUBLISHED_SDK.version} is ${int(PUBLISHED_SDK.bytes)} bytes, ${int(PUBLISHED_SDK.gzipBytes)} gzip. Kaleyra's CDN is unreachable here.`,
+    '',
+    `2. Critical path, start (\`loading\`) → \`connected\`, ${criticalPath[0].runsMs.length} runs each`,
+  );
+  out.push(
+    ...table([
+      [
+        'latencies (token / script / connect)',
+        'median',
+        'spread',
+        '÷ ideal',
+        '÷ sequential',
+        '÷ ideal*',
+        'element',
+        'parallel',
+      ],
+      ...criticalPath.map((r) => [
+        `${r.tokenMs} / ${r.scriptMs} / ${r.connectMs} ms (ideal ${r.idealMs}, seq. ${r.sequentialMs})`,
+        ms(r.medianMs),
+        ms(r.spreadMs),
+        x(r.vsIdeal),
+        x(r.vsSequential),
+        x(r.vsIdealWithMeasuredConnect),
+        ms(r.elementOwnMedianMs),
+        r.parallelInEveryRun ? 'yes' : 'NO',
+      ]),
+    ]),
+    `  ideal = max(token, script) + connect; sequential = token + script + connect. The emulator's connect took a median`,
+    `  ${criticalPath.map((r) => ms(r.emulatorConnectMedianMs)).join(' / ')} for its injected 100 ms (it renders its widget first): ÷ ideal* puts that real`,
+    `  time in the ideal. "element" = the element's own time (download done → connect called, incl. the SDK`,
+    `  script's execution; connect settled → ready). "parallel": token and script were in flight together.`,
+    '',
+    `3. Worker under wrangler dev, Kaleyra emulator answering in ${worker.upstreamLatencyMs} ms, 127.0.0.1`,
+  );
+  const seq = worker.sequential;
+  out.push(
+    ...table([
+      [`one at a time (${seq.upstream.n} requests)`, 'p50', 'p99', 'added p50', 'added p99'],
+      ['upstream alone (emulator)', ms(seq.upstream.p50), ms(seq.upstream.p99), '', ''],
+      [
+        'worker, cache off',
+        ms(seq.off.p50),
+        ms(seq.off.p99),
+        ms(seq.off.p50 - seq.upstream.p50),
+        ms(seq.off.p99 - seq.upstream.p99),
+      ],
+      ['worker, cache on (cache hits)', ms(seq.on.p50), ms(seq.on.p99), '—', '—'],
+    ]),
+    '',
+    ...table([
+      [
+        `autocannon, ${worker.load.off.connections} connections`,
+        'req/s',
+        'p50',
+        'p99',
+        'requests',
+        'non-2xx',
+        'errors',
+        'timeouts',
+      ],
+      ...[
+        ['upstream alone (emulator)', worker.load.upstream],
+        ['worker, cache off', worker.load.off],
+        ['worker, cache on', worker.load.on],
+      ].map(([name, r]) => [
+        `${name}, ${r.durationSeconds} s`,
+        int(r.requestsPerSecond),
+        ms(r.latencyMs.p50),
+        ms(r.latencyMs.p99),
+        int(r.requests),
+        int(r.non2xx),
+        int(r.errors),
+        int(r.timeouts),
+      ]),
+    ]),
+    ...statusNotes(worker.load),
+    ...cpuNotes(worker.load),
+    '',
+    "  CPU-heavy steps (Node micro-benchmark of the worker's code; µs per call)",
+    ...table([
+      ['step', 'CPU, best batch', 'CPU, median', 'wall, median'],
+      ...cpuSteps.map((s) => [
+        s.step,
+        String(s.cpuBestMicroseconds),
+        String(s.cpuMedianMicroseconds),
+        String(s.wallMedianMicroseconds),
+      ]),
+    ]),
+    '',
+    '4. Upstream economy: /sdk/credentials calls that reached Kaleyra (the emulator)',
+  );
+  out.push(
+    ...table([
+      ['scenario', 'cache off', 'cache on'],
+      [
+        `${economy.off.sequential.loads} page loads by one user, one after another`,
+        String(economy.off.sequential.credentialCalls),
+        String(economy.on.sequential.credentialCalls),
+      ],
+      [
+        `${economy.off.concurrent.loads} concurrent first loads by one user`,
+        String(economy.off.concurrent.credentialCalls),
+        String(economy.on.concurrent.credentialCalls),
+      ],
+    ]),
+    `  The ${economy.off.sequential.loads} loads made ${economy.off.sequential.tokenRequests} and ${economy.on.sequential.tokenRequests} token requests to the worker; they took ${economy.off.sequential.seconds} s and ${economy.on.sequential.seconds} s, not ten minutes:`,
+    '  tokens live 3600 s and the cache serves one while more than half its life is left, so ten minutes count the same.',
+    "  Cache off, the worker's single flight still shares one call among the requests that arrive while it is in",
+    '  flight: how many do depends on how the 20 loads spread out, so that figure varies from run to run.',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: measurements, not tests (no thresholds; nothing here is part of
+ * `npm test`). Prints a table and writes every figure to bench-results/bench.json.
+ *
+ *   1. page cost before interaction (page-cost.mjs)
+ *   2. critical path start → connected (critical-path.mjs)
+ *   3. the worker: added latency, throughput, CPU-heavy steps (worker-load.mjs, jwt-micro.mjs)
+ *   4. upstream economy: /sdk/credentials calls per page loads (economy.mjs)
+ *
+ * Everything listens on 127.0.0.1 on ports the OS picks; every server, browser and
+ * child process is stopped on the way out, also after a failure or a Ctrl-C.
+ * Takes about four minutes on two cores.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { isBuildStale, runBuild } from '../../demo/server/build.mjs';
+import { launchBrowser } from './browser.mjs';
+import { measureCriticalPath } from './critical-path.mjs';
+import { measureEconomy } from './economy.mjs';
+import { measureCpuSteps } from './jwt-micro.mjs';
+import { measurePageCost } from './page-cost.mjs';
+import { startPageServer } from './page-server.mjs';
+import { groupCpuSeconds } from './process-cpu.mjs';
+import { startEmulator, startWorker } from './processes.mjs';
+import { formatReport } from './report.mjs';
+import { makeSdkStandIn } from './sdk-standin.mjs';
+import { SITE_JWT_AUDIENCE, SITE_JWT_ISSUER, signSiteJwt } from './site-jwt.mjs';
+import { round } from './stats.mjs';
+import {
+  loadUpstream,
+  loadWorker,
+  oneAtATime,
+  upstreamSender,
+  workerSender,
+} from './worker-load.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const OUTPUT = join(ROOT, 'bench-results', 'bench.json');
+const UPSTREAM_LATENCY_MS = 50;
+const UPSTREAM_LOAD_SECONDS = 10;
+const WARMUP_REQUESTS = 20;
+const LOAD_USERS = Array.from(
+  { length: 100 },
+  (_, i) => `bench_load_${String(i).padStart(3, '0')}`,
+);
+
+/** What to stop on the way out, last started first. */
+const running = [];
+let stopping;
+function cleanUp() {
+  stopping ??= (async () => {
+    for (const stop of running.reverse()) {
+      try {
+        await stop();
+      } catch (err) {
+        console.error(`While stopping: ${err.message}`);
+      }
+    }
+  })();
+  return stopping;
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping…`);
+    void cleanUp().then(() => process.exit(130));
+  });
+}
+
+const began = performance.now();
+const step = (text) =>
+  console.log(`… ${((performance.now() - began) / 1000).toFixed(0).padStart(3)} s  ${text}`);
+
+async function main() {
+  const machine = machineFacts();
+  if (isBuildStale(ROOT)) {
+    step('building the element (dist/ is missing or older than its sources)');
+    const build = runBuild(ROOT);
+    running.push(build.stop);
+    await build.done;
+  }
+
+  // First, while nothing else of the bench runs: the CPU micro-benchmark.
+  step('CPU-heavy steps (micro-benchmark)');
+  const cpuSteps = await measureCpuSteps();
+
+  const sdkStandIn = makeSdkStandIn();
+  const server = await startPageServer({ sdkStandIn });
+  running.push(server.close);
+  const browser = await launchBrowser();
+  running.push(() => browser.close());
+  machine.chromium = `Chromium ${browser.version()}`;
+
+  step('page cost before interaction');
+  const pageCost = await measurePageCost({ browser, server });
+  step('critical path');
+  const criticalPath = await measureCriticalPath({ browser, server });
+
+  const apiKey = `ak_bench_${randomBytes(12).toString('hex')}`;
+  const siteSecret = randomBytes(32).toString('base64url');
+  const economyUsers = ['economy_sequential', 'economy_concurrent'];
+  const emulator = await startEmulator({
+    apiKey,
+    users: [...LOAD_USERS, ...economyUsers],
+    latencyMs: UPSTREAM_LATENCY_MS,
+  });
+  running.push(emulator.stop);
+  const jwts = await Promise.all(LOAD_USERS.map((id) => signSiteJwt(siteSecret, id)));
+  const [sequentialUser, concurrentUser] = await Promise.all(
+    economyUsers.map(async (id) => ({ id, jwt: await signSiteJwt(siteSecret, id) })),
+  );
+
+  const upstream = upstreamSender({ apiBase: emulator.apiBase, apiKey, users: LOAD_USERS });
+  const sequential = {};
+  const load = {};
+  const economy = {};
+  for (const cache of ['off', 'on']) {
+    step(`worker with TOKEN_CACHE=${cache}: starting wrangler dev`);
+    const wrangler = await startWorker({
+      vars: {
+        KALEYRA_API_KEY: apiKey,
+        KALEYRA_API_BASE: emulator.apiBase,
+        ALLOWED_ORIGINS: server.origin,
+        AUTH_MODE: 'jwt',
+        SITE_JWT_SECRET: siteSecret,
+        SITE_JWT_ISSUER,
+        SITE_JWT_AUDIENCE,
+        USER_ID_PREFIX: '',
+        TOKEN_TTL_SECONDS: '3600',
+        TOKEN_CACHE: cache,
+      },
+    });
+    running.push(wrangler.stop);
+    try {
+      const target = { url: wrangler.url, origin: server.origin, jwts };
+      // The first requests compile and warm the worker, open the connections (and,
+      // cache on, put these users' tokens in the cache): not counted. The timed ones are for the same
+      // users, so with the cache on every one is a hit.
+      const worker = workerSender({ ...target, jwts: jwts.slice(0, WARMUP_REQUESTS) });
+      await oneAtATime({ senders: { worker, upstream }, count: WARMUP_REQUESTS });
+      step(`worker with TOKEN_CACHE=${cache}: one request at a time`);
+      if (cache === 'off') {
+        ({ upstream: sequential.upstream, worker: sequential.off } = await oneAtATime({
+          senders: { upstream, worker },
+        }));
+      } else {
+        sequential.on = (await oneAtATime({ senders: { worker } })).worker;
+      }
+      step(`worker with TOKEN_CACHE=${cache}: page loads (upstream economy)`);
+      economy[cache] = await measureEconomy({
+        browser,
+        server,
+        emulator,
+        workerUrl: wrangler.url,
+        label: cache,
+        sequentialUser,
+        concurrentUser,
+      });
+      step(`worker with TOKEN_CACHE=${cache}: autocannon`);
+      const cpuBefore = groupCpuSeconds(wrangler.port);
+      load[cache] = await loadWorker(target);
+      const cpuAfter = groupCpuSeconds(wrangler.port);
+      load[cache].cpuMsPerRequest =
+        cpuBefore &&
+        cpuAfter &&
+        Object.fromEntries(
+          Object.keys(cpuAfter).map((role) => [
+            role,
+            round(((cpuAfter[role] - cpuBefore[role]) * 1000) / load[cache].requests, 2),
+          ]),
+        );
+    } finally {
+      await wrangler.stop();
+      running.splice(running.indexOf(wrangler.stop), 1);
+    }
+  }
+  step('upstream alone, autocannon');
+  load.upstream = await loadUpstream({
+    apiBase: emulator.apiBase,
+    apiKey,
+    users: LOAD_USERS,
+    durationSeconds: UPSTREAM_LOAD_SECONDS,
+  });
+
+  machine.loadAverageEnd = os.loadavg()[0].toFixed(1);
+  const results = {
+    machine,
+    standIn: { bytes: sdkStandIn.raw.length, gzipBytes: sdkStandIn.gzip.length },
+    pageCost,
+    criticalPath,
+    worker: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, sequential, load },
+    cpuSteps,
+    economy,
+    seconds: Math.round((performance.now() - began) / 1000),
+  };
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(OUTPUT, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${formatReport(results)}\n`);
+  console.log(`Figures in ${OUTPUT}. Took ${results.seconds} s.`);
+}
+
+function machineFacts() {
+  const cpus = os.cpus();
+  const wrangler = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/wrangler/package.json'), 'utf8'),
+  ).version;
+  return {
+    date: new Date().toISOString(),
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+    memoryGiB: (os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()}`,
+    node: process.versions.node,
+    wrangler,
+    chromium: 'Chromium',
+    loadAverageStart: os.loadavg()[0].toFixed(1),
+    loadAverageEnd: '',
+  };
+}
+
+let failed = false;
+try {
+  await main();
+} catch (err) {
+  failed = true;
+  // After a Ctrl-C, what was running fails as its browser or servers go away: not news.
+  if (!stopping) console.error(`npm run bench failed: ${err.stack ?? err}`);
+} finally {
+  await cleanUp();
+}
+process.exit(failed ? 1 : 0);
