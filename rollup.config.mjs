@@ -112,11 +112,11 @@ function minifyCss({ include }) {
 }
 
 /**
- * Writes `file` as `{"dist/<name>": "sha384-…"}` for every CDN file, and keeps
- * the README's pinned CDN snippets (`…/npm/kaleyra-call@<version>/dist/<name>"
- * integrity="sha384-…"`) on this version and these hashes: the hash is a build
- * product, so the build writes it; test/node/integrity.test.mjs checks all three
- * agree.
+ * Writes `file` as `{"dist/<name>": "sha384-…"}` for every CDN file. With
+ * UPDATE_README set (`npm run sri:readme`) it also puts this version and these
+ * hashes into the README's pinned CDN snippets (`…/npm/kaleyra-call@<version>/
+ * dist/<name>" integrity="sha384-…"`). A plain build never edits the README, so
+ * test/node/cdn.test.mjs catches a README whose hashes went stale.
  */
 function integrity({ file, readme }) {
   const hashes = {};
@@ -131,6 +131,7 @@ function integrity({ file, readme }) {
       );
       writeFileSync(file, `${JSON.stringify(sorted, null, 2)}\n`);
 
+      if (!process.env.UPDATE_README) return;
       const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
       const before = readFileSync(readme, 'utf8');
       const after = before.replace(
