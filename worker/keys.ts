@@ -41,8 +41,18 @@ export function jwtKeys(source: { jwksUrl?: string; jwksJson?: string; secret?: 
   const secret = source.secret ? new TextEncoder().encode(source.secret) : undefined;
 
   const algorithms = [...(publicKeys ? ASYMMETRIC : []), ...(secret ? ['HS256'] : [])];
+  // Imported once (config objects live as long as the isolate's env), not per request.
+  let hmac: Promise<CryptoKey> | undefined;
   const key: JWTVerifyGetKey = async (header, token) => {
-    if (header.alg === 'HS256' && secret) return secret;
+    if (header.alg === 'HS256' && secret) {
+      return (hmac ??= crypto.subtle.importKey(
+        'raw',
+        secret,
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      ));
+    }
     if (!publicKeys) throw new KeysUnavailableError('no public keys are configured');
     return guarded(publicKeys, header, token);
   };
