@@ -218,6 +218,8 @@ export class KaleyraCallElement extends ReactiveElement {
     super.connectedCallback();
     // Re-inserted in the same task (a DOM move, a re-render): keep the session.
     clock.clearTimeout(this._releaseTimer);
+    // Re-inserted later: start (or observe) again as the `connect` mode says.
+    this.requestUpdate();
   }
 
   override disconnectedCallback(): void {

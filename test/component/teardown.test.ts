@@ -106,6 +106,36 @@ describe('<kaleyra-call> teardown', () => {
     box.remove();
   });
 
+  it('an element inserted again after its teardown starts again', async () => {
+    const f = await fake();
+    const el = mount(f);
+    await untilState(el, 'connected');
+    el.remove();
+    await untilState(el, 'disconnected');
+    document.body.append(el);
+    await untilState(el, 'connected');
+    expect(await f.log('token')).to.have.length(2);
+  });
+
+  it('connect="visible": a move before it is seen keeps watching for visibility', async () => {
+    const f = await fake();
+    const spacer = document.createElement('div');
+    spacer.style.height = '300vh';
+    document.body.prepend(spacer);
+    try {
+      const el = mount(f, { connect: 'visible' });
+      await el.updateComplete;
+      document.body.append(el); // a move
+      await wait(200);
+      expect(await f.log()).to.have.length(0);
+      el.scrollIntoView();
+      await untilState(el, 'connected');
+    } finally {
+      spacer.remove();
+      window.scrollTo(0, 0);
+    }
+  });
+
   for (const [name, value] of [
     ['app-id', 'wAppId_next'],
     ['region', 'us'],
