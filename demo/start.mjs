@@ -32,32 +32,25 @@ import { startSite } from './server/site.mjs';
 import { DEMO_USERS } from './server/users.mjs';
 import { WorkerFailed, launchWorker } from './server/worker.mjs';
 import { startKaleyraEmulator } from './sandbox/kaleyra-api-server.mjs';
+import { stopList } from './server/stop-list.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
-/** What to stop on the way out, last started first. */
-const running = [];
-let stopping;
+const running = stopList();
+let exiting;
 
 function shutdown(code) {
-  stopping ??= (async () => {
-    for (const stop of running.reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        console.error(`While stopping: ${err.message}`);
-      }
-    }
+  exiting ??= running.stopAll().then(() => {
     if (code === 0) console.log('Stopped.');
     process.exit(code);
-  })();
-  return stopping;
+  });
+  return exiting;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     // A second Ctrl-C while stopping: stop now (the worker's exit hook kills its group).
-    if (stopping) process.exit(130);
+    if (running.stopping) process.exit(130);
     console.log('\nStopping…');
     void shutdown(0);
   });
@@ -94,7 +87,7 @@ async function main() {
   if (isBuildStale(root)) {
     console.log('Building the element (dist/ is missing or older than its sources)…');
     const job = runBuild(root);
-    running.push(job.stop);
+    running.add(job.stop);
     build = job.done;
   }
   build.catch(() => {}); // awaited below; meanwhile the site holds requests for dist/
@@ -116,7 +109,7 @@ async function main() {
       'Kaleyra emulator',
       'KALEYRA_EMULATOR_PORT',
     );
-    running.push(started.close);
+    running.add(started.close);
     emulator = started.emulator;
     apiBase = started.apiBase;
   }
@@ -137,7 +130,7 @@ async function main() {
     'demo site',
     'DEMO_PORT',
   );
-  running.push(site.close);
+  running.add(site.close);
   console.log(`Open http://localhost:${ports.site}/   (Ctrl-C stops everything)`);
 
   const worker = launchWorker({
@@ -161,10 +154,10 @@ async function main() {
       TOKEN_CACHE: sandbox ? 'off' : 'on',
     },
   });
-  running.push(worker.stop);
+  running.add(worker.stop);
   await worker.ready;
   void worker.exited.then(() => {
-    if (stopping) return;
+    if (running.stopping) return;
     console.error('The token worker (wrangler dev) stopped unexpectedly: stopping the sandbox.');
     void shutdown(1);
   });
@@ -184,7 +177,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (stopping) return; // stopped while starting: not a failure
+  if (running.stopping) return; // stopped while starting: not a failure
   const known = [ConfigProblem, PortBusy, BuildFailed, WorkerFailed].some((k) => err instanceof k);
   console.error(known ? err.message : `npm start failed: ${err.stack ?? err}`);
   void shutdown(1);

@@ -17,6 +17,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { isBuildStale, runBuild } from '../../demo/server/build.mjs';
+import { stopList } from '../../demo/server/stop-list.mjs';
 import { launchBrowser } from './browser.mjs';
 import { measureCriticalPath } from './critical-path.mjs';
 import { measureEconomy } from './economy.mjs';
@@ -47,21 +48,8 @@ const LOAD_USERS = Array.from(
   (_, i) => `bench_load_${String(i).padStart(3, '0')}`,
 );
 
-/** What to stop on the way out, last started first. */
-const running = [];
-let stopping;
-function cleanUp() {
-  stopping ??= (async () => {
-    for (const stop of running.reverse()) {
-      try {
-        await stop();
-      } catch (err) {
-        console.error(`While stopping: ${err.message}`);
-      }
-    }
-  })();
-  return stopping;
-}
+const running = stopList();
+const cleanUp = () => running.stopAll();
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
     console.error(`\n${signal}: stopping…`);
@@ -78,7 +66,7 @@ async function main() {
   if (isBuildStale(ROOT)) {
     step('building the element (dist/ is missing or older than its sources)');
     const build = runBuild(ROOT);
-    running.push(build.stop);
+    running.add(build.stop);
     await build.done;
   }
 
@@ -88,9 +76,9 @@ async function main() {
 
   const sdkStandIn = makeSdkStandIn();
   const server = await startPageServer({ sdkStandIn });
-  running.push(server.close);
+  running.add(server.close);
   const browser = await launchBrowser();
-  running.push(() => browser.close());
+  running.add(() => browser.close());
   machine.chromium = `Chromium ${browser.version()}`;
 
   step('page cost before interaction');
@@ -106,7 +94,7 @@ async function main() {
     users: [...LOAD_USERS, ...economyUsers],
     latencyMs: UPSTREAM_LATENCY_MS,
   });
-  running.push(emulator.stop);
+  running.add(emulator.stop);
   const jwts = await Promise.all(LOAD_USERS.map((id) => signSiteJwt(siteSecret, id)));
   const [sequentialUser, concurrentUser] = await Promise.all(
     economyUsers.map(async (id) => ({ id, jwt: await signSiteJwt(siteSecret, id) })),
@@ -132,7 +120,7 @@ async function main() {
         TOKEN_CACHE: cache,
       },
     });
-    running.push(wrangler.stop);
+    running.add(wrangler.stop);
     try {
       const target = { url: wrangler.url, origin: server.origin, jwts };
       // The first requests compile and warm the worker, open the connections (and,
@@ -173,7 +161,7 @@ async function main() {
         );
     } finally {
       await wrangler.stop();
-      running.splice(running.indexOf(wrangler.stop), 1);
+      running.remove(wrangler.stop);
     }
   }
   step('upstream alone, autocannon');
@@ -226,7 +214,7 @@ try {
 } catch (err) {
   failed = true;
   // After a Ctrl-C, what was running fails as its browser or servers go away: not news.
-  if (!stopping) console.error(`npm run bench failed: ${err.stack ?? err}`);
+  if (!running.stopping) console.error(`npm run bench failed: ${err.stack ?? err}`);
 } finally {
   await cleanUp();
 }
