@@ -189,3 +189,21 @@ export function jwtClaims(token: string): Record<string, unknown> {
   const part = token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/');
   return JSON.parse(atob(part)) as Record<string, unknown>;
 }
+
+/** The element's launcher button. */
+export const launcher = (el: HTMLElement) =>
+  el.shadowRoot!.querySelector<HTMLButtonElement>('button[part="launcher"]')!;
+
+/**
+ * Pushes whatever is appended to the body below the fold (for `connect="visible"`);
+ * the returned function undoes it.
+ */
+export function belowTheFold(): () => void {
+  const spacer = document.createElement('div');
+  spacer.style.height = '300vh';
+  document.body.prepend(spacer);
+  return () => {
+    spacer.remove();
+    window.scrollTo(0, 0);
+  };
+}

@@ -1,9 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, mount, record, untilState, wait } from './helpers.js';
-
-const launcher = (el: HTMLElement) =>
-  el.shadowRoot!.querySelector<HTMLButtonElement>('button[part="launcher"]')!;
+import { emulator, fake, freshPage, launcher, mount, record, untilState, wait } from './helpers.js';
 
 const callsTo = (method: string) => emulator().calls.filter((c) => c.method === method);
 

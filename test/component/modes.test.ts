@@ -1,9 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { fake, freshPage, mount, untilState, wait } from './helpers.js';
-
-const launcher = (el: HTMLElement) =>
-  el.shadowRoot!.querySelector<HTMLButtonElement>('button[part="launcher"]')!;
+import { belowTheFold, fake, freshPage, launcher, mount, untilState, wait } from './helpers.js';
 
 describe('<kaleyra-call> connect modes', () => {
   afterEach(freshPage);
@@ -34,9 +31,7 @@ describe('<kaleyra-call> connect modes', () => {
 
   it('connect="visible": starts only when the element scrolls into view', async () => {
     const f = await fake();
-    const spacer = document.createElement('div');
-    spacer.style.height = '300vh';
-    document.body.prepend(spacer);
+    const restore = belowTheFold();
     try {
       const el = mount(f, { connect: 'visible' });
       await el.updateComplete;
@@ -46,8 +41,7 @@ describe('<kaleyra-call> connect modes', () => {
       await untilState(el, 'connected');
       expect(await f.log('token')).to.have.length(1);
     } finally {
-      spacer.remove();
-      window.scrollTo(0, 0);
+      restore();
     }
   });
 

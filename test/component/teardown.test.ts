@@ -1,7 +1,17 @@
 import { expect } from '@open-wc/testing';
 import { clock } from '../../component/clock.js';
 import { SDK_EVENTS } from '../../component/session.js';
-import { emulator, fake, freshPage, mount, nextTask, record, untilState, wait } from './helpers.js';
+import {
+  belowTheFold,
+  emulator,
+  fake,
+  freshPage,
+  mount,
+  nextTask,
+  record,
+  untilState,
+  wait,
+} from './helpers.js';
 
 /** Tracks live listeners on window and document, and pending element timers. */
 function instrument() {
@@ -9,7 +19,6 @@ function instrument() {
   const ids = new WeakMap<object, number>();
   let nextId = 0;
   const key = (target: EventTarget, type: string, listener: unknown) => {
-    if (listener && typeof listener === 'object') listener = listener as object;
     let id = listener ? ids.get(listener as object) : undefined;
     if (listener && id === undefined) ids.set(listener as object, (id = nextId++));
     return `${target === window ? 'window' : 'document'}:${type}:${id}`;
@@ -119,9 +128,7 @@ describe('<kaleyra-call> teardown', () => {
 
   it('connect="visible": a move before it is seen keeps watching for visibility', async () => {
     const f = await fake();
-    const spacer = document.createElement('div');
-    spacer.style.height = '300vh';
-    document.body.prepend(spacer);
+    const restore = belowTheFold();
     try {
       const el = mount(f, { connect: 'visible' });
       await el.updateComplete;
@@ -131,8 +138,7 @@ describe('<kaleyra-call> teardown', () => {
       el.scrollIntoView();
       await untilState(el, 'connected');
     } finally {
-      spacer.remove();
-      window.scrollTo(0, 0);
+      restore();
     }
   });
 
