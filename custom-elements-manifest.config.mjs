@@ -1,7 +1,11 @@
-// `npm run manifest` writes custom-elements.json from the class JSDoc and the
-// Lit properties of component/ (IDEs, Storybook and linters read it). It is
-// committed and shipped; test/node/manifest.test.mjs fails when it is stale and
-// when the README's reference tables miss anything it lists.
+// `npm run manifest` writes custom-elements.json from the class JSDoc, the
+// Lit properties of component/ and the attribute table (component/attributes.ts)
+// (IDEs, Storybook and linters read it). It is committed and shipped;
+// test/node/manifest.test.mjs fails when it is stale and when the README's
+// reference tables miss anything it lists.
+import { readFileSync } from 'node:fs';
+import ts from 'typescript';
+
 export default {
   globs: ['component/**/*.ts'],
   exclude: ['component/**/*.d.ts', 'component/jsx.ts'],
@@ -11,6 +15,7 @@ export default {
   packagejson: false,
   dependencies: false,
   plugins: [
+    attributeTable('component/attributes.ts', 'KaleyraCallElement'),
     resolveConstantDefaults(),
     publicApiOnly(),
     methodAccessors(),
@@ -73,6 +78,82 @@ function methodAccessors() {
           };
         }
       }
+    },
+  };
+}
+
+/**
+ * The element declares its attribute properties from one table (`ATTRIBUTES`
+ * in component/attributes.ts), which the analyzer cannot follow: read the
+ * table's source, JSDoc included, and add each entry to the class as a field
+ * and an attribute, typed with its union of allowed values.
+ */
+function attributeTable(file, className) {
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    true,
+  );
+  let table;
+  source.forEachChild(function find(node) {
+    if (ts.isVariableDeclaration(node) && node.name.getText() === 'ATTRIBUTES') {
+      let init = node.initializer;
+      while (ts.isSatisfiesExpression(init) || ts.isAsExpression(init)) init = init.expression;
+      table = init;
+    } else node.forEachChild(find);
+  });
+  if (!table) throw new Error(`${file}: no ATTRIBUTES table`);
+  const literal = (node) => (ts.isStringLiteral(node) ? `'${node.text}'` : node.getText()); // true, false, an identifier
+  const entries = table.properties.map((prop) => {
+    const spec = Object.fromEntries(
+      prop.initializer.properties.map((p) => [p.name.getText(), p.initializer]),
+    );
+    const values = spec.values?.elements.map(literal);
+    const type = spec.type ? 'boolean' : values && !spec.list ? values.join(' | ') : 'string';
+    const doc = ts
+      .getJSDocCommentsAndTags(prop)
+      .map((d) => ts.getTextOfJSDocComment(d.comment) ?? '')
+      .join('\n');
+    // A list's values are not in its type (a string): name them.
+    const description = spec.list
+      ? `${doc} Of: ${spec.values.elements.map((v) => `\`${v.text}\``).join(', ')}.`
+      : doc;
+    return {
+      name: prop.name.getText(),
+      attribute: spec.attribute?.text ?? prop.name.getText(),
+      type: { text: spec.default ? type : `${type} | undefined` },
+      ...(spec.default && { default: literal(spec.default) }),
+      description,
+      ...(spec.reflect && { reflects: true }),
+    };
+  });
+  return {
+    name: 'kaleyra-call: attribute table',
+    packageLinkPhase({ customElementsManifest }) {
+      const klass = classes(customElementsManifest).find((c) => c.name === className);
+      const after = klass.members.findIndex((m) => m.name === 'define') + 1;
+      klass.members.splice(
+        after,
+        0,
+        ...entries.map(({ name, attribute, ...rest }) => ({
+          kind: 'field',
+          name,
+          privacy: 'public',
+          ...rest,
+          attribute,
+        })),
+      );
+      klass.attributes = [
+        ...entries.map(({ name, attribute, type, description, ...rest }) => ({
+          name: attribute,
+          type,
+          ...(rest.default && { default: rest.default }),
+          description,
+          fieldName: name,
+        })),
+        ...(klass.attributes ?? []),
+      ];
     },
   };
 }

@@ -11,57 +11,25 @@
  * are not set as attributes on an unknown element.
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
+import type { AttributeName, AttributeOf, AttributeValue } from './attributes.js';
 import type { KaleyraCallEventMap } from './events.js';
 import type { KaleyraCallElement } from './kaleyra-call.js';
 
 /**
- * The element's HTML attributes, as written in markup. React assigns
- * `connect="click"` to the element's `connect` property, whose setter takes it
- * as `connectOn` (reading `connect` still gives the method).
+ * The element's HTML attributes, as written in markup, typed from the
+ * attribute table. React assigns `connect="click"` to the element's `connect`
+ * property, whose setter takes it as `connectOn` (reading `connect` still
+ * gives the method).
  */
-export interface KaleyraCallAttributes {
-  connect?: 'auto' | 'visible' | 'click' | 'manual';
-  'token-endpoint'?: string;
-  'app-id'?: string;
-  region?: 'eu' | 'in' | 'us' | 'me';
-  environment?: 'sandbox' | 'production';
-  'sdk-version'?: string;
-  'sdk-src'?: string;
-  'sdk-integrity'?: string;
-  credentials?: RequestCredentials;
-  tools?: string;
-  'call-type'?: 'audio_only' | 'audio_upgradable' | 'audio_video';
-  language?: string;
-  mode?: 'embed' | 'window';
-  recording?: 'none' | 'manual' | 'automatic';
-  'widget-hidden'?: boolean;
-  feedback?: boolean;
-  'virtual-background'?: 'blur' | 'image';
-  'call-with'?: string;
-  'chat-with'?: string;
-  'join-url'?: string;
-  label?: string;
-  headless?: boolean;
-}
+export type KaleyraCallAttributes = {
+  [K in AttributeName as AttributeOf<K>]?: AttributeValue<K>;
+};
 
 /** The element's writable properties (objects and functions only work this way). */
 export type KaleyraCallProperties = Partial<
   Pick<
     KaleyraCallElement,
-    | 'tokenEndpoint'
-    | 'appId'
-    | 'sdkVersion'
-    | 'sdkSrc'
-    | 'sdkIntegrity'
-    | 'connectOn'
-    | 'tools'
-    | 'callType'
-    | 'recordingType'
-    | 'widgetHidden'
-    | 'virtualBackground'
-    | 'callWith'
-    | 'chatWith'
-    | 'joinUrl'
+    | AttributeName
     | 'authToken'
     | 'tokenProvider'
     | 'layout'

@@ -1,34 +1,30 @@
 import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
-import { clock } from './clock.js';
-import { validateConfig, words, type ConfigProblem } from './config.js';
+import {
+  ATTRIBUTES,
+  attributeDeclarations,
+  validateConfig,
+  words,
+  type AttributeValues,
+  type ConfigProblem,
+} from './attributes.js';
 import { KaleyraCallError, fromSdk } from './errors.js';
 import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
 import { resolveLanguage, stringsFor, type Strings } from './i18n.js';
 import { styles } from './kaleyra-call.styles.js';
 import type { BandyerClient } from './sdk.js';
-import { DEFAULT_SDK_VERSION, sdkUrl } from './sdk-loader.js';
+import { sdkUrl } from './sdk-loader.js';
+import type { SessionSource } from './session.js';
+import { SessionController, type SessionView } from './session-controller.js';
 import {
-  acquireSession,
-  releaseSession,
-  type Session,
-  type SessionMember,
-  type SessionSource,
-} from './session.js';
-import {
-  fetchToken,
-  validate,
+  requestToken,
+  sourceKey,
   type AuthToken,
-  type Token,
   type TokenProvider,
+  type TokenSource,
 } from './token-client.js';
 
-const providerIds = new WeakMap<object, number>();
-
-/** A stable identity for a token provider function, for the session key. */
-function providerId(fn: object): number {
-  if (!providerIds.has(fn)) providerIds.set(fn, Math.random());
-  return providerIds.get(fn)!;
-}
+/** States in which the launcher is busy: a click waits rather than starting again. */
+const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
 
 /**
  * A drop-in Kaleyra Video call and chat launcher.
@@ -71,32 +67,16 @@ function providerId(fn: object): number {
  * @cssstate error - failed; the inline message says why (see `kaleyra-call-error`)
  * @cssstate disconnected - left the session
  */
+// The attribute properties are declared from the attribute table (attributes.ts):
+// this interface, merged into the class, gives them their types. (Safe merging:
+// Lit defines each of them as an accessor at registration.)
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class KaleyraCallElement extends ReactiveElement {
   static override styles = styles;
 
+  // The attribute table (attributes.ts) declares the attribute properties.
   static override properties = {
-    tokenEndpoint: { attribute: 'token-endpoint' },
-    appId: { attribute: 'app-id' },
-    region: {},
-    environment: {},
-    sdkVersion: { attribute: 'sdk-version' },
-    sdkSrc: { attribute: 'sdk-src' },
-    sdkIntegrity: { attribute: 'sdk-integrity' },
-    connectOn: { attribute: 'connect' },
-    credentials: {},
-    tools: {},
-    callType: { attribute: 'call-type' },
-    language: {},
-    mode: {},
-    recordingType: { attribute: 'recording' },
-    widgetHidden: { type: Boolean, attribute: 'widget-hidden' },
-    feedback: { type: Boolean },
-    virtualBackground: { attribute: 'virtual-background' },
-    callWith: { attribute: 'call-with' },
-    chatWith: { attribute: 'chat-with' },
-    joinUrl: { attribute: 'join-url' },
-    label: {},
-    headless: { type: Boolean, reflect: true },
+    ...attributeDeclarations(),
     authToken: { attribute: false },
     tokenProvider: { attribute: false },
     layout: { attribute: false },
@@ -116,51 +96,6 @@ export class KaleyraCallElement extends ReactiveElement {
     if (!registry.get(tag)) registry.define(tag, this);
   }
 
-  /** URL of the token endpoint (SPEC §2). Required unless `tokenProvider` is set. */
-  tokenEndpoint?: string;
-  /** Kaleyra web app id. Required. */
-  appId?: string;
-  /** Kaleyra region: `eu`, `in`, `us`, `me`. */
-  region = 'eu';
-  /** `sandbox` or `production`. */
-  environment = 'sandbox';
-  /** SDK version loaded from Kaleyra's CDN. */
-  sdkVersion = DEFAULT_SDK_VERSION;
-  /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
-  sdkSrc?: string;
-  /** SRI hash for the SDK script (then loaded with `crossorigin="anonymous"`). */
-  sdkIntegrity?: string;
-  /** When to start: `auto`, `visible`, `click` or `manual`. */
-  connectOn = 'auto';
-  /** Fetch credentials mode of the token request: `omit`, `same-origin`, `include`. */
-  credentials = 'same-origin';
-  /** Space-separated SDK tools. */
-  tools = 'chat';
-  /** `audio_only`, `audio_upgradable` or `audio_video`. */
-  callType = 'audio_video';
-  /** Widget and element language; defaults to the page's `lang` if en/it/es. */
-  language?: string;
-  /** `embed` or `window`. */
-  mode = 'embed';
-  /** `none`, `manual` or `automatic`. */
-  recordingType = 'none';
-  /** The SDK widget shows only on a call, a chat or `openWidget()`. */
-  widgetHidden = false;
-  /** The SDK's post-call feedback view. */
-  feedback = false;
-  /** `blur` or `image`. */
-  virtualBackground?: string;
-  /** User id to call when the launcher is activated. */
-  callWith?: string;
-  /** User id whose chat opens when the launcher is activated. */
-  chatWith?: string;
-  /** Room link to join when the launcher is activated. */
-  joinUrl?: string;
-  /** Launcher text; defaults to a localized "Video call". */
-  label?: string;
-  /** Render no launcher or status: the element is a controller only. */
-  headless = false;
-
   /** Sent as `Authorization: Bearer …` to the token endpoint. */
   authToken?: AuthToken;
   /** Replaces the endpoint fetch for apps with their own backend. */
@@ -177,24 +112,20 @@ export class KaleyraCallElement extends ReactiveElement {
   private _state: KaleyraCallState = 'idle';
   private _problem?: ConfigProblem | undefined;
   private _error?: KaleyraCallError | undefined;
-
-  private _session?: Session | undefined;
-  private _key?: string | undefined;
-  private _member?: SessionMember | undefined;
-  /** `disconnect()` was called: do not start again by ourselves. */
-  private _stopped = false;
-  private _releaseTimer?: number | undefined;
-  private _observer?: IntersectionObserver | undefined;
-  private _waiters: [() => void, (e: KaleyraCallError) => void][] = [];
   private _internals?: ElementInternals;
+  private readonly _session: SessionController;
 
   constructor() {
     super();
+    for (const [name, spec] of Object.entries(ATTRIBUTES)) {
+      if ('default' in spec) Object.assign(this, { [name]: spec.default });
+    }
     try {
       this._internals = this.attachInternals();
     } catch {
       // No ElementInternals (old browser): the reflected `state` attribute still works.
     }
+    this._session = new SessionController(this, this._sessionView());
   }
 
   /** The element's current state. */
@@ -203,47 +134,19 @@ export class KaleyraCallElement extends ReactiveElement {
   }
   /** The connected Kaleyra user id. */
   get userId(): string | undefined {
-    return this._session?.userId;
+    return this._session.session?.userId;
   }
   /** When the current access token expires (ISO date). */
   get expiresAt(): string | undefined {
-    return this._session?.token?.expiresAt;
+    return this._session.session?.token?.expiresAt;
   }
   /** The SDK client: an escape hatch to the full vendor API. */
   get client(): BandyerClient | undefined {
-    return this._session?.client;
+    return this._session.session?.client;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    // Re-inserted in the same task (a DOM move, a re-render): keep the session.
-    clock.clearTimeout(this._releaseTimer);
-    // Re-inserted later: start (or observe) again as the `connect` mode says.
-    this.requestUpdate();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._observe(false);
-    clock.clearTimeout(this._releaseTimer);
-    this._releaseTimer = clock.setTimeout(() => {
-      if (!this.isConnected) void this._leave('removed');
-    }, 0);
-  }
-
-  // Starting here (not in `updated`) folds the first state change into this
-  // render instead of scheduling another one.
   protected override willUpdate(): void {
     this._checkConfig();
-    if (this._problem || this._stopped || !this.isConnected) return;
-    if (this._session && this._key !== this._source().key) {
-      // App, region, environment, SDK or token source changed: reconnect cleanly.
-      void this._leave('reconfigured').then(() => this._start());
-    } else if (!this._session && /idle|disconnected/.test(this._state)) {
-      // Not after an error: that waits for "Try again" or connect().
-      if (this.connectOn === 'auto') this._start();
-      else if (this.connectOn === 'visible') this._observe(true);
-    }
   }
 
   /**
@@ -256,24 +159,17 @@ export class KaleyraCallElement extends ReactiveElement {
   get connect(): () => Promise<void> {
     return this._connect;
   }
-  set connect(mode: string) {
+  set connect(mode: AttributeValues['connectOn']) {
     this.connectOn = mode;
   }
 
   private _connect(): Promise<void> {
-    this._stopped = false;
-    if (this._problem) return Promise.reject(this._configError(this._problem));
-    if (this._session?.state === 'connected') return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => this._waiters.push([resolve, reject]));
-    this._start();
-    return done;
+    return this._session.connect();
   }
 
   /** Leaves the session (the last element out disconnects the SDK). Resolves after teardown. */
   disconnect(): Promise<void> {
-    this._stopped = true;
-    this._observe(false);
-    return this._leave('disconnect');
+    return this._session.disconnect();
   }
 
   /** Starts a call (`client.createCall`) with `userIds`, or with `call-with`. */
@@ -317,7 +213,7 @@ export class KaleyraCallElement extends ReactiveElement {
     missing: string,
     action: (client: BandyerClient, arg: A) => T | Promise<T>,
   ): Promise<T> {
-    const client = this._session?.state === 'connected' ? this.client : undefined;
+    const client = this._session.session?.state === 'connected' ? this.client : undefined;
     try {
       if (!client)
         throw new KaleyraCallError('call', 'not_connected', 'The video call is not connected.');
@@ -335,23 +231,52 @@ export class KaleyraCallElement extends ReactiveElement {
     }
   }
 
+  /** How the session controller reaches this element. */
+  private _sessionView(): SessionView {
+    return {
+      blocked: () => this._problem && this._configError(this._problem),
+      source: () => this._source(),
+      onState: (state) => this._setState(state),
+      onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
+      onReady: (userId) => {
+        this._error = undefined;
+        this._fire('kaleyra-call-ready', { userId });
+      },
+      onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
+      onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
+      onLeft: (reason) => {
+        // A configuration problem keeps the element in `error`.
+        if (!this._problem) this._setState('disconnected');
+        this._fire('kaleyra-call-disconnected', { reason });
+      },
+    };
+  }
+
+  /** Where tokens come from, read afresh for every request (a new `authToken` applies at once). */
+  private _tokens(): TokenSource {
+    return {
+      endpoint: this.tokenEndpoint,
+      credentials: this.credentials,
+      authToken: this.authToken,
+      provider: this.tokenProvider,
+    };
+  }
+
   private _source(): SessionSource {
-    const provider = this.tokenProvider;
-    const url = (path: string) => new URL(path, document.baseURI).href;
-    const sdkSrc = url(this.sdkSrc || sdkUrl(this.sdkVersion));
+    const sdkSrc = new URL(this.sdkSrc || sdkUrl(this.sdkVersion), document.baseURI).href;
     return {
       key: JSON.stringify([
         this.appId,
         this.region,
         this.environment,
         sdkSrc,
-        provider ? providerId(provider) : `${url(this.tokenEndpoint!)} ${this.credentials}`,
+        sourceKey(this._tokens()),
       ]),
       sdkSrc,
       sdkIntegrity: this.sdkIntegrity || undefined,
       connectTimeoutMs: this.connectTimeout,
-      getToken: (signal) => this._getToken(signal),
-      // The attributes as `BandyerSDK.configure` expects them (kaleyra-sdk.md §2.2).
+      getToken: (signal) => requestToken(this._tokens(), signal),
+      // The attributes as `BandyerSDK.configure` expects them (docs/kaleyra-sdk-notes.md, configure).
       config: {
         appId: this.appId!,
         region: this.region,
@@ -373,93 +298,9 @@ export class KaleyraCallElement extends ReactiveElement {
     };
   }
 
-  private async _getToken(signal: AbortSignal): Promise<Token> {
-    const provider = this.tokenProvider;
-    if (!provider) {
-      return fetchToken({
-        endpoint: this.tokenEndpoint!,
-        credentials: this.credentials as RequestCredentials,
-        authToken: this.authToken,
-        signal,
-      });
-    }
-    let token: Partial<Token>;
-    try {
-      token = await provider();
-    } catch (err) {
-      // A provider failure is retried like a network error, unless it carries a 4xx status.
-      const error = fromSdk(err, 'token', 'provider_failed');
-      const status = (err as { status?: unknown } | undefined)?.status;
-      const fatal = typeof status === 'number' && status < 500 && status !== 429;
-      throw new KaleyraCallError('token', error.code, error.message, fatal, error.status);
-    }
-    return validate({
-      access_token: token?.accessToken,
-      user_id: token?.userId,
-      expires_at: token?.expiresAt,
-    });
-  }
-
-  private _start(): void {
-    if (this._problem || !this.isConnected) return;
-    this._observe(false);
-    this._error = undefined;
-    if (!this._session) {
-      const source = this._source();
-      const member: SessionMember = {
-        onState: (next) => this._setState(next),
-        onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
-        onReady: (userId) => {
-          this._error = undefined;
-          this._fire('kaleyra-call-ready', { userId });
-          for (const [resolve] of this._waiters.splice(0)) resolve();
-        },
-        onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
-        onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
-      };
-      try {
-        this._session = acquireSession(source, member);
-      } catch (err) {
-        return this._fail(err as KaleyraCallError);
-      }
-      this._key = source.key;
-      this._member = member;
-      // Joining a session that is already under way: catch up.
-      const { state, userId, token } = this._session;
-      if (state !== 'idle') this._setState(state);
-      if (token) member.onToken(token.expiresAt);
-      if (state === 'connected') member.onReady(userId!);
-    }
-    this._session.start();
-  }
-
-  private async _leave(reason: string): Promise<void> {
-    const { _session: session, _member: member } = this;
-    if (!session || !member) return;
-    this._session = this._member = this._key = undefined;
-    for (const [, reject] of this._waiters.splice(0)) {
-      reject(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
-    }
-    await releaseSession(session, member);
-    // A configuration problem keeps the element in `error`.
-    if (!this._problem) this._setState('disconnected');
-    this._fire('kaleyra-call-disconnected', { reason });
-  }
-
-  private _observe(on: boolean): void {
-    this._observer?.disconnect();
-    this._observer = undefined;
-    if (on && typeof IntersectionObserver === 'function') {
-      this._observer = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting)) this._start();
-      });
-      this._observer.observe(this);
-    }
-  }
-
   /** Launcher activation: start if needed, then do what the attributes ask. */
   private async _onLaunch(): Promise<void> {
-    if (/loading|connecting/.test(this._state)) return;
+    if (BUSY.includes(this._state)) return;
     try {
       await this._connect();
       await (this.callWith
@@ -475,26 +316,15 @@ export class KaleyraCallElement extends ReactiveElement {
   }
 
   private _checkConfig(): void {
+    // A tokenProvider replaces the endpoint.
     const problem = validateConfig(
-      {
-        'app-id': this.appId,
-        'token-endpoint': this.tokenProvider ? 'provider' : this.tokenEndpoint,
-        region: this.region,
-        environment: this.environment,
-        connect: this.connectOn,
-        credentials: this.credentials,
-        tools: this.tools,
-        'call-type': this.callType,
-        mode: this.mode,
-        recording: this.recordingType,
-        'virtual-background': this.virtualBackground,
-      },
-      ['app-id', 'token-endpoint'],
+      this,
+      this.tokenProvider ? ['appId'] : ['appId', 'tokenEndpoint'],
     );
     const before = this._problem;
     this._problem = problem;
     if (problem && JSON.stringify(problem) !== JSON.stringify(before)) {
-      void this._leave('reconfigured');
+      void this._session.leave('reconfigured');
       this._fail(this._configError(problem));
     } else if (!problem && before && this._state === 'error') {
       this._setState('idle');
@@ -523,7 +353,7 @@ export class KaleyraCallElement extends ReactiveElement {
     this._error = error;
     this._setState('error');
     this._emitError(error);
-    for (const [, reject] of this._waiters.splice(0)) reject(error);
+    this._session.fail(error);
   }
 
   private _emitError({ phase, code, message, fatal, status, retryInMs }: KaleyraCallError): void {
@@ -597,20 +427,23 @@ export class KaleyraCallElement extends ReactiveElement {
     ui.text.textContent = problem
       ? this._describe(problem)
       : error?.code === 'unauthenticated'
-        ? strings.errors.unauthenticated
+        ? strings.unauthenticated
         : error?.code === 'client_already_exists'
-          ? strings.errors.conflict
-          : strings.errors.generic;
+          ? strings.conflict
+          : strings.generic;
     ui.detail.textContent = problem ? '' : (error?.message ?? '');
     ui.retry.hidden = !!problem;
     ui.retry.textContent = strings.tryAgain;
     ui.launcher.hidden = ui.status.hidden = !!problem;
-    ui.launcher.ariaBusy = String(/loading|connecting/.test(state));
+    ui.launcher.ariaBusy = String(BUSY.includes(state));
     ui.slot.textContent = this.label || strings.label;
     ui.status.textContent = strings.states[state];
     ui.status.className = state === 'idle' ? 'sr' : '';
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface KaleyraCallElement extends AttributeValues {}
 
 type Ui = Record<
   'launcher' | 'slot' | 'status' | 'error' | 'text' | 'detail' | 'retry',

@@ -23,6 +23,11 @@ export const SDK_EVENTS = [
   'channel:removed',
 ] as const;
 
+export type SdkEventName = (typeof SDK_EVENTS)[number];
+
+/** The states from which `start()` begins a new run. */
+const STARTABLE: readonly KaleyraCallState[] = ['idle', 'error', 'disconnected'];
+
 /** What a session is made from. Elements with the same `key` share one session. */
 export interface SessionSource {
   /** app id, region, environment, SDK URL and token source. */
@@ -124,7 +129,7 @@ export class Session {
 
   /** Starts (or restarts after an error) unless already under way. */
   start(): void {
-    if (/idle|error|disconnected/.test(this.state)) void this._begin();
+    if (STARTABLE.includes(this.state)) void this._begin();
   }
 
   private async _begin(): Promise<void> {
@@ -275,11 +280,11 @@ export class Session {
     }
   }
 
-  private _onSdkEvent(type: string, payload: unknown): void {
+  private _onSdkEvent(type: SdkEventName, payload: unknown): void {
     for (const m of this.members) m.onSdkEvent(type, payload);
-    if (type === SDK_EVENTS[0]) void this.refresh();
-    else if (type === SDK_EVENTS[1]) void this._reconnect();
-    else if (type === SDK_EVENTS[2]) {
+    if (type === 'client:access_token:is_about_to_expire') void this.refresh();
+    else if (type === 'client:access_token:expired') void this._reconnect();
+    else if (type === 'client:force_disconnect') {
       const { reason } = (payload ?? {}) as { reason?: unknown };
       this._fail(
         new KaleyraCallError(

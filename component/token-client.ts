@@ -1,5 +1,5 @@
 import { clock } from './clock.js';
-import { KaleyraCallError } from './errors.js';
+import { KaleyraCallError, fromSdk } from './errors.js';
 
 /** A Kaleyra access token and whom it is for. */
 export interface Token {
@@ -11,6 +11,57 @@ export interface Token {
 
 export type TokenProvider = () => Promise<Token>;
 export type AuthToken = string | (() => Promise<string> | string);
+
+/**
+ * Where an element gets its tokens: a `tokenProvider` function of the page, or
+ * else the token endpoint. A session is shared only by elements whose sources
+ * have the same `sourceKey`.
+ */
+export interface TokenSource {
+  endpoint?: string | undefined;
+  credentials: RequestCredentials;
+  authToken?: AuthToken | undefined;
+  provider?: TokenProvider | undefined;
+}
+
+const providerIds = new WeakMap<object, number>();
+
+/** Identifies a token source: the provider function itself, or the endpoint URL and mode. */
+export function sourceKey({ provider, endpoint, credentials }: TokenSource): string | number {
+  if (!provider) return `${new URL(endpoint!, document.baseURI).href} ${credentials}`;
+  if (!providerIds.has(provider)) providerIds.set(provider, Math.random());
+  return providerIds.get(provider)!;
+}
+
+/** One attempt at a token from `source`; retries are the session's business. */
+export function requestToken(source: TokenSource, signal: AbortSignal): Promise<Token> {
+  const { provider, endpoint, credentials, authToken } = source;
+  return provider
+    ? fromProvider(provider)
+    : fetchToken({ endpoint: endpoint!, credentials, authToken, signal });
+}
+
+/**
+ * A page's `tokenProvider`, adapted: its answer is validated like an endpoint's,
+ * and its failure is retried like a network error unless it carries a 4xx
+ * `status` other than 429.
+ */
+async function fromProvider(provider: TokenProvider): Promise<Token> {
+  let token: Partial<Token>;
+  try {
+    token = await provider();
+  } catch (err) {
+    const error = fromSdk(err, 'token', 'provider_failed');
+    const status = (err as { status?: unknown } | undefined)?.status;
+    const fatal = typeof status === 'number' && status < 500 && status !== 429;
+    throw new KaleyraCallError('token', error.code, error.message, fatal, error.status);
+  }
+  return validate({
+    access_token: token?.accessToken,
+    user_id: token?.userId,
+    expires_at: token?.expiresAt,
+  });
+}
 
 export interface EndpointOptions {
   endpoint: string;

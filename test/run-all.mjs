@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureChromium } from './support/chromium.mjs';
 
 const results = 'test-results';
 rmSync(results, { recursive: true, force: true });
@@ -46,6 +47,8 @@ const steps = [
   {
     name: 'browser tests (Chromium)',
     cmd: ['npx', 'wtr'],
+    // Found, or installed from Debian when possible; else the step fails with the advice.
+    before: ensureChromium,
     counts: () => JSON.parse(readFileSync(join(results, 'browser.json'), 'utf8')),
   },
   {
@@ -73,6 +76,11 @@ for (const step of steps) {
   if (only.length && !only.some((o) => step.name.startsWith(o))) continue;
   console.log(`\n━━ ${step.name}: ${step.cmd.join(' ')}`);
   const t0 = Date.now();
+  if (step.before && !step.before()) {
+    failed += 1;
+    table.push(`FAIL  ${step.name.padEnd(26)}    0 passed   1 failed  (not run)`);
+    continue;
+  }
   const run = spawnSync(step.cmd[0], step.cmd.slice(1), {
     stdio: 'inherit',
     env: { ...env, ...step.env },

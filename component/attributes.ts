@@ -1,0 +1,169 @@
+import type { PropertyDeclarations } from '@lit/reactive-element';
+import { DEFAULT_SDK_VERSION } from './sdk-loader.js';
+
+/**
+ * The element's attributes: one table, and everything else derives from it —
+ * the Lit property declarations and the defaults (kaleyra-call.ts), the
+ * property types (`AttributeValues`), the validation (`validateConfig` below),
+ * the JSX typings (jsx.ts) and the manifest's attributes and descriptions
+ * (custom-elements-manifest.config.mjs reads this file, JSDoc included).
+ *
+ * An entry: `attribute` (kebab-case name; the property name when absent),
+ * `values` (the allowed values; `list: true` for a space-separated list of
+ * them), `default`, `type: Boolean` for a boolean attribute, `reflect`.
+ */
+export const ATTRIBUTES = {
+  /** URL of the token endpoint; required unless `tokenProvider` is set. */
+  tokenEndpoint: { attribute: 'token-endpoint' },
+  /** Kaleyra web app id (required). */
+  appId: { attribute: 'app-id' },
+  /** Kaleyra region. */
+  region: { values: ['eu', 'in', 'us', 'me'], default: 'eu' },
+  /** Kaleyra environment. */
+  environment: { values: ['sandbox', 'production'], default: 'sandbox' },
+  /** SDK version loaded from Kaleyra's CDN. */
+  sdkVersion: { attribute: 'sdk-version', default: DEFAULT_SDK_VERSION },
+  /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
+  sdkSrc: { attribute: 'sdk-src' },
+  /** SRI hash for the SDK script (then loaded with `crossorigin="anonymous"`). */
+  sdkIntegrity: { attribute: 'sdk-integrity' },
+  /** When to start: on attach, first time visible, first launcher click, or only `connect()`. */
+  connectOn: {
+    attribute: 'connect',
+    values: ['auto', 'visible', 'click', 'manual'],
+    default: 'auto',
+  },
+  /** Fetch credentials mode of the token request. */
+  credentials: { values: ['omit', 'same-origin', 'include'], default: 'same-origin' },
+  /** Space-separated SDK tools. */
+  tools: {
+    values: [
+      'chat',
+      'screen_sharing',
+      'file_upload',
+      'whiteboard',
+      'snapshot',
+      'live_edit',
+      'live_pointer',
+    ],
+    list: true,
+    default: 'chat',
+  },
+  /** Call type of new calls. */
+  callType: {
+    attribute: 'call-type',
+    values: ['audio_only', 'audio_upgradable', 'audio_video'],
+    default: 'audio_video',
+  },
+  /** Widget and element language (`en`, `it`, `es`); defaults to the page's `lang` if one of those, else `en`. */
+  language: {},
+  /** `embed`, or `window` (the call in a pop-up). */
+  mode: { values: ['embed', 'window'], default: 'embed' },
+  /** Recording of new calls. */
+  recordingType: {
+    attribute: 'recording',
+    values: ['none', 'manual', 'automatic'],
+    default: 'none',
+  },
+  /** The SDK widget shows only on a call, a chat or `openWidget()`. */
+  widgetHidden: { attribute: 'widget-hidden', type: Boolean, default: false },
+  /** The SDK's post-call feedback view. */
+  feedback: { type: Boolean, default: false },
+  /** Virtual background of calls. */
+  virtualBackground: { attribute: 'virtual-background', values: ['blur', 'image'] },
+  /** User id to call when the launcher is activated. */
+  callWith: { attribute: 'call-with' },
+  /** User id whose chat opens when the launcher is activated. */
+  chatWith: { attribute: 'chat-with' },
+  /** Room link to join when the launcher is activated. */
+  joinUrl: { attribute: 'join-url' },
+  /** Launcher text; defaults to a localized "Video call". */
+  label: {},
+  /** Render no launcher or status: the element is a controller only. */
+  headless: { type: Boolean, reflect: true, default: false },
+} as const satisfies Record<string, AttributeSpec>;
+
+interface AttributeSpec {
+  attribute?: string;
+  values?: readonly string[];
+  list?: boolean;
+  default?: string | boolean;
+  type?: BooleanConstructor;
+  reflect?: boolean;
+}
+
+type Table = typeof ATTRIBUTES;
+export type AttributeName = keyof Table;
+
+/** The type of one attribute's property: its union of values, a boolean, or a string. */
+export type AttributeValue<K extends AttributeName> = Table[K] extends { type: BooleanConstructor }
+  ? boolean
+  : Table[K] extends { values: readonly (infer V)[]; list?: never }
+    ? V
+    : string;
+
+/** The kebab-case attribute name of a property, as a type. */
+export type AttributeOf<K extends AttributeName> = Table[K] extends {
+  attribute: infer A extends string;
+}
+  ? A
+  : K;
+
+type WithDefault = {
+  [K in AttributeName]: Table[K] extends { default: unknown } ? K : never;
+}[AttributeName];
+
+/** Every attribute's property; those without a default may be undefined. */
+export type AttributeValues = { -readonly [K in WithDefault]: AttributeValue<K> } & {
+  -readonly [K in Exclude<AttributeName, WithDefault>]?: AttributeValue<K>;
+};
+
+export type Region = AttributeValue<'region'>;
+export type Environment = AttributeValue<'environment'>;
+export type ConnectMode = AttributeValue<'connectOn'>;
+
+/** A missing attribute (no `value`), or a value outside `allowed`. */
+export interface ConfigProblem {
+  attribute: string;
+  value?: string;
+  allowed?: string;
+}
+
+export const words = (value = ''): string[] => value.split(/\s+/).filter(Boolean);
+
+/** The kebab-case attribute of a property. */
+export const attributeOf = (name: AttributeName): string =>
+  (ATTRIBUTES[name] as AttributeSpec).attribute ?? name;
+
+/** Lit's property declarations of the attributes. */
+export const attributeDeclarations = (): PropertyDeclarations =>
+  Object.fromEntries(
+    Object.entries(ATTRIBUTES).map(([name, spec]: [string, AttributeSpec]) => [
+      name,
+      { attribute: spec.attribute ?? name, type: spec.type, reflect: spec.reflect },
+    ]),
+  );
+
+/**
+ * The first problem of `values`, in the order an editor should fix them:
+ * the `required` ones first, then values outside their attribute's list.
+ */
+export function validateConfig(
+  values: { readonly [K in AttributeName]?: unknown },
+  required: AttributeName[],
+): ConfigProblem | undefined {
+  for (const name of required) {
+    if (!String(values[name] ?? '').trim()) return { attribute: attributeOf(name) };
+  }
+  for (const [name, spec] of Object.entries(ATTRIBUTES) as [AttributeName, AttributeSpec][]) {
+    const value = values[name];
+    if (!spec.values || typeof value !== 'string') continue;
+    const bad = (spec.list ? words(value) : value ? [value] : []).find(
+      (v) => !spec.values!.includes(v),
+    );
+    if (bad !== undefined) {
+      return { attribute: attributeOf(name), value: bad, allowed: spec.values.join(', ') };
+    }
+  }
+  return undefined;
+}
