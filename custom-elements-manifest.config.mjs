@@ -109,7 +109,7 @@ function attributeTable(file, className) {
     const spec = Object.fromEntries(
       prop.initializer.properties.map((p) => [p.name.getText(), p.initializer]),
     );
-    const values = spec.values?.elements.map(literal);
+    const values = spec.values?.text.split(' ').map((v) => `'${v}'`);
     const type = spec.type ? 'boolean' : values && !spec.list ? values.join(' | ') : 'string';
     const doc = ts
       .getJSDocCommentsAndTags(prop)
@@ -117,7 +117,7 @@ function attributeTable(file, className) {
       .join('\n');
     // A list's values are not in its type (a string): name them.
     const description = spec.list
-      ? `${doc} Of: ${spec.values.elements.map((v) => `\`${v.text}\``).join(', ')}.`
+      ? `${doc} Of: ${values.map((v) => v.replaceAll("'", '`')).join(', ')}.`
       : doc;
     return {
       name: prop.name.getText(),

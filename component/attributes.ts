@@ -1,4 +1,3 @@
-import type { PropertyDeclarations } from '@lit/reactive-element';
 import { DEFAULT_SDK_VERSION } from './sdk-loader.js';
 
 /**
@@ -9,8 +8,8 @@ import { DEFAULT_SDK_VERSION } from './sdk-loader.js';
  * (custom-elements-manifest.config.mjs reads this file, JSDoc included).
  *
  * An entry: `attribute` (kebab-case name; the property name when absent),
- * `values` (the allowed values; `list: true` for a space-separated list of
- * them), `default`, `type: Boolean` for a boolean attribute, `reflect`.
+ * `values` (the allowed values, space-separated; `list: true` for a
+ * space-separated list of them), `default`, `type: Boolean` for a boolean attribute, `reflect`.
  */
 export const ATTRIBUTES = {
   /** URL of the token endpoint; required unless `tokenProvider` is set. */
@@ -18,9 +17,9 @@ export const ATTRIBUTES = {
   /** Kaleyra web app id (required). */
   appId: { attribute: 'app-id' },
   /** Kaleyra region. */
-  region: { values: ['eu', 'in', 'us', 'me'], default: 'eu' },
+  region: { values: 'eu in us me', default: 'eu' },
   /** Kaleyra environment. */
-  environment: { values: ['sandbox', 'production'], default: 'sandbox' },
+  environment: { values: 'sandbox production', default: 'sandbox' },
   /** SDK version loaded from Kaleyra's CDN. */
   sdkVersion: { attribute: 'sdk-version', default: DEFAULT_SDK_VERSION },
   /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
@@ -30,39 +29,31 @@ export const ATTRIBUTES = {
   /** When to start: on attach, first time visible, first launcher click, or only `connect()`. */
   connectOn: {
     attribute: 'connect',
-    values: ['auto', 'visible', 'click', 'manual'],
+    values: 'auto visible click manual',
     default: 'auto',
   },
   /** Fetch credentials mode of the token request. */
-  credentials: { values: ['omit', 'same-origin', 'include'], default: 'same-origin' },
+  credentials: { values: 'omit same-origin include', default: 'same-origin' },
   /** Space-separated SDK tools. */
   tools: {
-    values: [
-      'chat',
-      'screen_sharing',
-      'file_upload',
-      'whiteboard',
-      'snapshot',
-      'live_edit',
-      'live_pointer',
-    ],
+    values: 'chat screen_sharing file_upload whiteboard snapshot live_edit live_pointer',
     list: true,
     default: 'chat',
   },
   /** Call type of new calls. */
   callType: {
     attribute: 'call-type',
-    values: ['audio_only', 'audio_upgradable', 'audio_video'],
+    values: 'audio_only audio_upgradable audio_video',
     default: 'audio_video',
   },
   /** Widget and element language (`en`, `it`, `es`); defaults to the page's `lang` if one of those, else `en`. */
   language: {},
   /** `embed`, or `window` (the call in a pop-up). */
-  mode: { values: ['embed', 'window'], default: 'embed' },
+  mode: { values: 'embed window', default: 'embed' },
   /** Recording of new calls. */
   recordingType: {
     attribute: 'recording',
-    values: ['none', 'manual', 'automatic'],
+    values: 'none manual automatic',
     default: 'none',
   },
   /** The SDK widget shows only on a call, a chat or `openWidget()`. */
@@ -70,7 +61,7 @@ export const ATTRIBUTES = {
   /** The SDK's post-call feedback view. */
   feedback: { type: Boolean, default: false },
   /** Virtual background of calls. */
-  virtualBackground: { attribute: 'virtual-background', values: ['blur', 'image'] },
+  virtualBackground: { attribute: 'virtual-background', values: 'blur image' },
   /** User id to call when the launcher is activated. */
   callWith: { attribute: 'call-with' },
   /** User id whose chat opens when the launcher is activated. */
@@ -85,7 +76,7 @@ export const ATTRIBUTES = {
 
 interface AttributeSpec {
   attribute?: string;
-  values?: readonly string[];
+  values?: string;
   list?: boolean;
   default?: string | boolean;
   type?: BooleanConstructor;
@@ -98,9 +89,12 @@ export type AttributeName = keyof Table;
 /** The type of one attribute's property: its union of values, a boolean, or a string. */
 export type AttributeValue<K extends AttributeName> = Table[K] extends { type: BooleanConstructor }
   ? boolean
-  : Table[K] extends { values: readonly (infer V)[]; list?: never }
-    ? V
+  : Table[K] extends { values: infer V extends string; list?: never }
+    ? Words<V>
     : string;
+
+/** `'a b c'` → `'a' | 'b' | 'c'`. */
+type Words<S extends string> = S extends `${infer A} ${infer B}` ? A | Words<B> : S;
 
 /** The kebab-case attribute name of a property, as a type. */
 export type AttributeOf<K extends AttributeName> = Table[K] extends {
@@ -135,15 +129,6 @@ export const words = (value = ''): string[] => value.split(/\s+/).filter(Boolean
 export const attributeOf = (name: AttributeName): string =>
   (ATTRIBUTES[name] as AttributeSpec).attribute ?? name;
 
-/** Lit's property declarations of the attributes. */
-export const attributeDeclarations = (): PropertyDeclarations =>
-  Object.fromEntries(
-    Object.entries(ATTRIBUTES).map(([name, spec]: [string, AttributeSpec]) => [
-      name,
-      { attribute: spec.attribute ?? name, type: spec.type, reflect: spec.reflect },
-    ]),
-  );
-
 /**
  * The first problem of `values`, in the order an editor should fix them:
  * the `required` ones first, then values outside their attribute's list.
@@ -158,11 +143,10 @@ export function validateConfig(
   for (const [name, spec] of Object.entries(ATTRIBUTES) as [AttributeName, AttributeSpec][]) {
     const value = values[name];
     if (!spec.values || typeof value !== 'string') continue;
-    const bad = (spec.list ? words(value) : value ? [value] : []).find(
-      (v) => !spec.values!.includes(v),
-    );
+    const allowed = words(spec.values);
+    const bad = (spec.list ? words(value) : value ? [value] : []).find((v) => !allowed.includes(v));
     if (bad !== undefined) {
-      return { attribute: attributeOf(name), value: bad, allowed: spec.values.join(', ') };
+      return { attribute: attributeOf(name), value: bad, allowed: allowed.join(', ') };
     }
   }
   return undefined;

@@ -1,7 +1,10 @@
-import { ReactiveElement, type PropertyValues } from '@lit/reactive-element';
+import {
+  ReactiveElement,
+  type PropertyDeclarations,
+  type PropertyValues,
+} from '@lit/reactive-element';
 import {
   ATTRIBUTES,
-  attributeDeclarations,
   validateConfig,
   words,
   type AttributeValues,
@@ -74,9 +77,10 @@ const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
 export class KaleyraCallElement extends ReactiveElement {
   static override styles = styles;
 
-  // The attribute table (attributes.ts) declares the attribute properties.
+  // The attribute table (attributes.ts) declares the attribute properties: its
+  // entries are Lit property declarations (the keys Lit does not know, it ignores).
   static override properties = {
-    ...attributeDeclarations(),
+    ...(ATTRIBUTES as PropertyDeclarations),
     authToken: { attribute: false },
     tokenProvider: { attribute: false },
     layout: { attribute: false },
