@@ -1,0 +1,207 @@
+/**
+ * The session controller on its own, with a stub host: a plain custom element
+ * that implements ReactiveControllerHost and runs the controller's hooks the
+ * way ReactiveElement does. The session behind it is real (fake token endpoint,
+ * SDK emulator).
+ */
+import { expect } from '@open-wc/testing';
+import type { ReactiveController } from '@lit/reactive-element';
+import type { ConnectMode } from '../../component/attributes.js';
+import { KaleyraCallError } from '../../component/errors.js';
+import type { KaleyraCallState } from '../../component/events.js';
+import type { SessionSource } from '../../component/session.js';
+import { SessionController, type SessionView } from '../../component/session-controller.js';
+import { fetchToken } from '../../component/token-client.js';
+import { fake, freshPage, nextTask, type Fake } from './helpers.js';
+
+class StubHost extends HTMLElement {
+  state: KaleyraCallState = 'idle';
+  connectOn: ConnectMode = 'auto';
+  updates = 0;
+  controllers: ReactiveController[] = [];
+  addController(c: ReactiveController) {
+    this.controllers.push(c);
+  }
+  removeController() {}
+  requestUpdate() {
+    this.updates++;
+    // As ReactiveElement does before each render.
+    queueMicrotask(() => this.controllers.forEach((c) => c.hostUpdate?.()));
+  }
+  get updateComplete() {
+    return Promise.resolve(true);
+  }
+  connectedCallback() {
+    this.controllers.forEach((c) => c.hostConnected?.());
+  }
+  disconnectedCallback() {
+    this.controllers.forEach((c) => c.hostDisconnected?.());
+  }
+}
+customElements.define('stub-session-host', StubHost);
+
+/** A stub host with its controller, and a log of what the controller told it. */
+function setup(f: Fake, appId = 'wAppId_stub') {
+  const host = document.createElement('stub-session-host') as StubHost;
+  const log: string[] = [];
+  let blocked: KaleyraCallError | undefined;
+  let app = appId;
+  const view: SessionView = {
+    blocked: () => blocked,
+    source: (): SessionSource => ({
+      key: `${app} ${f.token}`,
+      sdkSrc: new URL(f.sdk, location.href).href,
+      connectTimeoutMs: 5000,
+      getToken: (signal) => fetchToken({ endpoint: f.token, credentials: 'same-origin', signal }),
+      config: { appId: app, region: 'eu', environment: 'sandbox', tools: { chat: true } },
+    }),
+    onState: (state) => {
+      host.state = state;
+      log.push(`state:${state}`);
+    },
+    onError: (error) => {
+      log.push(`error:${error.code}`);
+      if (error.fatal) controller.fail(error);
+    },
+    onReady: (userId) => log.push(`ready:${userId}`),
+    onToken: () => log.push('token'),
+    onSdkEvent: () => {},
+    onLeft: (reason) => {
+      host.state = 'disconnected';
+      log.push(`left:${reason}`);
+    },
+  };
+  const controller = new SessionController(host, view);
+  return {
+    host,
+    controller,
+    log,
+    block: (error?: KaleyraCallError) => (blocked = error),
+    setApp: (id: string) => (app = id),
+  };
+}
+
+/** Polls (at most 2 s) until `ok()`; the assertion after it says what was expected. */
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => requestAnimationFrame(r));
+}
+
+const untilLog = async (log: string[], entry: string) => {
+  await until(() => log.includes(entry));
+  expect(log).to.include(entry);
+};
+
+describe('SessionController', () => {
+  beforeEach(freshPage);
+  afterEach(freshPage);
+
+  it('registers with its host and starts on attach in auto mode', async () => {
+    const f = await fake();
+    const { host, controller, log } = setup(f);
+    expect(host.controllers).to.deep.equal([controller]);
+    document.body.append(host);
+    expect(host.updates).to.equal(1);
+    await untilLog(log, 'ready:user_1');
+    expect(controller.session?.state).to.equal('connected');
+    expect(log.slice(0, 2)).to.deep.equal(['state:loading', 'token']);
+    host.remove();
+  });
+
+  it('does not start by itself in click or manual mode; connect() starts and resolves', async () => {
+    const f = await fake();
+    const { host, controller, log } = setup(f);
+    host.connectOn = 'click';
+    document.body.append(host);
+    await nextTask();
+    expect(controller.session).to.equal(undefined);
+    expect(await f.log()).to.have.length(0);
+    await controller.connect();
+    expect(log).to.include('ready:user_1');
+    // Connected already: a second connect() resolves at once, without a request.
+    await controller.connect();
+    expect(await f.log('token')).to.have.length(1);
+    host.remove();
+  });
+
+  it('keeps the session across a remove and re-insert in the same task', async () => {
+    const f = await fake();
+    const { host, controller, log } = setup(f);
+    document.body.append(host);
+    await untilLog(log, 'ready:user_1');
+    const session = controller.session;
+    host.remove();
+    document.body.append(host);
+    await nextTask();
+    expect(controller.session).to.equal(session);
+    expect(log.some((e) => e.startsWith('left:'))).to.equal(false);
+    host.remove();
+  });
+
+  it('leaves one task after a removal, and the session is torn down', async () => {
+    const f = await fake();
+    const { host, controller, log } = setup(f);
+    document.body.append(host);
+    await untilLog(log, 'ready:user_1');
+    const session = controller.session!;
+    host.remove();
+    expect(controller.session).to.equal(session);
+    await untilLog(log, 'left:removed');
+    expect(controller.session).to.equal(undefined);
+    expect(session.state).to.equal('disconnected');
+    expect(document.querySelectorAll('#Bandyer-bandyer-chat-widget')).to.have.length(0);
+  });
+
+  it('disconnect() rejects a waiting connect() and stops automatic starts until connect()', async () => {
+    const f = await fake({ token: [{ delayMs: 300 }] });
+    const { host, controller, log } = setup(f);
+    host.connectOn = 'manual';
+    document.body.append(host);
+    const waiting = controller.connect();
+    await controller.disconnect();
+    const error = await waiting.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).to.be.instanceOf(KaleyraCallError);
+    expect((error as KaleyraCallError).code).to.equal('disconnected');
+    expect(log).to.include('left:disconnect');
+    // An update in auto mode does not start again after disconnect().
+    host.connectOn = 'auto';
+    host.requestUpdate();
+    await nextTask();
+    expect(controller.session).to.equal(undefined);
+    await controller.connect();
+    expect(controller.session?.state).to.equal('connected');
+    host.remove();
+  });
+
+  it('a blocked configuration starts nothing and connect() rejects with its error', async () => {
+    const f = await fake();
+    const { host, controller, block } = setup(f);
+    const problem = new KaleyraCallError('config', 'missing_attribute', 'app-id is missing');
+    block(problem);
+    document.body.append(host);
+    await nextTask();
+    expect(controller.session).to.equal(undefined);
+    let caught: unknown;
+    await controller.connect().catch((e: unknown) => (caught = e));
+    expect(caught).to.equal(problem);
+    expect(await f.log()).to.have.length(0);
+    host.remove();
+  });
+
+  it('moves to a new session when the source key changes', async () => {
+    const f = await fake();
+    const { host, controller, log, setApp } = setup(f);
+    document.body.append(host);
+    await untilLog(log, 'ready:user_1');
+    const first = controller.session;
+    setApp('wAppId_other');
+    host.requestUpdate();
+    await untilLog(log, 'left:reconfigured');
+    await until(() => controller.session?.state === 'connected');
+    expect(controller.session).not.to.equal(first);
+    expect(controller.session!.source.config.appId).to.equal('wAppId_other');
+    host.remove();
+  });
+});
