@@ -1,6 +1,6 @@
 /**
- * Types of the SDK emulator (bandyer-sdk.js): the `BandyerSDK` surface it emulates and its test
- * control API. It declares no globals, so it never clashes with the element's own slice of the
+ * Types of the SDK emulator (bandyer-sdk.js, bundled from sdk-emulator/): the `BandyerSDK`
+ * surface it emulates and its test control API. It declares no globals, so it never clashes with the element's own slice of the
  * SDK types (component/sdk.ts); read the globals through `EmulatorGlobals`:
  *
  *   const { BandyerSDK, __bandyerEmulator } = window as unknown as EmulatorGlobals;

@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { EMULATOR_BUNDLE, ensureEmulator } from '../sandbox/sdk-emulator/build.mjs';
 import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 
 /**
@@ -50,7 +51,7 @@ export async function startSite(options) {
     ['/dist/kaleyra-call.js.map', join(root, 'dist/kaleyra-call.js.map')],
   ]);
   if (options.mode === 'sandbox') {
-    statics.set('/sandbox/bandyer-sdk.js', join(root, 'demo/sandbox/bandyer-sdk.js'));
+    statics.set('/sandbox/bandyer-sdk.js', EMULATOR_BUNDLE);
   }
   const distDir = join(root, 'dist') + sep;
   let broken = false;
@@ -121,6 +122,15 @@ export async function startSite(options) {
         await options.build;
       } catch {
         return send(res, 503, 'text/plain', 'The element failed to build: see the terminal.');
+      }
+    }
+    if (path === EMULATOR_BUNDLE) {
+      // Generated from demo/sandbox/sdk-emulator/: rebuilt here when stale.
+      try {
+        await ensureEmulator();
+      } catch (err) {
+        console.error(`[site] the SDK emulator failed to build: ${err.message}`);
+        return send(res, 503, 'text/plain', 'The SDK emulator failed to build: see the terminal.');
       }
     }
     let stat;
