@@ -130,7 +130,7 @@ export class ClientEngine {
     cancelAll(this.timers);
     const attempt = this.attempt;
     this.client.userId = userId;
-    this.widget.ensureDiv();
+    this.widget.appendDiv();
     const behavior = control.connectBehavior;
     return new Promise((resolve, reject) => {
       if (behavior === 'hang') return;

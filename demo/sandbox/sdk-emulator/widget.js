@@ -74,16 +74,22 @@ export class Widget {
     return (table[key] || STRINGS.en[key]).replace(/\{(\d)\}/g, (_, i) => String(args[i]));
   }
 
-  /** Like 2.7.5 the container goes to <body> at connect; unlike it, an existing one is reused. */
+  /**
+   * What 2.7.5 does at every connect: append another container to <body> and render into the
+   * first one, so containers pile up unless the page removes them (docs/kaleyra-sdk-notes.md,
+   * Repeated connects).
+   */
+  appendDiv() {
+    const div = document.createElement('div');
+    div.id = WIDGET_ID;
+    (document.body || document.documentElement).append(div);
+    this.div = document.getElementById(WIDGET_ID);
+  }
+
+  /** The first container, made if there is none (a call joined by URL, without connect). */
   ensureDiv() {
-    let div = document.getElementById(WIDGET_ID);
-    if (!div) {
-      div = document.createElement('div');
-      div.id = WIDGET_ID;
-      (document.body || document.documentElement).append(div);
-    }
-    this.div = div;
-    return div;
+    this.div = document.getElementById(WIDGET_ID);
+    if (!this.div) this.appendDiv();
   }
 
   mount() {
