@@ -7,6 +7,7 @@
  */
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 
@@ -22,7 +23,7 @@ export async function bundleOutbound() {
     plugins: [nodeResolve({ exportConditions: ['workerd', 'worker', 'browser'] })],
   });
   try {
-    mkdirSync(fileURLToPath(new URL('.', `file://${OUTPUT}`)), { recursive: true });
+    mkdirSync(dirname(OUTPUT), { recursive: true });
     await bundle.write({ file: OUTPUT, format: 'es' });
   } finally {
     await bundle.close();
