@@ -15,6 +15,8 @@ export default tseslint.config(
       'test-results/',
       'bench-results/',
       'worker/worker-configuration.d.ts',
+      // Generated from demo/sandbox/sdk-emulator/ (build.mjs there).
+      'demo/sandbox/bandyer-sdk.js',
     ],
   },
   js.configs.recommended,

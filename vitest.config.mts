@@ -1,6 +1,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { bundleOutbound } from './test/worker/support/bundle-outbound.mjs';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -14,7 +15,11 @@ const testSecrets = {
 
 // Worker tests run inside workerd (the real Workers runtime) via Miniflare,
 // with the bindings of wrangler.jsonc plus the test secrets above. Every
-// outbound fetch goes to the `outbound` worker: Kaleyra emulators and JWKS hosts.
+// outbound fetch goes to the `outbound` worker: Kaleyra emulators and JWKS hosts,
+// run from a bundle because Miniflare loads an auxiliary worker without resolving
+// its package imports (test/worker/support/bundle-outbound.mjs).
+const outbound = await bundleOutbound();
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -27,7 +32,7 @@ export default defineConfig({
             name: 'outbound',
             modules: true,
             modulesRoot: root,
-            scriptPath: `${root}test/worker/support/outbound.mjs`,
+            scriptPath: outbound,
             compatibilityDate: '2026-04-20',
             bindings: testSecrets,
           },

@@ -1,6 +1,6 @@
 /**
- * Types of the SDK emulator (bandyer-sdk.js): the `BandyerSDK` surface it emulates and its test
- * control API. It declares no globals, so it never clashes with the element's own slice of the
+ * Types of the SDK emulator (bandyer-sdk.js, bundled from sdk-emulator/): the `BandyerSDK`
+ * surface it emulates and its test control API. It declares no globals, so it never clashes with the element's own slice of the
  * SDK types (component/sdk.ts); read the globals through `EmulatorGlobals`:
  *
  *   const { BandyerSDK, __bandyerEmulator } = window as unknown as EmulatorGlobals;
@@ -106,6 +106,7 @@ export interface Client extends EventEmitter<ClientEvents> {
   readonly userId: string | null;
   readonly channelsView: Map<string, ChannelView>;
   readonly callView: CallView | null;
+  /** Appends another div#Bandyer-bandyer-chat-widget to <body> each time; renders into the first. */
   connect(userId: unknown, accessToken: unknown): Promise<void>;
   disconnect(): Promise<void>;
   updateAccessToken(accessToken: unknown): Promise<{ expiresAt: string }>;
@@ -187,7 +188,9 @@ export interface EmulatorControl {
   activeTimers(): number;
   localTracksLive(): number;
   callStats(): Promise<CallStats | null>;
+  /** The first div#Bandyer-bandyer-chat-widget, the one the widget renders into. */
   widget(): HTMLElement | null;
+  /** A fresh page: no client, timers, logs or widget containers; default behaviours. */
   reset(): void;
 }
 

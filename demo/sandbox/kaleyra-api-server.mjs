@@ -10,6 +10,7 @@
  *
  * Point the worker at it with KALEYRA_API_BASE=<printed URL>.
  */
+import { getRequestListener } from '@hono/node-server';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createKaleyraEmulator, EmulatorDisconnect } from './kaleyra-api.mjs';
@@ -20,30 +21,27 @@ import { createKaleyraEmulator, EmulatorDisconnect } from './kaleyra-api.mjs';
  */
 export async function startKaleyraEmulator({ port = 0, host = '127.0.0.1', ...options }) {
   const emulator = createKaleyraEmulator(options);
-  const server = createServer(async (req, res) => {
-    const abort = new AbortController();
-    res.on('close', () => abort.abort());
-    try {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      const body = Buffer.concat(chunks);
-      const request = new Request(`http://${host}${req.url}`, {
-        method: req.method,
-        headers: Object.entries(req.headers).flatMap(([name, value]) =>
-          (Array.isArray(value) ? value : [value ?? '']).map((v) => [name, v]),
-        ),
-        body: body.length && req.method !== 'GET' && req.method !== 'HEAD' ? body : undefined,
-        signal: abort.signal,
-      });
-      const response = await emulator.fetch(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (err) {
-      if (err instanceof EmulatorDisconnect) req.socket.destroy();
-      else if (!res.headersSent)
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('emulator error');
-    }
-  });
+  // @hono/node-server turns each request into a Request whose signal aborts when
+  // the caller hangs up (a `timeout` fault then stops waiting). The `disconnect`
+  // fault drops the connection with no HTTP answer; any other failure is a 500.
+  const listener = getRequestListener(
+    (request, { incoming }) =>
+      emulator.fetch(request).catch((err) => {
+        if (err instanceof EmulatorDisconnect) incoming.socket.destroy();
+        throw err;
+      }),
+    {
+      hostname: host,
+      errorHandler: (err) =>
+        err instanceof EmulatorDisconnect
+          ? undefined
+          : new Response('emulator error', {
+              status: 500,
+              headers: { 'content-type': 'text/plain' },
+            }),
+    },
+  );
+  const server = createServer(listener);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(undefined));

@@ -1,8 +1,9 @@
 /**
  * Kaleyra Video REST emulator: the slice of the API the token worker uses
- * (kaleyra-sdk.md §5, §6), as a Web-standard `fetch(Request) → Response` module.
- * The same code runs inside workerd (the worker tests route the worker's
- * outbound calls to it) and under Node (kaleyra-api-server.mjs, `npm start`).
+ * (docs/kaleyra-sdk-notes.md, REST API), as a Hono app: a Web-standard
+ * `fetch(Request) → Response`. The same code runs inside workerd (the worker
+ * tests route the worker's outbound calls to it) and under Node
+ * (kaleyra-api-server.mjs, `npm start`), so it imports nothing from Node.
  *
  * Routes, under /v2, each requiring the `apikey` header:
  *   POST /v2/sdk/credentials   {user_id, expires_in?} → 200 {access_token, expires_at, user_id}
@@ -31,7 +32,7 @@
  * documented sample: user, companyId, allowCamera, iat, exp = iat + expires_in,
  * iss "@switchboard-core", sub "<user>#<companyId>".
  *
- * Choices where Kaleyra's behaviour is not documented (kaleyra-sdk.md §10):
+ * Choices where Kaleyra's behaviour is not documented (docs/kaleyra-sdk-notes.md):
  * - Wrong or missing `apikey` → 401 on every /v2 route.
  * - Errors are JSON `{"error": "<slug>", "message": "<text>"}` (Kaleyra's real
  *   envelope is unknown; this one differs from the worker's on purpose, so a
@@ -42,8 +43,10 @@
  * - Unregistered (or inactive) `user_id` on /sdk/credentials → 404.
  * - Success on /sdk/credentials is 200; user creation is 201, a duplicate id 409.
  * - `expires_at` is ISO 8601 UTC with milliseconds, as in the documented sample.
- * - Wrong method on a known path → 405; unknown path → 404.
+ * - Wrong method on a known path → 405; unknown path → 404. Trailing slashes
+ *   do not matter.
  */
+import { Hono } from 'hono';
 
 export const USER_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const TTL_MIN = 360;
@@ -112,54 +115,81 @@ export function createKaleyraEmulator(options) {
     signingSecret,
   };
 
-  /** @param {Request} request @returns {Promise<Response>} */
-  async function fetch(request) {
-    const url = new URL(request.url);
-    if (url.pathname.startsWith('/__control/')) return controlRoute(request, url);
+  // Routes are tried in the order they are added: the control routes answer
+  // before the call log sees the request.
+  const app = new Hono({ getPath: (request) => withoutTrailingSlash(new URL(request.url)) });
 
+  app.post('/__control/faults', async (c) => {
+    const body = parseJson(await c.req.text());
+    const list = Array.isArray(body?.faults) ? body.faults : null;
+    if (!list) return json(400, { error: 'expected {"faults": [...]}' });
+    control.addFaults(list);
+    return json(200, { queued: faults.length });
+  });
+  app.delete('/__control/faults', () => {
+    control.clearFaults();
+    return json(200, { queued: 0 });
+  });
+  app.get('/__control/calls', () => json(200, { calls: control.calls() }));
+  app.delete('/__control/calls', () => {
+    control.clearCalls();
+    return json(200, { calls: [] });
+  });
+  app.post('/__control/reset', () => {
+    reset();
+    return json(200, { reset: true });
+  });
+  app.all('/__control/*', (c) =>
+    json(404, { error: `no control route ${c.req.method} ${new URL(c.req.url).pathname}` }),
+  );
+
+  // Every other request is logged, and read whole first, as a server does,
+  // whatever the answer will be.
+  app.use(async (c, next) => {
     /** @type {Call} */
     const call = {
       at: new Date(now()).toISOString(),
-      method: request.method,
-      path: url.pathname,
-      apikey: keyState(request.headers.get('apikey')),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      apikey: keyState(c.req.header('apikey') ?? null),
       status: null,
     };
     calls.push(call);
-    // Read the whole request first, as a server does, whatever the answer will be.
-    const body = parseJson(await request.text());
-    const response = await apiRoute(request, url, call, body);
-    call.status = response.status;
-    return response;
-  }
+    c.set('call', call);
+    c.set('body', parseJson(await c.req.text()));
+    await next();
+    call.status = c.res.status;
+  });
+
+  // An unknown path is a 404 whatever the key; a known one needs the key first.
+  const requireKey = async (c, next) =>
+    c.get('call').apikey === 'valid'
+      ? next()
+      : vendorError(401, 'unauthorized', 'Invalid or missing apikey');
+  app.use('/v2/sdk/credentials', requireKey);
+  app.use('/v2/users/*', requireKey); // also /v2/users
+
+  app.post('/v2/sdk/credentials', (c) => credentials(c.req.raw, c.get('call'), c.get('body')));
+  app.all('/v2/sdk/credentials', () => vendorError(405, 'method_not_allowed', 'Use POST'));
+  app.post('/v2/users', (c) => createUser(c.get('body')));
+  app.get('/v2/users', (c) => listUsers(new URL(c.req.url)));
+  app.all('/v2/users', () => vendorError(405, 'method_not_allowed', 'Use GET or POST'));
+  app.get('/v2/users/:id{.+}', (c) => {
+    const user = users.get(c.req.param('id'));
+    return user ? json(200, user) : vendorError(404, 'user_not_found', 'User not found');
+  });
+  app.all('/v2/users/:id{.+}', () => vendorError(405, 'method_not_allowed', 'Use GET'));
+  app.notFound(() => vendorError(404, 'not_found', 'Resource not found'));
+  // Nothing is turned into a 500 here: the `disconnect` fault must reach the
+  // host (which drops the connection), as must a bug.
+  app.onError((err) => {
+    throw err;
+  });
 
   /** @param {string | null} presented */
   function keyState(presented) {
     if (presented === null) return 'missing';
     return presented === apiKey ? 'valid' : 'invalid';
-  }
-
-  /** @param {Request} request @param {URL} url @param {Call} call @param {any} body */
-  async function apiRoute(request, url, call, body) {
-    const path = url.pathname.replace(/\/+$/, '');
-    const known =
-      path === '/v2/sdk/credentials' || path === '/v2/users' || path.startsWith('/v2/users/');
-    if (!known) return vendorError(404, 'not_found', 'Resource not found');
-    if (call.apikey !== 'valid')
-      return vendorError(401, 'unauthorized', 'Invalid or missing apikey');
-
-    if (path === '/v2/sdk/credentials') {
-      if (request.method !== 'POST') return vendorError(405, 'method_not_allowed', 'Use POST');
-      return credentials(request, call, body);
-    }
-    if (path === '/v2/users') {
-      if (request.method === 'POST') return createUser(body);
-      if (request.method === 'GET') return listUsers(url);
-      return vendorError(405, 'method_not_allowed', 'Use GET or POST');
-    }
-    if (request.method !== 'GET') return vendorError(405, 'method_not_allowed', 'Use GET');
-    const user = users.get(decodeURIComponent(path.slice('/v2/users/'.length)));
-    return user ? json(200, user) : vendorError(404, 'user_not_found', 'User not found');
   }
 
   /** @param {Request} request @param {Call} call @param {any} body */
@@ -290,32 +320,8 @@ export function createKaleyraEmulator(options) {
     return json(200, { users: [...users.values()].slice(offset, offset + limit) });
   }
 
-  /** @param {Request} request @param {URL} url */
-  async function controlRoute(request, url) {
-    const route = `${request.method} ${url.pathname}`;
-    switch (route) {
-      case 'POST /__control/faults': {
-        const body = parseJson(await request.text());
-        const list = Array.isArray(body?.faults) ? body.faults : null;
-        if (!list) return json(400, { error: 'expected {"faults": [...]}' });
-        control.addFaults(list);
-        return json(200, { queued: faults.length });
-      }
-      case 'DELETE /__control/faults':
-        control.clearFaults();
-        return json(200, { queued: 0 });
-      case 'GET /__control/calls':
-        return json(200, { calls: control.calls() });
-      case 'DELETE /__control/calls':
-        control.clearCalls();
-        return json(200, { calls: [] });
-      case 'POST /__control/reset':
-        reset();
-        return json(200, { reset: true });
-      default:
-        return json(404, { error: `no control route ${route}` });
-    }
-  }
+  /** @param {Request} request @returns {Promise<Response>} */
+  const fetch = async (request) => app.fetch(request);
 
   return { fetch, control };
 }
@@ -330,6 +336,11 @@ function newUser(user) {
     language: user.language ?? 'en',
     active: user.active ?? true,
   };
+}
+
+/** The path without trailing slashes (`/` stays). @param {URL} url */
+function withoutTrailingSlash(url) {
+  return url.pathname.replace(/(.)\/+$/, '$1');
 }
 
 /** @param {string} text */

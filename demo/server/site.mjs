@@ -1,6 +1,10 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { EMULATOR_BUNDLE, ensureEmulator } from '../sandbox/sdk-emulator/build.mjs';
 import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 
 /**
@@ -19,14 +23,11 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  * CORS allow-list and the cookie's same-site rules are exercised for real. It is
  * built from the Host the visitor used (localhost or 127.0.0.1) so the cookie,
  * which belongs to the host name, reaches the worker.
+ *
+ * A Hono app, served by @hono/node-server (its serveStatic for the files). Every
+ * answer is `Cache-Control: no-store`; a POST must be same-origin JSON of at most
+ * 1 KB; another method on a path is 405, an unknown path 404.
  */
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json; charset=utf-8',
-};
 const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
 const MAX_BODY_BYTES = 1024;
 
@@ -43,53 +44,118 @@ const MAX_BODY_BYTES = 1024;
  * }} options
  */
 export async function startSite(options) {
-  const { root, port } = options;
+  const server = createAdaptorServer({ fetch: siteApp(options).fetch });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(undefined));
+  });
+  return {
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        /** @type {import('node:http').Server} */ (server).closeAllConnections();
+      }),
+  };
+}
+
+/** The site's routes (see the top of this file). @param {Parameters<typeof startSite>[0]} options */
+export function siteApp(options) {
+  const { root } = options;
   const siteDir = join(root, 'demo/site');
-  const statics = new Map([
-    ['/dist/kaleyra-call.js', join(root, 'dist/kaleyra-call.js')],
-    ['/dist/kaleyra-call.js.map', join(root, 'dist/kaleyra-call.js.map')],
-  ]);
-  if (options.mode === 'sandbox') {
-    statics.set('/sandbox/bandyer-sdk.js', join(root, 'demo/sandbox/bandyer-sdk.js'));
-  }
-  const distDir = join(root, 'dist') + sep;
+  const sandbox = options.mode === 'sandbox';
   let broken = false;
 
-  const routes = {
-    'GET /': (req, res) => sendPage(req, res),
-    'POST /login': async (req, res) => {
-      const body = await readJson(req);
-      const user = typeof body?.userId === 'string' ? demoUser(body.userId) : undefined;
-      if (!user) return sendJson(res, 400, { error: 'unknown user' });
-      const { token, expiresAt, cookie } = await options.login.signIn(user);
-      sendJson(res, 200, { user, token, expiresAt }, { 'Set-Cookie': cookie });
-    },
-    'POST /logout': (_req, res) =>
-      sendJson(res, 200, { signedOut: true }, { 'Set-Cookie': options.login.signOutCookie }),
-    'GET /sandbox/token-endpoint': (_req, res) => tokenEndpointState(res),
-    'POST /sandbox/token-endpoint': async (req, res) => {
-      const emulator = options.emulator;
-      if (!emulator) return sendJson(res, 409, { error: 'real mode: nothing to break' });
-      const body = await readJson(req);
-      if (typeof body?.broken !== 'boolean') return sendJson(res, 400, { error: 'send {broken}' });
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+    await next();
+  });
+
+  app.get('/', (c) => c.html(page(c.req.header('host'))));
+
+  app.post('/login', sameOrigin, smallBody('unknown user'), async (c) => {
+    const body = await readJson(c);
+    const user = typeof body?.userId === 'string' ? demoUser(body.userId) : undefined;
+    if (!user) return c.json({ error: 'unknown user' }, 400);
+    const { token, expiresAt, cookie } = await options.login.signIn(user);
+    c.header('Set-Cookie', cookie);
+    return c.json({ user, token, expiresAt });
+  });
+  app.post('/logout', sameOrigin, (c) => {
+    c.header('Set-Cookie', options.login.signOutCookie);
+    return c.json({ signedOut: true });
+  });
+
+  const tokenEndpointState = (c) => c.json({ available: Boolean(options.emulator), broken });
+  app.get('/sandbox/token-endpoint', tokenEndpointState);
+  app.post(
+    '/sandbox/token-endpoint',
+    sameOrigin,
+    (c, next) =>
+      options.emulator ? next() : c.json({ error: 'real mode: nothing to break' }, 409),
+    smallBody('send {broken}'),
+    async (c) => {
+      const emulator = /** @type {NonNullable<typeof options.emulator>} */ (options.emulator);
+      const body = await readJson(c);
+      if (typeof body?.broken !== 'boolean') return c.json({ error: 'send {broken}' }, 400);
       broken = body.broken;
       emulator.control.clearFaults();
       // Kaleyra answers 503 to every mint: the worker retries once, then answers
       // 502 upstream_error, and the element retries with backoff.
       if (broken) emulator.control.addFaults([{ kind: 'status', status: 503, times: 1e9 }]);
-      tokenEndpointState(res);
+      return tokenEndpointState(c);
     },
-  };
+  );
 
-  function tokenEndpointState(res) {
-    sendJson(res, 200, { available: Boolean(options.emulator), broken });
+  // The element's CDN build: a build in progress is waited for; a failed one is
+  // reported in the terminal.
+  const built = async (c, next) => {
+    try {
+      await options.build;
+    } catch {
+      return c.text('The element failed to build: see the terminal.', 503);
+    }
+    return next();
+  };
+  for (const file of ['dist/kaleyra-call.js', 'dist/kaleyra-call.js.map']) {
+    app.get(`/${file}`, built, serveStatic({ path: join(root, file) }));
   }
 
-  function sendPage(req, res) {
-    const host =
-      LOCAL_HOSTS.find((name) => req.headers.host?.startsWith(`${name}:`)) ?? 'localhost';
+  if (sandbox) {
+    // Generated from demo/sandbox/sdk-emulator/: rebuilt here when stale.
+    const emulatorBuilt = async (c, next) => {
+      try {
+        await ensureEmulator();
+      } catch (err) {
+        console.error(`[site] the SDK emulator failed to build: ${err.message}`);
+        return c.text('The SDK emulator failed to build: see the terminal.', 503);
+      }
+      return next();
+    };
+    app.get('/sandbox/bandyer-sdk.js', emulatorBuilt, serveStatic({ path: EMULATOR_BUNDLE }));
+  }
+
+  // /site/<name> → demo/site/<name>; serveStatic refuses paths that climb out.
+  app.get(
+    '/site/*',
+    serveStatic({ root: siteDir, rewriteRequestPath: (path) => path.slice('/site'.length) }),
+  );
+
+  app.notFound((c) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? c.text('Not found', 404)
+      : c.text('Method not allowed', 405),
+  );
+  app.onError((err, c) => {
+    console.error(`[site] ${c.req.method} ${c.req.path} failed: ${err.message}`);
+    return c.text('Internal error', 500);
+  });
+
+  function page(hostHeader) {
+    const host = LOCAL_HOSTS.find((name) => hostHeader?.startsWith(`${name}:`)) ?? 'localhost';
     const { appId, region, environment } = options.kaleyra;
-    const sandbox = options.mode === 'sandbox';
     const config = {
       mode: options.mode,
       users: DEMO_USERS,
@@ -100,7 +166,7 @@ export async function startSite(options) {
         ? { signingSecret: options.emulator?.control.signingSecret, appId }
         : undefined,
     };
-    let html = render(readFileSync(join(siteDir, 'index.html'), 'utf8'), {
+    const html = render(readFileSync(join(siteDir, 'index.html'), 'utf8'), {
       appId: escape(appId),
       region: escape(region),
       environment: escape(environment),
@@ -110,99 +176,29 @@ export async function startSite(options) {
       config: JSON.stringify(config).replaceAll('<', '\\u003c'),
     });
     // Real mode loads the SDK from Kaleyra's CDN, the element's default: no sdk-src.
-    if (!sandbox) html = html.replace(/\s+sdk-src=""/, '');
-    send(res, 200, TYPES['.html'], html);
+    return sandbox ? html : html.replace(/\s+sdk-src=""/, '');
   }
 
-  async function sendFile(res, path) {
-    if (path.startsWith(distDir)) {
-      // A build in progress: wait for it. A failed one is reported in the terminal.
-      try {
-        await options.build;
-      } catch {
-        return send(res, 503, 'text/plain', 'The element failed to build: see the terminal.');
-      }
-    }
-    let stat;
-    try {
-      stat = statSync(path);
-    } catch {
-      return send(res, 404, 'text/plain', 'Not found');
-    }
-    if (!stat.isFile()) return send(res, 404, 'text/plain', 'Not found');
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
-      'Content-Length': stat.size,
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    createReadStream(path).pipe(res);
-  }
-
-  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
-  async function handle(req, res) {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // HEAD is GET without the body (node:http drops it).
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const route = routes[`${method} ${url.pathname}`];
-    if (route) {
-      if (req.method === 'POST' && !sameOrigin(req)) {
-        return sendJson(res, 403, { error: 'cross-origin request' });
-      }
-      return route(req, res);
-    }
-    if (method !== 'GET') {
-      return send(res, 405, 'text/plain', 'Method not allowed');
-    }
-    const file = statics.get(url.pathname) ?? siteFile(siteDir, url.pathname);
-    if (file) return sendFile(res, file);
-    send(res, 404, 'text/plain', 'Not found');
-  }
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      console.error(`[site] ${req.method} ${req.url?.split('?')[0]} failed: ${err.message}`);
-      if (!res.headersSent) send(res, 500, 'text/plain', 'Internal error');
-      else res.destroy();
-    });
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(undefined));
-  });
-  return {
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve(undefined));
-        server.closeAllConnections();
-      }),
-  };
-}
-
-/** /site/<name> → demo/site/<name>, never outside it. */
-function siteFile(siteDir, pathname) {
-  if (!pathname.startsWith('/site/')) return undefined;
-  const file = normalize(join(siteDir, decodeURIComponent(pathname.slice('/site/'.length))));
-  return file.startsWith(siteDir + sep) ? file : undefined;
+  return app;
 }
 
 /** Forms of other sites may not sign a visitor in or break the sandbox. */
-function sameOrigin(req) {
-  const origin = req.headers.origin;
-  const json = (req.headers['content-type'] ?? '').startsWith('application/json');
-  return json && (origin === undefined || origin === `http://${req.headers.host}`);
+async function sameOrigin(c, next) {
+  const origin = c.req.header('origin');
+  const json = (c.req.header('content-type') ?? '').startsWith('application/json');
+  if (json && (origin === undefined || origin === `http://${c.req.header('host')}`)) {
+    return next();
+  }
+  return c.json({ error: 'cross-origin request' }, 403);
 }
 
-async function readJson(req) {
-  let size = 0;
-  const chunks = [];
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
+/** A body over MAX_BODY_BYTES is refused like one that is not JSON: 400 `error`. */
+const smallBody = (error) =>
+  bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error }, 400) });
+
+async function readJson(c) {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    return JSON.parse((await c.req.text()) || '{}');
   } catch {
     return undefined;
   }
@@ -219,18 +215,4 @@ function escape(text) {
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
   );
-}
-
-function sendJson(res, status, body, headers = {}) {
-  send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), headers);
-}
-
-function send(res, status, type, body, headers = {}) {
-  res.writeHead(status, {
-    'Content-Type': type,
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
-  res.end(body);
 }

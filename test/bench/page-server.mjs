@@ -7,7 +7,8 @@
  *   GET  /sdk-standin.js      the size-faithful SDK stand-in (sdk-standin.mjs), gzip
  *   GET  /sdk.js?delay=&connectMs=   the SDK emulator, answered after `delay` ms; with
  *                             `connectMs`, its client.connect takes that long and is timed
- *   POST /token?delay=&user=  the token endpoint contract (SPEC §2), answered after `delay` ms
+ *   POST /token?delay=&user=  the token endpoint contract (docs/architecture.md, Token
+ *                             endpoint), answered after `delay` ms
  *
  * Every request is logged with its arrival and finish times (`log()`), so a run can
  * tell whether the token and the SDK were fetched in parallel.
@@ -16,9 +17,9 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
+import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
 import { mintToken } from '../support/fake-servers.mjs';
 
-const EMULATOR = new URL('../../demo/sandbox/bandyer-sdk.js', import.meta.url);
 const ELEMENT = new URL('../../dist/kaleyra-call.js', import.meta.url);
 const TOKEN_TTL_SECONDS = 3600;
 
@@ -29,7 +30,7 @@ export async function startPageServer({ sdkStandIn }) {
     '/element.js': { raw: element, gzip: gzipSync(element), cache: 'public, max-age=31536000' },
     '/sdk-standin.js': { ...sdkStandIn, cache: 'public, max-age=3600' },
   };
-  const emulator = readFileSync(EMULATOR, 'utf8');
+  const emulator = readFileSync(await ensureEmulator(), 'utf8');
   /** @type {Map<string, string>} */
   const pages = new Map();
   /** @type {{ method: string, path: string, start: number, end: number }[]} */

@@ -74,7 +74,7 @@ async function main() {
   step('CPU-heavy steps (micro-benchmark)');
   const cpuSteps = await measureCpuSteps();
 
-  const sdkStandIn = makeSdkStandIn();
+  const sdkStandIn = await makeSdkStandIn();
   const server = await startPageServer({ sdkStandIn });
   running.add(server.close);
   const browser = await launchBrowser();

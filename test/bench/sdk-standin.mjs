@@ -10,20 +10,20 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
 
-/** The published bandyer-widget.min.js 2.7.5 (kaleyra-sdk.md): raw and gzip bytes. */
+/** The published bandyer-widget.min.js 2.7.5 (docs/kaleyra-sdk-notes.md): raw and gzip bytes. */
 export const PUBLISHED_SDK = { version: '2.7.5', bytes: 2_503_869, gzipBytes: 591_004 };
 
-const EMULATOR = new URL('../../demo/sandbox/bandyer-sdk.js', import.meta.url);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LINE = 100;
 
 /**
- * @returns {{ raw: Buffer, gzip: Buffer }} the stand-in, exactly PUBLISHED_SDK.bytes
+ * @returns {Promise<{ raw: Buffer, gzip: Buffer }>} the stand-in, exactly PUBLISHED_SDK.bytes
  *   long, and its gzip encoding (level 6, the zlib default most servers use).
  */
-export function makeSdkStandIn() {
-  const emulator = readFileSync(EMULATOR, 'utf8');
+export async function makeSdkStandIn() {
+  const emulator = readFileSync(await ensureEmulator(), 'utf8');
   const open = '\n/* size-faithful stand-in padding (kaleyra-call bench), not SDK code:\n';
   const close = '\n*/\n';
   const room = PUBLISHED_SDK.bytes - Buffer.byteLength(emulator + open + close);

@@ -316,7 +316,7 @@ describe('SDK emulator: connect', () => {
 });
 
 describe('SDK emulator: disconnect and destroyClient', () => {
-  it('disconnect empties the widget but leaves its div; a reconnect reuses it', async () => {
+  it('disconnect empties the widget but leaves its div; a reconnect appends another, like 2.7.5', async () => {
     const client = await connected();
     expect(emu.activeTimers()).to.be.greaterThan(0); // the token's pushes
     await client.disconnect();
@@ -325,8 +325,9 @@ describe('SDK emulator: disconnect and destroyClient', () => {
     expect(widgets()[0]!.childElementCount).to.equal(0);
     expect(emu.activeTimers()).to.equal(0);
     await client.connect('alice', (await mintToken('alice')).token);
-    expect(widgets().length).to.equal(1);
-    expect(launcher()).not.to.equal(null);
+    expect(widgets().length).to.equal(2);
+    expect(widgets()[0]!.querySelector('.Bandyer-launcher')).not.to.equal(null); // the first one
+    expect(widgets()[1]!.childElementCount).to.equal(0);
   });
 
   it('destroyClient disconnects, clears every timer and lets configure run again', async () => {

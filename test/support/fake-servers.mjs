@@ -3,7 +3,7 @@
 //
 // Each test picks its own id and uses URLs under /fake/<id>/. They have no file
 // extension, so the test runner neither caches nor transforms them.
-//   POST /fake/<id>/token         the token endpoint (SPEC §2), scripted
+//   POST /fake/<id>/token         the token endpoint (docs/architecture.md, Token endpoint), scripted
 //   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
 //   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[]}: what the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
@@ -11,15 +11,19 @@
 // user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
 // token step without a body answers with a fresh HS256 token for `user`; an SDK
 // step's `append` is script text added after the emulator (to set it up).
+//
+// The emulator is a generated bundle: before it is served, here or as the file
+// /demo/sandbox/bandyer-sdk.js, it is rebuilt if stale (demo/sandbox/sdk-emulator/build.mjs).
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
 
 export const TOKEN_SECRET = 'test-signing-secret';
-const sdkFile = new URL('../../demo/sandbox/bandyer-sdk.js', import.meta.url);
+const EMULATOR_PATH = '/demo/sandbox/bandyer-sdk.js';
 
 const b64url = (value) => Buffer.from(value).toString('base64url');
 
-/** An HS256 JWT shaped like Kaleyra's (kaleyra-sdk.md §6). */
+/** An HS256 JWT shaped like Kaleyra's (docs/kaleyra-sdk-notes.md, Access token). */
 export function mintToken(user, ttlSeconds, companyId = '00000000-0000-4000-8000-000000000001') {
   const iat = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
@@ -68,6 +72,10 @@ async function readBody(req) {
 
 export function fakeServers() {
   return async function fakeServerMiddleware(ctx, next) {
+    if (ctx.path === EMULATOR_PATH) {
+      await ensureEmulator();
+      return next();
+    }
     const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log)$/.exec(ctx.path);
     if (!match) return next();
     const [, id, what] = match;
@@ -116,7 +124,7 @@ export function fakeServers() {
       ctx.type = 'text/javascript';
       ctx.body =
         ctx.status === 200
-          ? (step.body ?? (await readFile(sdkFile, 'utf8'))) +
+          ? (step.body ?? (await readFile(await ensureEmulator(), 'utf8'))) +
             (step.append ? `\n${step.append}\n` : '')
           : 'not found';
     } else {
