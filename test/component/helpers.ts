@@ -241,8 +241,9 @@ export class FakeClock {
   }
 
   private due(until: number): [number, FakeTimer][] {
+    // A microsecond of slack for the rounding of large epoch times.
     return [...this.timers]
-      .filter(([, t]) => t.at <= until)
+      .filter(([, t]) => t.at <= until + 1e-3)
       .sort(([, a], [, b]) => a.at - b.at || a.seq - b.seq);
   }
 }
