@@ -379,5 +379,3 @@ export function belowTheFold(): () => void {
     window.scrollTo(0, 0);
   };
 }
-
-export const wait = (ms: number) => new Promise<void>((r) => realSetTimeout(r, ms));
