@@ -161,6 +161,7 @@ export class FakeClock {
   private offset = 0;
   private draws: number[] = [0.5];
   private saved?: typeof clock;
+  private savedGlobals?: [typeof setTimeout, typeof clearTimeout];
   private base?: number;
 
   constructor(private readonly options: { frozen?: boolean } = {}) {}
@@ -180,12 +181,27 @@ export class FakeClock {
     return this;
   }
 
-  /** Puts the previous clock back; pending fake timers are dropped. */
+  /**
+   * Takes over the page's own setTimeout and clearTimeout too, for code that
+   * calls them directly (the SDK emulator). Until `uninstall`.
+   */
+  installGlobals(): this {
+    this.savedGlobals ??= [globalThis.setTimeout, globalThis.clearTimeout];
+    this.base ??= this.options.frozen ? Date.now() : undefined;
+    globalThis.setTimeout = ((fn: () => void, ms = 0) =>
+      this.setTimeout(fn, ms)) as unknown as typeof setTimeout;
+    globalThis.clearTimeout = ((id?: number) => this.clearTimeout(id)) as typeof clearTimeout;
+    return this;
+  }
+
+  /** Puts the previous clock (and timers) back; pending fake timers are dropped. */
   uninstall(): void {
+    if (this.savedGlobals) [globalThis.setTimeout, globalThis.clearTimeout] = this.savedGlobals;
+    this.savedGlobals = undefined;
+    this.timers.clear();
     if (!this.saved) return;
     Object.assign(clock, this.saved);
     this.saved = uninstallFake = undefined;
-    this.timers.clear();
   }
 
   now(): number {
@@ -215,7 +231,7 @@ export class FakeClock {
 
   clearTimeout(id: number | undefined): void {
     if (id === undefined) return;
-    if (!this.timers.delete(id)) original.clearTimeout(id);
+    if (!this.timers.delete(id)) realClearTimeout(id);
   }
 
   /** The delays (as asked for) of the timers still pending, in the order they fall due. */
