@@ -1,6 +1,15 @@
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, launcher, mount, record, untilState, wait } from './helpers.js';
+import {
+  emulator,
+  fake,
+  freshPage,
+  launcher,
+  mount,
+  record,
+  until,
+  untilState,
+} from './helpers.js';
 
 const callsTo = (method: string) => emulator().calls.filter((c) => c.method === method);
 
@@ -74,7 +83,7 @@ describe('<kaleyra-call> methods', () => {
     await el.updateComplete;
     launcher(el).click();
     await untilState(el, 'connected');
-    await wait(100);
+    await until(() => callsTo('createCall').length, 'createCall');
     expect(callsTo('createCall')[0]!.args[0]).to.deep.equal(['dr_house']);
   });
 
@@ -83,7 +92,7 @@ describe('<kaleyra-call> methods', () => {
     const el = mount(f, { attrs: { 'chat-with': 'nurse_joy' } });
     await untilState(el, 'connected');
     launcher(el).click();
-    await wait(100);
+    await until(() => callsTo('addChannel').length, 'addChannel');
     expect(callsTo('addChannel')[0]!.args).to.deep.equal(['nurse_joy']);
   });
 
@@ -92,7 +101,7 @@ describe('<kaleyra-call> methods', () => {
     const el = mount(f, { attrs: { 'join-url': 'https://sandbox.example/room/9' } });
     await untilState(el, 'connected');
     launcher(el).click();
-    await wait(100);
+    await until(() => callsTo('joinCallURL').length, 'joinCallURL');
     expect(callsTo('joinCallURL')[0]!.args).to.deep.equal(['https://sandbox.example/room/9']);
   });
 
@@ -101,7 +110,7 @@ describe('<kaleyra-call> methods', () => {
     const el = mount(f);
     await untilState(el, 'connected');
     launcher(el).click();
-    await wait(100);
+    await until(() => callsTo('openWidget').length, 'openWidget');
     expect(callsTo('openWidget')).to.have.length(1);
   });
 
@@ -112,7 +121,7 @@ describe('<kaleyra-call> methods', () => {
     const events = record(el, 'kaleyra-call-sdk');
     emulator().incomingCall('dr_who');
     emulator().emit('channel:message:received', { message: { text: 'hi' } });
-    await wait(50);
+    await until(() => events.length >= 2, 'two relayed events');
     const types = events.map((e) => e.detail.type);
     expect(types).to.include('call:incoming');
     expect(types).to.include('channel:message:received');

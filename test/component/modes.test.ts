@@ -1,15 +1,40 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { belowTheFold, fake, freshPage, launcher, mount, untilState, wait } from './helpers.js';
+import {
+  belowTheFold,
+  fake,
+  fakeClock,
+  firstIntersection,
+  freshPage,
+  launcher,
+  mount,
+  untilState,
+  watchFetch,
+  type FakeClock,
+} from './helpers.js';
+
+const sdkScripts = () => document.querySelectorAll('script[src*="/fake/"]').length;
+
+/**
+ * Lets every timer the element may have set run (an hour on the fake clock),
+ * then checks that it has started nothing: no request, no new SDK script.
+ */
+async function nothingStarted(clock: FakeClock, requests: Request[], scripts = 0) {
+  await clock.advance(3_600_000);
+  expect(requests.map((r) => r.url)).to.deep.equal([]);
+  expect(sdkScripts()).to.equal(scripts);
+}
 
 describe('<kaleyra-call> connect modes', () => {
   afterEach(freshPage);
 
   it('connect="click": no token or SDK request before activation, then a full start', async () => {
+    const clock = fakeClock();
     const f = await fake();
+    const requests = watchFetch();
     const el = mount(f, { connect: 'click' });
     await el.updateComplete;
-    await wait(300);
+    await nothingStarted(clock, requests);
     expect(await f.log()).to.have.length(0);
     expect(document.querySelector(`script[src$="${f.sdk}"]`) === null).to.equal(true);
     expect(el.state).to.equal('idle');
@@ -33,9 +58,13 @@ describe('<kaleyra-call> connect modes', () => {
     const f = await fake();
     const restore = belowTheFold();
     try {
+      const clock = fakeClock();
+      const requests = watchFetch();
       const el = mount(f, { connect: 'visible' });
       await el.updateComplete;
-      await wait(300);
+      // The element's observer has had its first look by the time a later one has.
+      expect((await firstIntersection(el)).isIntersecting).to.equal(false);
+      await nothingStarted(clock, requests);
       expect(await f.log()).to.have.length(0);
       el.scrollIntoView();
       await untilState(el, 'connected');
@@ -47,9 +76,12 @@ describe('<kaleyra-call> connect modes', () => {
 
   it('connect="manual": only connect() starts it, and it resolves when connected', async () => {
     const f = await fake();
+    const clock = fakeClock();
+    const requests = watchFetch();
     const el = mount(f, { connect: 'manual' });
     await el.updateComplete;
-    await wait(300);
+    await nothingStarted(clock, requests);
+    expect(el.state).to.equal('idle');
     expect(await f.log()).to.have.length(0);
     await el.connect();
     expect(el.state).to.equal('connected');
@@ -71,12 +103,13 @@ describe('<kaleyra-call> connect modes', () => {
 
   it('assigning a mode to the `connect` property (as React and Vue do) sets connectOn', async () => {
     const f = await fake();
+    const requests = watchFetch();
     const el = mount(f, { connect: 'manual' });
     (el as unknown as { connect: string }).connect = 'click';
     await el.updateComplete;
     expect(el.connectOn).to.equal('click');
     expect(typeof el.connect).to.equal('function');
-    await wait(200);
+    await nothingStarted(fakeClock(), requests);
     expect(await f.log()).to.have.length(0);
     launcher(el).click();
     await untilState(el, 'connected');
@@ -88,9 +121,12 @@ describe('<kaleyra-call> connect modes', () => {
     await untilState(el, 'connected');
     await el.disconnect();
     expect(el.state).to.equal('disconnected');
+    const clock = fakeClock();
+    const requests = watchFetch();
+    const scripts = sdkScripts();
     el.label = 'Call us'; // an update must not restart it
     await el.updateComplete;
-    await wait(100);
+    await nothingStarted(clock, requests, scripts);
     expect(el.state).to.equal('disconnected');
     await el.connect();
     expect(el.state).to.equal('connected');

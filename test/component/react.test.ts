@@ -197,7 +197,8 @@ describe('<kaleyra-call> in React 19', () => {
     const second = element();
     expect(second).not.to.equal(first);
     await untilState(second, 'connected');
-    await new Promise((r) => setTimeout(r, 50));
+    // The replaced element has left the session (which the new one keeps).
+    await untilState(first, 'disconnected');
 
     expect(first.isConnected).to.equal(false);
     expect(emulator().count('configure')).to.equal(1);

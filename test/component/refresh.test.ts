@@ -1,15 +1,17 @@
-import { expect } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import { clock } from '../../component/clock.js';
 import {
   emulator,
   fake,
-  fastClock,
+  fakeClock,
   freshPage,
   jwtClaims,
   mount,
+  nextTask,
   record,
+  until,
   untilState,
-  wait,
+  watchFetch,
 } from './helpers.js';
 
 const updates = () =>
@@ -21,15 +23,15 @@ describe('<kaleyra-call> token refresh', () => {
   afterEach(freshPage);
 
   it('on client:access_token:is_about_to_expire: fetches a new token and calls updateAccessToken', async () => {
-    const f = await fake({ token: [{ user: 'user_r' }] });
+    // The new token has another lifetime, so that it differs from the first.
+    const f = await fake({ token: [{ user: 'user_r' }, { user: 'user_r', ttlSeconds: 7200 }] });
     const el = mount(f);
     await untilState(el, 'connected');
     const tokens = record(el, 'kaleyra-call-token');
     const sdk = record(el, 'kaleyra-call-sdk');
     const first = el.expiresAt;
-    await wait(1100); // a new token is minted with a later `iat`
     emulator().aboutToExpire();
-    await wait(300);
+    await until(() => updates().length > 0, 'updateAccessToken');
     expect(await f.log('token')).to.have.length(2);
     expect(updates()).to.have.length(1);
     expect(jwtClaims(updates()[0]!).user).to.equal('user_r');
@@ -46,20 +48,22 @@ describe('<kaleyra-call> token refresh', () => {
     emulator().aboutToExpire();
     emulator().aboutToExpire();
     emulator().aboutToExpire();
-    await wait(600);
+    // A second request would have started with the first, and been logged before it ended.
+    await until(() => updates().length > 0, 'updateAccessToken');
     expect(await f.log('token')).to.have.length(2);
     expect(updates()).to.have.length(1);
   });
 
   it('refreshes at about 80 % of the lifetime without any SDK event', async () => {
-    const delays = fastClock({ random: 0.5, scale: 0.001, above: 100_000 });
+    const clock = fakeClock().script(0.5);
+    const delays = clock.requested;
     const f = await fake({ token: [{ ttlSeconds: 1000 }] });
     const el = mount(f);
     await untilState(el, 'connected');
-    await wait(100);
-    // 0.8 × 1000 s with a jitter draw of 0.5 (no offset): ~800 s, scaled to ~0.8 s.
+    // 0.8 × 1000 s with a jitter draw of 0.5 (no offset): ~800 s.
     expect(delays.some((ms) => ms > 790_000 && ms <= 800_000)).to.equal(true);
-    await wait(1200);
+    await clock.advance(800_000);
+    await until(() => updates().length > 0, 'updateAccessToken');
     expect((await f.log('token')).length).to.be.at.least(2);
     expect(updates().length).to.be.at.least(1);
   });
@@ -69,12 +73,8 @@ describe('<kaleyra-call> token refresh', () => {
       [0, 0.72, 0.721],
       [0.999, 0.879, 0.88],
     ] as const) {
-      const delays = fastClock({ random });
-      // Long timers are recorded, not run; short ones (connect guard, teardown) run.
-      clock.setTimeout = (fn, ms) => {
-        delays.push(ms);
-        return globalThis.setTimeout(ms < 100_000 ? fn : () => {}, ms) as unknown as number;
-      };
+      // Timers are recorded, and none runs.
+      const delays = fakeClock().script(random).requested;
       const f = await fake({ token: [{ ttlSeconds: 10_000 }] });
       const el = mount(f);
       await untilState(el, 'connected');
@@ -92,22 +92,24 @@ describe('<kaleyra-call> token refresh', () => {
     // The tab slept past the refresh time (timers are throttled in the background).
     clock.now = () => realNow() + 900_000;
     document.dispatchEvent(new Event('visibilitychange'));
-    await wait(300);
+    await until(() => updates().length === 1, 'the first refresh');
     expect(await f.log('token')).to.have.length(2);
     clock.now = () => realNow() + 1_800_000;
     window.dispatchEvent(new Event('online'));
-    await wait(300);
+    await until(() => updates().length === 2, 'the second refresh');
     expect(await f.log('token')).to.have.length(3);
     expect(updates()).to.have.length(2);
-    // Before the refresh time nothing happens.
+    // Before the refresh time nothing happens: no request is even started.
+    const requests = watchFetch();
     clock.now = realNow;
     window.dispatchEvent(new Event('online'));
-    await wait(200);
+    await nextTask();
+    expect(requests).to.deep.equal([]);
     expect(await f.log('token')).to.have.length(3);
   });
 
   it('keeps the session alive while a refresh retries, then updates the token', async () => {
-    fastClock({ random: 0.5 });
+    const clock = fakeClock().script(0.5);
     const f = await fake({
       token: [{}, { status: 503, body: { error: { code: 'unavailable', message: 'x' } } }, {}],
     });
@@ -116,7 +118,10 @@ describe('<kaleyra-call> token refresh', () => {
     const errors = record(el, 'kaleyra-call-error');
     const states = record(el, 'kaleyra-call-state');
     emulator().aboutToExpire();
-    await wait(400);
+    await oneEvent(el, 'kaleyra-call-error');
+    // The retry waits its backoff (500 ms with a draw of 0.5) on the clock.
+    await clock.advance(500);
+    await until(() => updates().length > 0, 'updateAccessToken');
     expect(errors.map((e) => [e.detail.phase, e.detail.fatal])).to.deep.equal([['refresh', false]]);
     expect(states).to.have.length(0);
     expect(updates()).to.have.length(1);
@@ -124,12 +129,12 @@ describe('<kaleyra-call> token refresh', () => {
   });
 
   it('on client:access_token:expired: reconnecting → connected with a new token', async () => {
-    const f = await fake({ token: [{ user: 'user_e' }] });
+    // The new token has another lifetime, so that it differs from the first.
+    const f = await fake({ token: [{ user: 'user_e' }, { user: 'user_e', ttlSeconds: 7200 }] });
     const el = mount(f);
     await untilState(el, 'connected');
     const states = record(el, 'kaleyra-call-state');
     const firstToken = emulator().calls.find((c) => c.method === 'connect')!.args[1];
-    await wait(1100);
     emulator().expire();
     await untilState(el, 'connected');
     expect(states.map((e) => e.detail.state)).to.deep.equal(['reconnecting', 'connected']);
@@ -140,13 +145,18 @@ describe('<kaleyra-call> token refresh', () => {
   });
 
   it('on client:force_disconnect: fatal error, no retry, client destroyed', async () => {
+    const clock = fakeClock();
     const f = await fake();
     const el = mount(f);
     await untilState(el, 'connected');
     const errors = record(el, 'kaleyra-call-error');
+    const requests = watchFetch();
     emulator().forceDisconnect('user_disabled');
     await untilState(el, 'error');
-    await wait(300);
+    await until(() => emulator().count('destroyClient') > 0, 'destroyClient');
+    // However long one waits, nothing retries.
+    await clock.advance(3_600_000);
+    expect(requests).to.deep.equal([]);
     expect(errors).to.have.length(1);
     expect(errors[0]!.detail).to.include({
       phase: 'connect',

@@ -21,7 +21,6 @@ import {
   rejection,
   thrown,
   until,
-  wait,
 } from './sdk-emulator-support.js';
 
 let sdk: BandyerSDK;
@@ -277,7 +276,10 @@ describe('SDK emulator: calls in one tab', () => {
     expect(call.status).to.equal('ended');
     expect(emu.localTracksLive()).to.equal(0);
     expect(emu.activeTimers()).to.equal(0);
-    await wait(0);
+    await until(
+      () => document.querySelector(WIDGET_SELECTOR)!.childElementCount === 0,
+      'the widget to empty',
+    );
     expect(document.querySelector(WIDGET_SELECTOR)!.childElementCount).to.equal(0);
   });
 });

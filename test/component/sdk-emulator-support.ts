@@ -9,6 +9,13 @@ import type {
   EmulatorControl,
   EmulatorGlobals,
 } from '../../demo/sandbox/bandyer-sdk.js';
+import type { FakeClock } from './helpers.js';
+
+export { until } from './helpers.js';
+
+// Captured before a test hands the page's timers to a FakeClock.
+const realSetTimeout = globalThis.setTimeout.bind(globalThis);
+const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 
 export const EMULATOR_SRC = '/demo/sandbox/bandyer-sdk.js';
 export const SECRET = 'emulator-test-secret';
@@ -88,19 +95,43 @@ export async function mintToken(user: string, options: TokenOptions = {}): Promi
   };
 }
 
-export const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export type Outcome<T> =
   { state: 'pending' } | { state: 'resolved'; value: T } | { state: 'rejected'; reason: unknown };
 
-/** Where `promise` stands after `ms`; it is left running. */
-export function after<T>(promise: Promise<T>, ms: number): Promise<Outcome<T>> {
+/**
+ * Where `promise` stands once `clock` (holding the page's timers, see
+ * FakeClock.installGlobals) has moved on by `ms`, running the emulator's timers
+ * due by then; the promise is left running.
+ */
+export async function after<T>(
+  promise: Promise<T>,
+  clock: FakeClock,
+  ms: number,
+): Promise<Outcome<T>> {
   let outcome: Outcome<T> = { state: 'pending' };
   promise.then(
     (value) => (outcome = { state: 'resolved', value }),
     (reason: unknown) => (outcome = { state: 'rejected', reason }),
   );
-  return wait(ms).then(() => outcome);
+  await clock.advance(ms);
+  return outcome;
+}
+
+/**
+ * Moves `clock` on 1 ms at a time (each step a task, so that the emulator's own
+ * async work goes on) until `promise` settles, and returns it.
+ */
+export async function driven<T>(promise: Promise<T>, clock: FakeClock, limitMs = 1000): Promise<T> {
+  let settled = false;
+  promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let ms = 0; !settled; ms++) {
+    if (ms >= limitMs) throw new Error(`still pending after ${limitMs} ms of fake time`);
+    await clock.advance(1);
+  }
+  return promise;
 }
 
 /** The rejection reason of `promise`; fails when it resolves. */
@@ -130,12 +161,12 @@ export function nextEvent<T = unknown>(
   timeoutMs = 3000,
 ): Promise<{ payload: T; at: number }> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = realSetTimeout(() => {
       client.off(event, listener);
       reject(new Error(`no "${event}" within ${timeoutMs} ms`));
     }, timeoutMs);
     const listener = (payload: T) => {
-      clearTimeout(timer);
+      realClearTimeout(timer);
       client.off(event, listener);
       resolve({ payload, at: Date.now() });
     };
@@ -152,21 +183,6 @@ export function recordEvents(client: Client): { event: string; payload: unknown 
     return emit(event, ...args);
   };
   return seen;
-}
-
-/** Polls `check` until it returns a truthy value. */
-export async function until<T>(
-  check: () => T | Promise<T>,
-  what: string,
-  timeoutMs = 5000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await wait(25);
-  }
 }
 
 export const WIDGET_SELECTOR = 'div#Bandyer-bandyer-chat-widget';

@@ -8,6 +8,7 @@ import {
   SECRET,
   WIDGET_SELECTOR,
   after,
+  driven,
   emulatedIn,
   loadEmulator,
   mintToken,
@@ -15,8 +16,9 @@ import {
   recordEvents,
   rejection,
   thrown,
-  wait,
+  until,
 } from './sdk-emulator-support.js';
+import { FakeClock } from './helpers.js';
 
 let sdk: BandyerSDK;
 let emu: EmulatorControl;
@@ -48,8 +50,15 @@ before(async () => {
   ({ sdk, emu } = emulatedIn());
 });
 
+let pageClock: FakeClock | undefined;
+/** Hands the page's timers (so the emulator's) to a fake clock, until the test ends. */
+const fakeTimers = () => (pageClock = new FakeClock({ frozen: true }).installGlobals());
+
 beforeEach(() => emu.reset());
-afterEach(() => emu.reset());
+afterEach(() => {
+  pageClock?.uninstall();
+  emu.reset();
+});
 
 describe('SDK emulator: loading', () => {
   it('defines window.BandyerSDK with a version and nothing on the page yet', () => {
@@ -213,7 +222,7 @@ describe('SDK emulator: connect', () => {
     expect(at - start).to.be.within(30, 1000);
     expect(payload).to.be.instanceOf(Error);
     expect(payload.message).to.equal('access_token_expired');
-    expect((await after(connecting, 300)).state).to.equal('pending');
+    expect((await after(connecting, fakeTimers(), 60_000)).state).to.equal('pending');
     expect(sdk.isAuthenticated()).to.equal(false);
     expect(widgetText()).to.contain('Your session is expired');
     expect(emu.activeTimers()).to.equal(0);
@@ -225,7 +234,10 @@ describe('SDK emulator: connect', () => {
       const client = configure();
       const events = recordEvents(client);
       const { token } = await mintToken('mallory');
-      const outcome = await after(client.connect('alice', token), 400);
+      const clock = fakeTimers();
+      const connecting = client.connect('alice', token);
+      await until(() => console.messages.length, 'the refusal');
+      const outcome = await after(connecting, clock, 60_000);
       expect(outcome.state).to.equal('pending');
       expect(events).to.deep.equal([]);
       expect(console.messages).to.have.length(1);
@@ -242,7 +254,10 @@ describe('SDK emulator: connect', () => {
   it('hangs for a malformed token', async () => {
     const console = captureConsoleError();
     try {
-      const outcome = await after(configure().connect('alice', 'not-a-jwt'), 200);
+      const clock = fakeTimers();
+      const connecting = configure().connect('alice', 'not-a-jwt');
+      await until(() => console.messages.length, 'the refusal');
+      const outcome = await after(connecting, clock, 60_000);
       expect(outcome.state).to.equal('pending');
       expect(console.messages.join()).to.contain('access_token_invalid');
     } finally {
@@ -256,8 +271,12 @@ describe('SDK emulator: connect', () => {
     try {
       const forged = await mintToken('alice', { secret: 'someone-else' });
       const client = configure();
-      expect((await after(client.connect('alice', forged.token), 300)).state).to.equal('pending');
+      const clock = fakeTimers();
+      const connecting = client.connect('alice', forged.token);
+      await until(() => console.messages.length, 'the refusal');
+      expect((await after(connecting, clock, 60_000)).state).to.equal('pending');
       expect(console.messages.join()).to.contain('access_token_invalid_signature');
+      clock.uninstall();
       const genuine = await mintToken('alice');
       await client.connect('alice', genuine.token);
       expect(sdk.isAuthenticated()).to.equal(true);
@@ -271,7 +290,11 @@ describe('SDK emulator: connect', () => {
     const console = captureConsoleError();
     try {
       const client = configure();
-      const outcome = await after(client.connect('alice', (await mintToken('alice')).token), 300);
+      const { token } = await mintToken('alice');
+      const clock = fakeTimers();
+      const connecting = client.connect('alice', token);
+      await until(() => console.messages.length, 'the refusal');
+      const outcome = await after(connecting, clock, 60_000);
       expect(outcome.state).to.equal('pending');
       expect(console.messages.join()).to.contain('app_id_invalid');
     } finally {
@@ -283,7 +306,10 @@ describe('SDK emulator: connect', () => {
     const { token } = await mintToken('alice');
     emu.setConnectBehavior('hang');
     const client = configure();
-    expect((await after(client.connect('alice', token), 200)).state).to.equal('pending');
+    const clock = fakeTimers();
+    expect((await after(client.connect('alice', token), clock, 60_000)).state).to.equal('pending');
+    expect(emu.activeTimers()).to.equal(0);
+    clock.uninstall();
 
     emu.setConnectBehavior({ reject: 'user_not_found' });
     const error = await rejection(client.connect('alice', token));
@@ -292,9 +318,11 @@ describe('SDK emulator: connect', () => {
     expect(error.code).to.equal('user_not_found');
 
     emu.setConnectBehavior({ delayMs: 300 });
+    const later = fakeTimers();
     const slow = client.connect('alice', token);
-    expect((await after(slow, 100)).state).to.equal('pending');
-    expect((await after(slow, 400)).state).to.equal('resolved');
+    await until(() => emu.activeTimers() === 1, 'the delay to start');
+    expect((await after(slow, later, 299)).state).to.equal('pending');
+    expect((await after(slow, later, 1)).state).to.equal('resolved');
     expect(sdk.isAuthenticated()).to.equal(true);
   });
 
@@ -306,11 +334,13 @@ describe('SDK emulator: connect', () => {
   it('abandons a connect cut short by disconnect: it never settles, no timer left', async () => {
     emu.setConnectBehavior({ delayMs: 200 });
     const client = configure();
-    const connecting = client.connect('alice', (await mintToken('alice')).token);
-    await wait(50);
+    const { token } = await mintToken('alice');
+    const clock = fakeTimers();
+    const connecting = client.connect('alice', token);
+    await until(() => emu.activeTimers() === 1, 'the delay to start');
     await client.disconnect();
     expect(emu.activeTimers()).to.equal(0);
-    expect((await after(connecting, 400)).state).to.equal('pending');
+    expect((await after(connecting, clock, 60_000)).state).to.equal('pending');
     expect(sdk.isAuthenticated()).to.equal(false);
   });
 });
@@ -405,7 +435,10 @@ describe('SDK emulator: updateAccessToken', () => {
     const client = await connected();
     const { token } = await mintToken('alice');
     emu.setUpdateBehavior('hang');
-    expect((await after(client.updateAccessToken(token), 200)).state).to.equal('pending');
+    const clock = fakeTimers();
+    const updating = client.updateAccessToken(token);
+    expect((await after(updating, clock, 60_000)).state).to.equal('pending');
+    clock.uninstall();
     emu.setUpdateBehavior({ reject: 'access_token_invalid' });
     const reason = await rejection(client.updateAccessToken(token));
     expect(reason).not.to.be.instanceOf(Error);
@@ -417,9 +450,12 @@ describe('SDK emulator: updateAccessToken', () => {
     const client = configure();
     const events = recordEvents(client);
     const short = await mintToken('alice', { ttl: 1 });
-    await client.connect('alice', short.token);
-    await client.updateAccessToken((await mintToken('alice', { ttl: 3600 })).token);
-    await wait(short.expMs - Date.now() + 300);
+    const long = await mintToken('alice', { ttl: 3600 });
+    const clock = fakeTimers();
+    await driven(client.connect('alice', short.token), clock);
+    await driven(client.updateAccessToken(long.token), clock);
+    // Past the old token's expiry (on the page's clock, which the emulator reads too).
+    await clock.advance(short.expMs - clock.now() + 300);
     expect(events.map((e) => e.event)).to.deep.equal([]);
     expect(sdk.isAuthenticated()).to.equal(true);
   });
@@ -501,7 +537,8 @@ describe('SDK emulator: token pushes', () => {
     const client = configure();
     const events = recordEvents(client);
     await client.connect('alice', (await mintToken('alice', { ttl: 30 })).token);
-    await wait(50);
+    // The warning is due at once (60 s lead on a 30 s token); the expiry only in 30 s.
+    await until(() => events.length, 'the warning');
     expect(events.map((e) => e.event)).to.deep.equal(['client:access_token:is_about_to_expire']);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, mount, record, untilState, wait } from './helpers.js';
+import { emulator, fake, freshPage, mount, record, until, untilState } from './helpers.js';
 
 async function sha384(url: string): Promise<string> {
   const bytes = await (await fetch(url)).arrayBuffer();
@@ -31,7 +31,7 @@ describe('<kaleyra-call> SDK loading and connect', () => {
       code: 'connect_timeout',
       fatal: true,
     });
-    await wait(50);
+    await until(() => emulator().count('destroyClient'), 'destroyClient');
     expect(emulator().count('destroyClient')).to.equal(1);
   });
 

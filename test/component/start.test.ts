@@ -1,5 +1,14 @@
-import { expect } from '@open-wc/testing';
-import { emulator, fake, freshPage, jwtClaims, mount, record, untilState } from './helpers.js';
+import { expect, oneEvent } from '@open-wc/testing';
+import {
+  emulator,
+  fake,
+  freshPage,
+  jwtClaims,
+  mount,
+  record,
+  until,
+  untilState,
+} from './helpers.js';
 
 describe('<kaleyra-call> start', () => {
   afterEach(freshPage);
@@ -162,7 +171,9 @@ describe('<kaleyra-call> start', () => {
     });
     const el = mount(f);
     const errors = record(el, 'kaleyra-call-error');
-    await new Promise((r) => setTimeout(r, 300));
+    await oneEvent(el, 'kaleyra-call-error');
+    // The SDK is there too, and still no connect.
+    await until(() => window.__bandyerEmulator, 'the SDK');
     expect(errors[0]!.detail).to.include({
       phase: 'token',
       code: 'invalid_response',

@@ -1,16 +1,18 @@
-import { expect } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import { clock } from '../../component/clock.js';
 import { SDK_EVENTS } from '../../component/session.js';
 import {
   belowTheFold,
   emulator,
   fake,
+  fakeClock,
+  firstIntersection,
   freshPage,
   mount,
   nextTask,
   record,
   untilState,
-  wait,
+  watchFetch,
 } from './helpers.js';
 
 /** Tracks live listeners on window and document, and pending element timers. */
@@ -91,7 +93,7 @@ describe('<kaleyra-call> teardown', () => {
     const b = mount(f);
     await Promise.all([untilState(a, 'connected'), untilState(b, 'connected')]);
     a.remove();
-    await wait(100);
+    await untilState(a, 'disconnected');
     expect(emulator().count('destroyClient')).to.equal(0);
     expect(b.state).to.equal('connected');
     b.remove();
@@ -106,12 +108,15 @@ describe('<kaleyra-call> teardown', () => {
     const gone = record(el, 'kaleyra-call-disconnected');
     const box = document.createElement('section');
     document.body.append(box);
+    const clock = fakeClock();
     box.append(el); // a move: disconnectedCallback then connectedCallback
-    await wait(100);
+    // Past the moment a removal would be acted on.
+    await clock.advance(60_000);
     expect(gone).to.have.length(0);
     expect(el.state).to.equal('connected');
     expect(emulator().count('disconnect')).to.equal(0);
     expect(emulator().count('connect')).to.equal(1);
+    clock.uninstall(); // so that removing it is acted on as usual
     box.remove();
   });
 
@@ -130,10 +135,16 @@ describe('<kaleyra-call> teardown', () => {
     const f = await fake();
     const restore = belowTheFold();
     try {
+      const clock = fakeClock();
+      const requests = watchFetch();
       const el = mount(f, { connect: 'visible' });
       await el.updateComplete;
       document.body.append(el); // a move
-      await wait(200);
+      await el.updateComplete;
+      // The element's observer has had its first look by the time a later one has.
+      expect((await firstIntersection(el)).isIntersecting).to.equal(false);
+      await clock.advance(3_600_000);
+      expect(requests).to.deep.equal([]);
       expect(await f.log()).to.have.length(0);
       el.scrollIntoView();
       await untilState(el, 'connected');
@@ -153,7 +164,7 @@ describe('<kaleyra-call> teardown', () => {
       await untilState(el, 'connected');
       const states = record(el, 'kaleyra-call-state');
       el.setAttribute(name, value);
-      await wait(50);
+      await untilState(el, 'disconnected');
       await untilState(el, 'connected');
       expect(states.map((e) => e.detail.state)).to.deep.equal([
         'disconnected',
@@ -173,7 +184,7 @@ describe('<kaleyra-call> teardown', () => {
     const el = mount(f);
     await untilState(el, 'connected');
     el.setAttribute('token-endpoint', g.token);
-    await wait(50);
+    await untilState(el, 'disconnected');
     await untilState(el, 'connected');
     expect(el.userId).to.equal('new');
     expect(await g.log('token')).to.have.length(1);
@@ -183,16 +194,19 @@ describe('<kaleyra-call> teardown', () => {
     const f = await fake();
     const probe = instrument();
     try {
+      let last: Promise<unknown> = Promise.resolve();
       for (let i = 0; i < 200; i++) {
         const el = mount(f, { connect: i % 2 ? 'auto' : 'visible' });
         await el.updateComplete;
         if (i % 20 === 0) await untilState(el, 'connected');
+        // The last one (auto) holds the session: its teardown ends the page's.
+        if (i === 199) last = oneEvent(el, 'kaleyra-call-disconnected');
         el.remove();
         await nextTask();
       }
+      await last;
       const g = globalThis as unknown as Record<symbol, { teardown: Promise<void> }>;
       await g[Symbol.for('kaleyra-call.sessions')]!.teardown;
-      await wait(100);
       expect(probe.listeners()).to.deep.equal([]);
       expect(probe.timers()).to.equal(0);
       expect(emulator().client === null).to.equal(true);

@@ -3,12 +3,13 @@ import { backoffDelay } from '../../component/retry.js';
 import {
   emulator,
   fake,
+  fakeClock,
   fastClock,
   freshPage,
   mount,
   record,
   untilState,
-  wait,
+  watchFetch,
 } from './helpers.js';
 
 const error = (status: number, code: string, headers?: Record<string, string>) => ({
@@ -21,11 +22,15 @@ describe('<kaleyra-call> token endpoint outcomes (SPEC §2)', () => {
   afterEach(freshPage);
 
   it('401 → error state "unauthenticated", fatal, no retry; inline message and Try again', async () => {
+    const clock = fakeClock();
     const f = await fake({ token: [error(401, 'unauthenticated')] });
+    const requests = watchFetch();
     const el = mount(f);
     const errors = record(el, 'kaleyra-call-error');
     await untilState(el, 'error');
-    await wait(300);
+    // Past any backoff: still the one request.
+    await clock.advance(3_600_000);
+    expect(requests).to.have.length(1);
     expect(await f.log('token')).to.have.length(1);
     expect(errors).to.have.length(1);
     expect(errors[0]!.detail).to.deep.equal({
@@ -51,11 +56,15 @@ describe('<kaleyra-call> token endpoint outcomes (SPEC §2)', () => {
     [418, 'teapot'],
   ] as const) {
     it(`${status} ${code} → fatal error, no retry`, async () => {
+      const clock = fakeClock();
       const f = await fake({ token: [error(status, code)] });
+      const requests = watchFetch();
       const el = mount(f);
       const errors = record(el, 'kaleyra-call-error');
       await untilState(el, 'error');
-      await wait(200);
+      // Past any backoff: still the one request.
+      await clock.advance(3_600_000);
+      expect(requests).to.have.length(1);
       expect(await f.log('token')).to.have.length(1);
       expect(errors.map((e) => [e.detail.status, e.detail.fatal])).to.deep.equal([[status, true]]);
     });

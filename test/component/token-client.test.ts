@@ -1,0 +1,222 @@
+import { expect } from '@open-wc/testing';
+import { KaleyraCallError } from '../../component/errors.js';
+import { fetchToken, validate, type EndpointOptions } from '../../component/token-client.js';
+import { fake, fakeClock, freshPage, jwtClaims, until, watchFetch, type Fake } from './helpers.js';
+
+const get = (f: Fake, options: Partial<EndpointOptions> = {}) =>
+  fetchToken({ endpoint: f.token, credentials: 'same-origin', ...options });
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as KaleyraCallError,
+  );
+
+const errorStep = (status: number, code: string, headers?: Record<string, string>) => ({
+  status,
+  body: { error: { code, message: `${code} from the test` } },
+  ...(headers ? { headers } : {}),
+});
+
+describe('token-client: fetchToken', () => {
+  afterEach(freshPage);
+
+  it('POSTs {} as JSON with the credentials mode, no cache and no Authorization by default', async () => {
+    const f = await fake();
+    const requests = watchFetch();
+    await get(f, { credentials: 'include' });
+    const [sent] = requests;
+    expect(sent!.credentials).to.equal('include');
+    expect(sent!.cache).to.equal('no-store');
+    const [req] = await f.log('token');
+    expect(req!.method).to.equal('POST');
+    expect(req!.body).to.equal('{}');
+    expect(req!.headers['content-type']).to.equal('application/json');
+    expect(req!.headers.accept).to.equal('application/json');
+    expect(req!.headers).not.to.have.property('authorization');
+  });
+
+  it('sends cookies only as the credentials mode allows', async () => {
+    const f = await fake();
+    document.cookie = 'kc_site_session=abc; path=/';
+    try {
+      await get(f, { credentials: 'omit' });
+      await get(f, { credentials: 'same-origin' });
+      const [omitted, sameOrigin] = await f.log('token');
+      expect(omitted!.headers).not.to.have.property('cookie');
+      expect(sameOrigin!.headers.cookie).to.contain('kc_site_session=abc');
+    } finally {
+      document.cookie = 'kc_site_session=; path=/; max-age=0';
+    }
+  });
+
+  it('sends Authorization: Bearer from a string, a function or an async function', async () => {
+    const f = await fake();
+    await get(f, { authToken: 'site-jwt-1' });
+    await get(f, { authToken: () => 'site-jwt-2' });
+    await get(f, { authToken: async () => 'site-jwt-3' });
+    await get(f, { authToken: '' });
+    await get(f, { authToken: async () => '' });
+    const auth = (await f.log('token')).map((r) => r.headers.authorization);
+    expect(auth).to.deep.equal([
+      'Bearer site-jwt-1',
+      'Bearer site-jwt-2',
+      'Bearer site-jwt-3',
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('resolves with the validated token', async () => {
+    const f = await fake({ token: [{ user: 'user.42-a', ttlSeconds: 600 }] });
+    const before = Date.now();
+    const token = await get(f);
+    expect(token.userId).to.equal('user.42-a');
+    expect(jwtClaims(token.accessToken).user).to.equal('user.42-a');
+    expect(new Date(token.expiresAt).toISOString()).to.equal(token.expiresAt);
+    expect(Date.parse(token.expiresAt) - before).to.be.within(599_000, 601_000);
+  });
+
+  it('a 200 with a body that is not a token → invalid_response, retryable', async () => {
+    const expires_at = new Date(Date.now() + 3600_000).toISOString();
+    const good = { access_token: 'a.b.c', user_id: 'alice', expires_at };
+    for (const body of [
+      { ...good, user_id: 'alice smith' },
+      { ...good, user_id: '' },
+      { ...good, user_id: 'x'.repeat(129) },
+      { user_id: 'alice', expires_at },
+      { ...good, access_token: '' },
+      { ...good, access_token: 7 },
+      { ...good, expires_at: 'tomorrow' },
+      { access_token: 'a.b.c', user_id: 'alice' },
+      'not json',
+      null,
+    ]) {
+      const f = await fake({ token: [{ body: body === null ? 'null' : body }] });
+      const error = await failure(get(f));
+      expect(error, JSON.stringify(body)).to.be.instanceOf(KaleyraCallError);
+      expect(error, JSON.stringify(body)).to.include({
+        phase: 'token',
+        code: 'invalid_response',
+        fatal: false,
+        status: 200,
+      });
+    }
+  });
+
+  it('any 4xx but 429 is fatal and carries the body’s code and message', async () => {
+    for (const [status, code] of [
+      [400, 'bad_request'],
+      [401, 'unauthenticated'],
+      [403, 'origin_not_allowed'],
+      [404, 'not_found'],
+      [418, 'teapot'],
+    ] as const) {
+      const f = await fake({ token: [errorStep(status, code)] });
+      const error = await failure(get(f));
+      expect(error).to.be.instanceOf(KaleyraCallError);
+      expect(error).to.include({
+        phase: 'token',
+        code,
+        message: `${code} from the test`,
+        fatal: true,
+        status,
+      });
+      expect(error.retryInMs).to.equal(undefined);
+    }
+  });
+
+  it('429 and 5xx are retryable; Retry-After (seconds) becomes retryInMs', async () => {
+    for (const [status, code, retryAfter, retryInMs] of [
+      [429, 'rate_limited', '3', 3000],
+      [500, 'internal', undefined, undefined],
+      [502, 'upstream_error', '0', 0],
+      [503, 'unavailable', '120', 120_000],
+      [504, 'upstream_timeout', 'soon', undefined],
+    ] as const) {
+      const headers = retryAfter === undefined ? undefined : { 'Retry-After': retryAfter };
+      const f = await fake({ token: [errorStep(status, code, headers)] });
+      const error = await failure(get(f));
+      expect(error).to.include({ phase: 'token', code, fatal: false, status });
+      expect(error.retryInMs, `${status}`).to.equal(retryInMs);
+    }
+  });
+
+  it('an error body that is not JSON (or has no code) gets a code and message from the status', async () => {
+    for (const [status, body, code, fatal] of [
+      [502, '<html>Bad gateway</html>', 'internal', false],
+      [500, '', 'internal', false],
+      [404, '<html>Not found</html>', 'bad_request', true],
+      [400, { error: { code: 7 } }, 'bad_request', true],
+    ] as const) {
+      const f = await fake({ token: [{ status, body }] });
+      const error = await failure(get(f));
+      expect(error).to.include({
+        phase: 'token',
+        code,
+        message: `The token endpoint answered ${status}.`,
+        fatal,
+        status,
+      });
+    }
+  });
+
+  it('a network error is retryable', async () => {
+    const f = await fake({ token: [{ network: true }] });
+    const error = await failure(get(f));
+    expect(error).to.be.instanceOf(KaleyraCallError);
+    expect(error).to.include({ phase: 'token', code: 'network_error', fatal: false });
+    expect(error.status).to.equal(undefined);
+  });
+
+  it('gives up on an endpoint that does not answer after the timeout (15 s by default)', async () => {
+    const clock = fakeClock({ frozen: true });
+    const f = await fake({ token: [{ hang: true }] });
+    let settled = false;
+    const result = failure(get(f)).finally(() => (settled = true));
+    await until(async () => (await f.log('token')).length === 1, 'the request');
+    await clock.advance(14_999);
+    expect(settled).to.equal(false);
+    await clock.advance(1);
+    const error = await result;
+    expect(error).to.include({ phase: 'token', code: 'network_error', fatal: false });
+    expect(clock.pending()).to.deep.equal([]);
+
+    const g = await fake({ token: [{ hang: true }] });
+    const short = failure(get(g, { timeoutMs: 500 }));
+    await until(async () => (await g.log('token')).length === 1, 'the request');
+    await clock.advance(500);
+    expect(await short).to.include({ code: 'network_error' });
+  });
+
+  it('an abort rejects with the signal’s reason and clears the timeout', async () => {
+    const clock = fakeClock({ frozen: true });
+    const f = await fake({ token: [{ hang: true }] });
+    const controller = new AbortController();
+    const result = get(f, { signal: controller.signal }).catch((e: unknown) => e);
+    await until(async () => (await f.log('token')).length === 1, 'the request');
+    expect(clock.pending()).to.deep.equal([15_000]);
+    const reason = new DOMException('the element left', 'AbortError');
+    controller.abort(reason);
+    expect(await result).to.equal(reason);
+    expect(clock.pending()).to.deep.equal([]);
+  });
+});
+
+describe('token-client: validate', () => {
+  it('normalises expires_at to an ISO date and keeps the token and user id', () => {
+    expect(
+      validate({ access_token: 'tok', user_id: 'u_1', expires_at: '2030-01-02T03:04:05Z' }),
+    ).to.deep.equal({ accessToken: 'tok', userId: 'u_1', expiresAt: '2030-01-02T03:04:05.000Z' });
+  });
+
+  it('refuses a missing body', () => {
+    for (const body of [undefined, null, {}]) {
+      expect(() => validate(body))
+        .to.throw(KaleyraCallError)
+        .that.includes({ code: 'invalid_response', fatal: false });
+    }
+  });
+});
