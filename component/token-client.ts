@@ -92,6 +92,8 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
   };
   const bearer = typeof authToken === 'function' ? await authToken() : authToken;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  // Superseded while the bearer was being obtained (or before): send nothing.
+  if (signal?.aborted) throw signal.reason;
   // One controller for the caller's abort and our timeout (AbortSignal.any is
   // too new for some of the browsers the SDK supports).
   const controller = new AbortController();
@@ -140,7 +142,8 @@ export function validate(body: unknown): Token {
   if (
     typeof access_token !== 'string' ||
     !access_token ||
-    !/^[\w.-]{1,128}$/.test(user_id as string) ||
+    typeof user_id !== 'string' ||
+    !/^[\w.-]{1,128}$/.test(user_id) ||
     !expires
   ) {
     throw tokenError(
@@ -152,7 +155,7 @@ export function validate(body: unknown): Token {
   }
   return {
     accessToken: access_token,
-    userId: user_id as string,
+    userId: user_id,
     expiresAt: new Date(expires).toISOString(),
   };
 }

@@ -12,7 +12,7 @@ import type { KaleyraCallState } from '../../component/events.js';
 import type { SessionSource } from '../../component/session.js';
 import { SessionController, type SessionView } from '../../component/session-controller.js';
 import { fetchToken } from '../../component/token-client.js';
-import { fake, freshPage, nextTask, type Fake } from './helpers.js';
+import { fake, freshPage, nextTask, until, type Fake } from './helpers.js';
 
 class StubHost extends HTMLElement {
   state: KaleyraCallState = 'idle';
@@ -81,15 +81,7 @@ function setup(f: Fake, appId = 'wAppId_stub') {
   };
 }
 
-/** Polls (at most 2 s) until `ok()`; the assertion after it says what was expected. */
-async function until(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => requestAnimationFrame(r));
-}
-
-const untilLog = async (log: string[], entry: string) => {
-  await until(() => log.includes(entry));
-  expect(log).to.include(entry);
-};
+const untilLog = (log: string[], entry: string) => until(() => log.includes(entry), entry);
 
 describe('SessionController', () => {
   beforeEach(freshPage);

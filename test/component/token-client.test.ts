@@ -203,6 +203,21 @@ describe('token-client: fetchToken', () => {
     expect(await result).to.equal(reason);
     expect(clock.pending()).to.deep.equal([]);
   });
+
+  it('sends nothing when aborted before the request (say, while the bearer function ran)', async () => {
+    const f = await fake();
+    const controller = new AbortController();
+    const reason = new DOMException('superseded', 'AbortError');
+    const result = get(f, {
+      signal: controller.signal,
+      authToken: async () => {
+        controller.abort(reason);
+        return 'site-jwt';
+      },
+    }).catch((e: unknown) => e);
+    expect(await result).to.equal(reason);
+    expect(await f.log('token')).to.have.length(0);
+  });
 });
 
 describe('token-client: validate', () => {
@@ -210,6 +225,14 @@ describe('token-client: validate', () => {
     expect(
       validate({ access_token: 'tok', user_id: 'u_1', expires_at: '2030-01-02T03:04:05Z' }),
     ).to.deep.equal({ accessToken: 'tok', userId: 'u_1', expiresAt: '2030-01-02T03:04:05.000Z' });
+  });
+
+  it('refuses a user id that is not a string, even one that looks like an id', () => {
+    for (const user_id of [42, ['u_1'], null]) {
+      expect(() => validate({ access_token: 'tok', user_id, expires_at: '2030-01-02T03:04:05Z' }))
+        .to.throw(KaleyraCallError)
+        .that.includes({ code: 'invalid_response' });
+    }
   });
 
   it('refuses a missing body', () => {
