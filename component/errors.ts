@@ -3,7 +3,7 @@ import type { ErrorPhase } from './events.js';
 /**
  * The typed error the element's methods reject with, and the shape behind every
  * `kaleyra-call-error` event. `fatal: false` means the element retries by
- * itself after `retryInMs` (or, for a token request, per SPEC §2).
+ * itself after `retryInMs` (or, for a token request, as docs/architecture.md, Backoff, says).
  */
 export class KaleyraCallError extends Error {
   override readonly name = 'KaleyraCallError';

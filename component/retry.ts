@@ -1,7 +1,7 @@
 import { clock, sleep } from './clock.js';
 import { KaleyraCallError } from './errors.js';
 
-/** SPEC §2: exponential backoff with full jitter, base 1 s, cap 30 s, 6 attempts. */
+/** docs/architecture.md, Backoff: exponential backoff with full jitter, base 1 s, cap 30 s, 6 attempts. */
 export const ATTEMPTS = 6;
 
 /** Full jitter: a uniform draw in [0, min(30 s, 1 s · 2^retry)). */

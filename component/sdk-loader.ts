@@ -4,7 +4,7 @@ import type { BandyerSdk } from './sdk.js';
 
 export const DEFAULT_SDK_VERSION = '2.8.0';
 
-/** The CDN URL of a published SDK version (kaleyra-sdk.md §1). */
+/** The CDN URL of a published SDK version (docs/kaleyra-sdk-notes.md, Loading). */
 export function sdkUrl(version: string): string {
   return `https://cdn.bandyer.com/sdk/js/chat/${encodeURIComponent(version)}/bandyer-widget.min.js`;
 }

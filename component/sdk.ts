@@ -1,6 +1,6 @@
 /**
  * The slice of the Kaleyra Video Web SDK ("chat widget", `window.BandyerSDK`)
- * that the element uses. See shared/kaleyra-sdk.md §2–§4.
+ * that the element uses. See docs/kaleyra-sdk-notes.md, configure, Client and Events.
  */
 
 export interface BandyerSdk {

@@ -6,10 +6,10 @@ import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from './sdk.j
 import { loadSdk } from './sdk-loader.js';
 import type { Token } from './token-client.js';
 
-/** Kaleyra's shortest token lifetime (`expires_in` ≥ 360 s, kaleyra-sdk.md §5.3). */
+/** Kaleyra's shortest token lifetime (`expires_in` ≥ 360 s, docs/kaleyra-sdk-notes.md, REST: minting tokens). */
 const MIN_LIFETIME_MS = 360_000;
 
-/** Every documented client event (kaleyra-sdk.md §4), relayed to the page. */
+/** Every documented client event (docs/kaleyra-sdk-notes.md, Events), relayed to the page. */
 export const SDK_EVENTS = [
   'client:access_token:is_about_to_expire',
   'client:access_token:expired',
@@ -176,7 +176,7 @@ export class Session {
     return client;
   }
 
-  /** `client.connect` may never settle (kaleyra-sdk.md §9): it runs against a timeout. */
+  /** `client.connect` may never settle (docs/kaleyra-sdk-notes.md, Connect): it runs against a timeout. */
   private async _connect(signal: AbortSignal): Promise<void> {
     const { client, token } = this;
     const ms = this.source.connectTimeoutMs;
@@ -213,7 +213,7 @@ export class Session {
     this._watch(true);
   }
 
-  /** One token, with the retries of SPEC §2; progress is reported as non-fatal errors. */
+  /** One token, with the retries of docs/architecture.md, Backoff; progress is reported as non-fatal errors. */
   private async _obtainToken(signal: AbortSignal, phase: 'token' | 'refresh'): Promise<Token> {
     const token = await withRetries(
       () => this.source.getToken(signal),

@@ -71,7 +71,7 @@ export interface EndpointOptions {
   timeoutMs?: number;
 }
 
-/** A token failure; `fatal: false` ones are retried with backoff (SPEC §2). */
+/** A token failure; `fatal: false` ones are retried with backoff (docs/architecture.md, Status and element reaction). */
 const tokenError = (
   code: string,
   message: string,
@@ -81,7 +81,7 @@ const tokenError = (
 ) => new KaleyraCallError('token', code, message, !retryable, status, retryAfterMs);
 
 /**
- * Fetches a token from the endpoint of SPEC §2. Resolves with a validated token
+ * Fetches a token from the endpoint of docs/architecture.md, Token endpoint contract. Resolves with a validated token
  * or rejects with a KaleyraCallError (or the signal's reason when aborted).
  */
 export async function fetchToken(options: EndpointOptions): Promise<Token> {
@@ -120,7 +120,7 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
     signal?.removeEventListener('abort', onAbort);
   }
   if (res.ok) return validate(body);
-  // Any 4xx but 429 is final; 429 and 5xx are retried (SPEC §2).
+  // Any 4xx but 429 is final; 429 and 5xx are retried (docs/architecture.md, Status and element reaction).
   const { status } = res;
   const { code, message } = body?.error ?? {};
   const retryAfter = Number(res.headers.get('Retry-After') || NaN);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`: the whole product on this machine (SPEC §5), stopped by one Ctrl-C.
+ * `npm start`: the whole product on this machine (docs/architecture.md, Folders), stopped by one Ctrl-C.
  *
  * Sandbox mode (no Kaleyra credentials), all on 127.0.0.1:
  *   - the Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), in this process;

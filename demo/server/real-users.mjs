@@ -1,6 +1,6 @@
 /**
  * Real mode: Kaleyra mints tokens only for users that exist in the company
- * (kaleyra-sdk.md §5.4), so the demo users must be there. In the sandbox
+ * (docs/kaleyra-sdk-notes.md, Users), so the demo users must be there. In the sandbox
  * environment they are created when missing (`POST /v2/users`); in production
  * nothing is created (a `plus` user may be a paid seat): the missing ids are
  * listed instead. The API key stays in this process; failures are reported, not

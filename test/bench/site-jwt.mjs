@@ -1,6 +1,6 @@
 /**
  * Site JWTs for the worker benchmarks: HS256, signed with the secret the bench
- * hands to its own worker, as the site's login would sign them (SPEC §4.3).
+ * hands to its own worker, as the site's login would sign them (docs/architecture.md, Security rules).
  */
 import { SignJWT } from 'jose';
 
@@ -20,7 +20,7 @@ export function signSiteJwt(secret, userId) {
 }
 
 /**
- * The request the element makes (SPEC §2): POST, JSON, body `{}`, the site JWT as
+ * The request the element makes (docs/architecture.md, Token request): POST, JSON, body `{}`, the site JWT as
  * a bearer token, and the page's Origin.
  * @param {string} origin @param {string} jwt
  */

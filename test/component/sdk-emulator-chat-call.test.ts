@@ -1,6 +1,6 @@
 /**
  * The SDK emulator's chat channels and calls within one tab: validation and state codes of
- * kaleyra-sdk.md §3.2, events of §4, and what the widget shows. Remote users are played by the
+ * docs/kaleyra-sdk-notes.md (Client, and Events), and what the widget shows. Remote users are played by the
  * control API here; sdk-emulator-tabs.test.ts runs real calls between two tabs.
  */
 import { expect } from '@open-wc/testing';

@@ -65,7 +65,7 @@ export interface MintedToken {
   expiresAt: string;
 }
 
-/** An HS256 JWT with Kaleyra's claims (kaleyra-sdk.md §6). */
+/** An HS256 JWT with Kaleyra's claims (docs/kaleyra-sdk-notes.md, Token format). */
 export async function mintToken(user: string, options: TokenOptions = {}): Promise<MintedToken> {
   const ttl = options.ttl ?? 3600;
   const exp = Math.ceil(Date.now() / 1000 + ttl);

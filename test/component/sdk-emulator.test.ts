@@ -1,6 +1,6 @@
 /**
  * The SDK emulator (demo/sandbox/bandyer-sdk.js) behaves like the real 2.7.5 chat widget as
- * described in kaleyra-sdk.md §2–§4 and §9: configure, connect, token lifecycle, widget DOM.
+ * described in docs/kaleyra-sdk-notes.md (configure, Client, Events, Observed behaviour of 2.7.5): configure, connect, token lifecycle, widget DOM.
  */
 import { expect } from '@open-wc/testing';
 import type { BandyerSDK, Client, EmulatorControl } from '../../demo/sandbox/bandyer-sdk.js';

@@ -18,7 +18,7 @@ const error = (status: number, code: string, headers?: Record<string, string>) =
   ...(headers ? { headers } : {}),
 });
 
-describe('<kaleyra-call> token endpoint outcomes (SPEC §2)', () => {
+describe('<kaleyra-call> token endpoint outcomes', () => {
   afterEach(freshPage);
 
   it('401 → error state "unauthenticated", fatal, no retry; inline message and Try again', async () => {
