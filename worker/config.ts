@@ -1,39 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError, ConfigError } from './errors.js';
-import type { AppEnv, Bindings } from './env.js';
-import { jwtKeys, type JwtKeys } from './keys.js';
+import type { AppEnv, AuthConfig, Bindings, Config } from './env.js';
+import { jwtKeys } from './keys.js';
 import { note } from './log.js';
-
-/**
- * The worker's settings, read once per `env` object and checked as a whole, so a
- * misconfigured deployment fails every token request the same clean way: 500
- * `internal` to the client (which never learns which setting), and a log line
- * that names the setting and what is wrong with it (never its value).
- */
-export interface Config {
-  apiKey: string;
-  /** Kaleyra REST base without a trailing slash, e.g. https://api.sandbox.eu.bandyer.com/v2 */
-  apiBase: string;
-  ttlSeconds: number;
-  tokenCache: boolean;
-  allowedOrigins: ReadonlySet<string>;
-  auth: AuthConfig;
-  userIdPrefix: string;
-  ipLimiter: RateLimit;
-  userLimiter: RateLimit;
-  /** Tolerated problems (a value replaced by its default), logged with each request. */
-  warnings: readonly string[];
-}
-
-export interface AuthConfig {
-  mode: 'jwt' | 'access';
-  issuer: string;
-  audience: string[];
-  userClaim: string;
-  /** Cookie that may carry the site JWT (jwt mode only). */
-  cookie: string | undefined;
-  keys: JwtKeys;
-}
 
 export const TTL_DEFAULT = 3600;
 export const TTL_MIN = 360;
@@ -46,7 +15,15 @@ const MIN_SECRET_LENGTH = 32;
 
 const parsed = new WeakMap<object, Config | ConfigError>();
 
-/** The checked configuration of `env`, or a ConfigError naming the first bad setting. */
+/**
+ * The worker's settings (the Config of env.ts), read once per `env` object and
+ * checked as a whole, so a misconfigured deployment fails every token request the
+ * same clean way: 500 `internal` to the client (which never learns which
+ * setting), and a log line that names the setting and what is wrong with it
+ * (never its value).
+ *
+ * Returns the checked configuration of `env`, or a ConfigError naming the first bad setting.
+ */
 export function configFor(env: Bindings): Config | ConfigError {
   let result = parsed.get(env);
   if (!result) {

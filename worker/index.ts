@@ -12,7 +12,7 @@ import { limitByIp, limitByUser } from './rate-limit.js';
 import { issueToken } from './token.js';
 
 /**
- * The token worker. Routes (SPEC §4.1):
+ * The token worker. Routes (docs/architecture.md, Worker pipeline):
  *   POST    /v1/token   authenticate the site's user, mint a Kaleyra access token
  *   OPTIONS /v1/token   CORS preflight, allowed origins only
  *   GET     /health     liveness; reveals no configuration
@@ -30,12 +30,11 @@ app.use(async (c, next) => {
 app.get('/health', (c) => c.json({ status: 'ok' }));
 app.all('/health', methodNotAllowed('GET, HEAD'));
 
-app.options('/v1/token', withConfig, checkOrigin, corsHeaders);
+// Every answer on /v1/token, the preflight's included, needs the configuration, an
+// allowed (or absent) Origin and the CORS headers; only POST goes on to mint.
+app.on(['OPTIONS', 'POST'], '/v1/token', withConfig, checkOrigin, corsHeaders);
 app.post(
   '/v1/token',
-  withConfig,
-  checkOrigin,
-  corsHeaders,
   limitByIp,
   requireJson,
   limitBody,

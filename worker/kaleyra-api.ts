@@ -2,7 +2,7 @@ import { ApiError } from './errors.js';
 
 /**
  * The one call to Kaleyra: `POST {base}/sdk/credentials` with the secret
- * `apikey` header (kaleyra-sdk.md §5). Every failure becomes a 502 or 504 with
+ * `apikey` header (docs/kaleyra-sdk-notes.md, REST: minting tokens). Every failure becomes a 502 or 504 with
  * our own words; Kaleyra's text never reaches the client.
  *
  * - Each attempt has 5 s, response body included, then 504 `upstream_timeout`.

@@ -1,5 +1,5 @@
 import { base32, hmacHex, hmacKey, sha256 } from './hash.js';
-import type { Config } from './config.js';
+import type { Config } from './env.js';
 
 /**
  * From a verified identity claim to a Kaleyra user id.
