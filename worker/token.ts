@@ -15,6 +15,7 @@ export const issueToken = createMiddleware<AppEnv>(async (c) => {
   try {
     const served = await getToken({
       key: userKey,
+      userId,
       origin: new URL(c.req.url).origin,
       useCache: config.tokenCache,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),
