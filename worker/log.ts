@@ -11,18 +11,30 @@ export function note(c: Context, fields: LogFields): void {
   c.set('log', { ...c.get('log'), ...fields });
 }
 
+/** What a client's own X-Request-Id must look like to be logged (as `clientRequestId`). */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
 /**
- * One JSON line per request, written once the response is final:
- * { level, requestId, method, route, status, durationMs, upstreamStatus, userHash, … }.
+ * Gives the request its id, always made here (a client's X-Request-Id is never
+ * used as the id: it would let a client forge or collide with other requests'
+ * log lines), and writes one JSON line per request once the response is final:
+ * { level, requestId, clientRequestId?, method, route, status, durationMs,
+ *   upstreamStatus, userHash, … }.
  */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = Date.now();
+  const requestId = crypto.randomUUID();
+  c.set('requestId', requestId);
+  c.header('X-Request-Id', requestId);
   c.set('log', {});
+  const clientRequestId = c.req.header('x-request-id');
   await next();
   const status = c.res.status;
   const line = {
     level: status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info',
-    requestId: c.get('requestId'),
+    requestId,
+    ...(clientRequestId !== undefined &&
+      CLIENT_REQUEST_ID.test(clientRequestId) && { clientRequestId }),
     method: METHODS.has(c.req.method) ? c.req.method : 'other',
     route: ROUTES.has(c.req.path) ? c.req.path : 'unmatched',
     status,
