@@ -10,7 +10,13 @@ export const TTL_MAX = 86400;
 
 const REGIONS = ['eu', 'in', 'us', 'me'];
 const ENVIRONMENTS = ['sandbox', 'production'];
-const PREFIX = /^[A-Za-z0-9._-]{0,32}$/;
+/**
+ * USER_ID_PREFIX is a namespace in the Kaleyra company: empty, or letters and
+ * digits closed by one delimiter (`acme-`). With no delimiter inside, no valid
+ * prefix can be the start of another (`acme-` of `acme-eu-` would be), so two
+ * deployments with different valid prefixes can never mint one another's ids.
+ */
+const PREFIX = /^(?:[A-Za-z0-9]{1,31}[-_.])?$/;
 const MIN_SECRET_LENGTH = 32;
 
 const parsed = new WeakMap<object, Config | ConfigError>();
@@ -181,7 +187,7 @@ function readPrefix(raw: string | undefined): string {
   if (!PREFIX.test(prefix)) {
     throw new ConfigError(
       'USER_ID_PREFIX',
-      'may hold only A-Z a-z 0-9 . _ - and at most 32 of them',
+      'must be empty or letters and digits closed by one of - _ . (like acme-), at most 32 characters',
     );
   }
   return prefix;
