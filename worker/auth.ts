@@ -133,7 +133,7 @@ function requireSameSite(c: Context<AppEnv>): void {
 
 async function verify(c: Context<AppEnv>, token: string, auth: AuthConfig): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, auth.keys.key(waitUntil(c)), {
+    const { payload } = await jwtVerify(token, auth.keys.keyFor(waitUntil(c)), {
       algorithms: auth.keys.algorithms,
       issuer: auth.issuer,
       audience: auth.audience,

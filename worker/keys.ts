@@ -12,12 +12,13 @@ import { ConfigError } from './errors.js';
  */
 export interface JwtKeys {
   algorithms: string[];
+  key: JWTVerifyGetKey;
   /**
    * The key getter for one request. `waitUntil` keeps a JWKS fetch that this
    * request starts alive for the other requests waiting on it, even if this one
    * ends first.
    */
-  key(waitUntil: (promise: Promise<unknown>) => void): JWTVerifyGetKey;
+  keyFor(waitUntil: (promise: Promise<unknown>) => void): JWTVerifyGetKey;
 }
 
 /** Thrown when the identity provider's keys cannot be obtained: not the user's fault. */
@@ -140,7 +141,7 @@ export function jwtKeys(source: { jwksUrl?: string; jwksJson?: string; secret?: 
   const algorithms = [...(publicKeys ? ASYMMETRIC : []), ...(secret ? ['HS256'] : [])];
   // Imported once (config objects live as long as the isolate's env), not per request.
   let hmac: Promise<CryptoKey> | undefined;
-  const key = (waitUntil: (promise: Promise<unknown>) => void): JWTVerifyGetKey => {
+  const keyFor = (waitUntil: (promise: Promise<unknown>) => void): JWTVerifyGetKey => {
     return async (header, token) => {
       if (header.alg === 'HS256' && secret) {
         return (hmac ??= crypto.subtle.importKey(
@@ -155,7 +156,7 @@ export function jwtKeys(source: { jwksUrl?: string; jwksJson?: string; secret?: 
       return guarded(publicKeys(waitUntil), header, token);
     };
   };
-  return { algorithms, key };
+  return { algorithms, key: keyFor(() => {}), keyFor };
 }
 
 function isUnknownKid(err: unknown): boolean {
