@@ -177,9 +177,18 @@ function readAuth(env: Bindings): AuthConfig {
     issuer,
     audience,
     userClaim,
-    cookie: mode === 'jwt' ? env.SITE_JWT_COOKIE?.trim() || undefined : undefined,
+    cookie: mode === 'jwt' ? readCookieName(env.SITE_JWT_COOKIE) : undefined,
     keys: jwtKeys({ jwksUrl: remote, jwksJson, secret }),
   };
+}
+
+/** A cookie name is an HTTP token (RFC 6265); anything else could never be matched. */
+function readCookieName(raw: string | undefined): string | undefined {
+  const name = raw?.trim() || undefined;
+  if (name !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new ConfigError('SITE_JWT_COOKIE', 'is not a cookie name (no spaces, ; , = or quotes)');
+  }
+  return name;
 }
 
 function readPrefix(raw: string | undefined): string {

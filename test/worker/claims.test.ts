@@ -233,6 +233,22 @@ describe('the credential cookie sent more than once (cookie tossing)', () => {
     await expectRefused(t, await post(`${COOKIE}=; ${COOKIE}=${victim}`), 400);
   });
 
+  it('a __Host- cookie name (as the README recommends) works', async () => {
+    const t = setup({ SITE_JWT_COOKIE: '__Host-site_jwt' });
+    const user = unique('host');
+    await t.kaleyra.register(user);
+    const res = await t.fetch('/v1/token', {
+      method: 'POST',
+      headers: {
+        origin: ORIGIN,
+        'content-type': 'application/json',
+        cookie: `__Host-site_jwt=${await hs256(claims(user))}`,
+      },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+  });
+
   it('names are case-sensitive: another case is another cookie, ignored', async () => {
     const { post, victim, attacker, ids } = await cookieSetup();
     const res = await post(`SITE_JWT=${attacker}; ${COOKIE}=${victim}; Site_Jwt=${attacker}`);
