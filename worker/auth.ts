@@ -1,9 +1,7 @@
 import type { Context } from 'hono';
-import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { jwtVerify, type JWTPayload } from 'jose';
-import type { AuthConfig } from './config.js';
-import type { AppEnv } from './env.js';
+import { base64url, jwtVerify, type JWTPayload } from 'jose';
+import type { AppEnv, AuthConfig } from './env.js';
 import { ApiError } from './errors.js';
 import { KeysUnavailableError } from './keys.js';
 import { note } from './log.js';
@@ -24,8 +22,18 @@ import { toKaleyraUserId, userKey } from './user-id.js';
  *
  * Further modes (a session "whoami" URL, anonymous guests) plug in as another
  * branch of readCredential() that yields a verified claim.
+ *
+ * Beyond the signature, issuer, audience and `exp`, a verified token must be
+ * plausible (checkClaims): its payload well-formed UTF-8 and every string in it
+ * well-formed Unicode (a lone surrogate would otherwise turn into U+FFFD when
+ * hashed, so `alice\uD800` and `alice\uDFFF` would share one id); `exp`, `iat`
+ * and `nbf` finite numbers; `iat` not in the future; a lifetime (exp − iat, or
+ * exp − now without iat) of at most MAX_TOKEN_LIFETIME_SECONDS; and with
+ * SITE_USER_CLAIM=email, `email_verified: true`.
  */
 export const CLOCK_TOLERANCE_SECONDS = 30;
+/** Seven days: longer than any site session token we know of, far shorter than "forever". */
+export const MAX_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600;
 /** Longer than any real site JWT; refusing early keeps garbage away from the parser. */
 const MAX_TOKEN_LENGTH = 8192;
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -35,6 +43,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const credential = readCredential(c, config.auth);
   if (credential.ambient) requireSameSite(c);
   const claims = await verify(c, credential.token, config.auth);
+  checkClaims(c, credential.token, claims, config.auth);
   const claim = claims[config.auth.userClaim];
   const subject =
     typeof claim === 'string' ? claim : Number.isSafeInteger(claim) ? String(claim) : '';
@@ -59,6 +68,8 @@ function readCredential(c: Context<AppEnv>, auth: AuthConfig): Credential {
   if (auth.mode === 'access') {
     return { token: compact(c, c.req.header('cf-access-jwt-assertion')), ambient: true };
   }
+  // Refused before anything else, whichever credential the request would use.
+  const cookie = auth.cookie === undefined ? undefined : onlyCookie(c, auth.cookie);
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
     const match = /^Bearer +(\S+) *$/i.exec(authorization);
@@ -68,12 +79,32 @@ function readCredential(c: Context<AppEnv>, auth: AuthConfig): Credential {
     }
     return { token: compact(c, match[1]), ambient: false };
   }
-  if (auth.cookie) {
-    const cookie = getCookie(c, auth.cookie);
-    if (cookie !== undefined) return { token: compact(c, cookie), ambient: true };
-  }
+  if (cookie !== undefined) return { token: compact(c, cookie), ambient: true };
   note(c, { reason: 'no_credentials' });
   throw unauthenticated('Sign-in required.');
+}
+
+/**
+ * The value of the credential cookie, or undefined without one. A cookie sent
+ * more than once is refused: a sibling subdomain can plant a second cookie of
+ * the same name (for its own domain or path), and the browser then sends both in
+ * an order the worker cannot trust (cookie tossing). Names are compared exactly,
+ * as browsers do (RFC 6265: names are case-sensitive), so `SITE_JWT` is another
+ * cookie than `site_jwt` and is ignored.
+ */
+function onlyCookie(c: Context<AppEnv>, name: string): string | undefined {
+  const values: string[] = [];
+  // Several Cookie header lines reach the worker joined by ", ".
+  for (const pair of (c.req.header('cookie') ?? '').split(/[;,]/)) {
+    const eq = pair.indexOf('=');
+    if (eq !== -1 && pair.slice(0, eq).trim() === name) values.push(pair.slice(eq + 1).trim());
+  }
+  if (values.length > 1) {
+    note(c, { reason: 'cookie_repeated' });
+    throw new ApiError(400, 'bad_request', 'The sign-in cookie was sent more than once.');
+  }
+  const value = values[0];
+  return value?.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 }
 
 function compact(c: Context<AppEnv>, token: string | undefined): string {
@@ -102,7 +133,7 @@ function requireSameSite(c: Context<AppEnv>): void {
 
 async function verify(c: Context<AppEnv>, token: string, auth: AuthConfig): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, auth.keys.key, {
+    const { payload } = await jwtVerify(token, auth.keys.keyFor(waitUntil(c)), {
       algorithms: auth.keys.algorithms,
       issuer: auth.issuer,
       audience: auth.audience,
@@ -121,6 +152,51 @@ async function verify(c: Context<AppEnv>, token: string, auth: AuthConfig): Prom
     note(c, { reason: typeof code === 'string' ? code : 'token_rejected' });
     throw unauthenticated('The credentials are invalid or expired.');
   }
+}
+
+function checkClaims(
+  c: Context<AppEnv>,
+  token: string,
+  claims: JWTPayload,
+  auth: AuthConfig,
+): void {
+  const refuse = (reason: string): never => {
+    note(c, { reason });
+    throw unauthenticated('The credentials are invalid or expired.');
+  };
+  try {
+    utf8.decode(base64url.decode(token.split('.')[1] ?? ''));
+  } catch {
+    refuse('claims_not_utf8');
+  }
+  if (!wellFormed(claims)) refuse('claims_not_well_formed');
+
+  const { exp, iat, nbf } = claims;
+  const now = Date.now() / 1000;
+  if (![exp, iat ?? 0, nbf ?? 0].every(Number.isFinite)) refuse('time_claim_not_finite');
+  const expires = exp as number;
+  if (iat !== undefined && iat > now + CLOCK_TOLERANCE_SECONDS) refuse('issued_in_future');
+  if (
+    expires - (iat ?? now) > MAX_TOKEN_LIFETIME_SECONDS ||
+    expires - now > MAX_TOKEN_LIFETIME_SECONDS
+  ) {
+    refuse('lifetime_implausible');
+  }
+  if (auth.userClaim === 'email' && claims.email_verified !== true) refuse('email_not_verified');
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Whether every string in `value` (keys included) is well-formed Unicode: no lone surrogate. */
+function wellFormed(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.isWellFormed();
+  if (typeof value !== 'object' || value === null) return true;
+  if (depth > 16) return false;
+  return Object.entries(value).every(([k, v]) => k.isWellFormed() && wellFormed(v, depth + 1));
+}
+
+function waitUntil(c: Context<AppEnv>): (promise: Promise<unknown>) => void {
+  return (promise) => c.executionCtx.waitUntil(promise);
 }
 
 function unauthenticated(message: string): ApiError {

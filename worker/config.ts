@@ -1,39 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError, ConfigError } from './errors.js';
-import type { AppEnv, Bindings } from './env.js';
-import { jwtKeys, type JwtKeys } from './keys.js';
+import type { AppEnv, AuthConfig, Bindings, Config } from './env.js';
+import { jwtKeys } from './keys.js';
 import { note } from './log.js';
-
-/**
- * The worker's settings, read once per `env` object and checked as a whole, so a
- * misconfigured deployment fails every token request the same clean way: 500
- * `internal` to the client (which never learns which setting), and a log line
- * that names the setting and what is wrong with it (never its value).
- */
-export interface Config {
-  apiKey: string;
-  /** Kaleyra REST base without a trailing slash, e.g. https://api.sandbox.eu.bandyer.com/v2 */
-  apiBase: string;
-  ttlSeconds: number;
-  tokenCache: boolean;
-  allowedOrigins: ReadonlySet<string>;
-  auth: AuthConfig;
-  userIdPrefix: string;
-  ipLimiter: RateLimit;
-  userLimiter: RateLimit;
-  /** Tolerated problems (a value replaced by its default), logged with each request. */
-  warnings: readonly string[];
-}
-
-export interface AuthConfig {
-  mode: 'jwt' | 'access';
-  issuer: string;
-  audience: string[];
-  userClaim: string;
-  /** Cookie that may carry the site JWT (jwt mode only). */
-  cookie: string | undefined;
-  keys: JwtKeys;
-}
 
 export const TTL_DEFAULT = 3600;
 export const TTL_MIN = 360;
@@ -41,12 +10,26 @@ export const TTL_MAX = 86400;
 
 const REGIONS = ['eu', 'in', 'us', 'me'];
 const ENVIRONMENTS = ['sandbox', 'production'];
-const PREFIX = /^[A-Za-z0-9._-]{0,32}$/;
+/**
+ * USER_ID_PREFIX is a namespace in the Kaleyra company: empty, or letters and
+ * digits closed by one delimiter (`acme-`). With no delimiter inside, no valid
+ * prefix can be the start of another (`acme-` of `acme-eu-` would be), so two
+ * deployments with different valid prefixes can never mint one another's ids.
+ */
+const PREFIX = /^(?:[A-Za-z0-9]{1,31}[-_.])?$/;
 const MIN_SECRET_LENGTH = 32;
 
 const parsed = new WeakMap<object, Config | ConfigError>();
 
-/** The checked configuration of `env`, or a ConfigError naming the first bad setting. */
+/**
+ * The worker's settings (the Config of env.ts), read once per `env` object and
+ * checked as a whole, so a misconfigured deployment fails every token request the
+ * same clean way: 500 `internal` to the client (which never learns which
+ * setting), and a log line that names the setting and what is wrong with it
+ * (never its value).
+ *
+ * Returns the checked configuration of `env`, or a ConfigError naming the first bad setting.
+ */
 export function configFor(env: Bindings): Config | ConfigError {
   let result = parsed.get(env);
   if (!result) {
@@ -194,9 +177,18 @@ function readAuth(env: Bindings): AuthConfig {
     issuer,
     audience,
     userClaim,
-    cookie: mode === 'jwt' ? env.SITE_JWT_COOKIE?.trim() || undefined : undefined,
+    cookie: mode === 'jwt' ? readCookieName(env.SITE_JWT_COOKIE) : undefined,
     keys: jwtKeys({ jwksUrl: remote, jwksJson, secret }),
   };
+}
+
+/** A cookie name is an HTTP token (RFC 6265); anything else could never be matched. */
+function readCookieName(raw: string | undefined): string | undefined {
+  const name = raw?.trim() || undefined;
+  if (name !== undefined && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+    throw new ConfigError('SITE_JWT_COOKIE', 'is not a cookie name (no spaces, ; , = or quotes)');
+  }
+  return name;
 }
 
 function readPrefix(raw: string | undefined): string {
@@ -204,7 +196,7 @@ function readPrefix(raw: string | undefined): string {
   if (!PREFIX.test(prefix)) {
     throw new ConfigError(
       'USER_ID_PREFIX',
-      'may hold only A-Z a-z 0-9 . _ - and at most 32 of them',
+      'must be empty or letters and digits closed by one of - _ . (like acme-), at most 32 characters',
     );
   }
   return prefix;

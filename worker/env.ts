@@ -1,5 +1,11 @@
-import type { Config } from './config.js';
-import type { LogFields } from './log.js';
+import type { JwtKeys } from './keys.js';
+
+/**
+ * The shapes the worker's modules share: bindings, the checked configuration,
+ * the log fields and the per-request context variables. Types only, so every
+ * module can import them without importing another module's code (and no two
+ * modules import each other).
+ */
 
 /**
  * The worker's bindings. Vars and rate limiters come from wrangler.jsonc (typed by
@@ -16,19 +22,72 @@ export interface Bindings extends Cloudflare.Env {
   SITE_JWT_COOKIE?: string;
 }
 
-/** What the middleware chain hands on to later stages of the same request. */
-export interface Variables {
-  requestId: string;
-  config: Config;
-  /** The Kaleyra user id decided by authentication (already mapped and prefixed). */
-  userId: string;
-  /** Keyed hash of `userId`: cache key, limiter key and the log's `userHash`. */
-  userKey: string;
-  /** Extra fields for this request's one log line. */
-  log: LogFields;
-}
-
+/** The Hono environment of the app and of every middleware. */
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: Variables;
+}
+
+/**
+ * The worker's settings, read once per `env` object and checked as a whole (see
+ * config.ts).
+ */
+export interface Config {
+  apiKey: string;
+  /** Kaleyra REST base without a trailing slash, e.g. https://api.sandbox.eu.bandyer.com/v2 */
+  apiBase: string;
+  ttlSeconds: number;
+  tokenCache: boolean;
+  allowedOrigins: ReadonlySet<string>;
+  auth: AuthConfig;
+  userIdPrefix: string;
+  ipLimiter: RateLimit;
+  userLimiter: RateLimit;
+  /** Tolerated problems (a value replaced by its default), logged with each request. */
+  warnings: readonly string[];
+}
+
+export interface AuthConfig {
+  mode: 'jwt' | 'access';
+  issuer: string;
+  audience: string[];
+  userClaim: string;
+  /** Cookie that may carry the site JWT (jwt mode only). */
+  cookie: string | undefined;
+  keys: JwtKeys;
+}
+
+/**
+ * Fields a request may add to its log line. Only fixed labels, numbers and
+ * hashes go here: never a header value, a token, a cookie, the API key, a
+ * vendor's text or a raw user id.
+ */
+export interface LogFields {
+  /** The error code answered, for failures. */
+  code?: string;
+  /** Kaleyra's HTTP status, or `timeout` / `network` / `invalid_response`. */
+  upstreamStatus?: number | string;
+  upstreamAttempts?: number;
+  /** Where the token came from: `upstream`, `cache`, or `shared` (a concurrent request's call). */
+  tokenSource?: string;
+  /** A keyed hash of the Kaleyra user id (see user-id.ts). */
+  userHash?: string;
+  /** Why authentication failed, as a fixed label such as jose's error code. */
+  reason?: string;
+  /** For the operator: a misconfiguration or an unexpected error, naming the setting. */
+  problem?: string;
+  warning?: string;
+}
+
+declare module 'hono' {
+  /** What the middleware chain hands on to later stages of the same request. */
+  interface ContextVariableMap {
+    requestId: string;
+    config: Config;
+    /** The Kaleyra user id decided by authentication (already mapped and prefixed). */
+    userId: string;
+    /** Keyed hash of `userId`: cache key, limiter key and the log's `userHash`. */
+    userKey: string;
+    /** Extra fields for this request's one log line. */
+    log: LogFields;
+  }
 }

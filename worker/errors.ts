@@ -1,7 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
-/** The error codes of the token endpoint contract (SPEC §2). */
+/** The error codes of the token endpoint contract (docs/architecture.md, Token error body). */
 export type ErrorCode =
   | 'bad_request'
   | 'unauthenticated'

@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
 import { limitBody, requireEmptyObject, requireJson } from './body.js';
@@ -12,16 +11,18 @@ import { limitByIp, limitByUser } from './rate-limit.js';
 import { issueToken } from './token.js';
 
 /**
- * The token worker. Routes (SPEC §4.1):
+ * The token worker. Routes (docs/architecture.md, Worker pipeline):
  *   POST    /v1/token   authenticate the site's user, mint a Kaleyra access token
  *   OPTIONS /v1/token   CORS preflight, allowed origins only
  *   GET     /health     liveness; reveals no configuration
- *   wrong method → 405 with Allow; anything else → 404. Every answer is JSON
- *   (or empty), `Cache-Control: no-store`, and logged as one JSON line.
+ *   wrong method → 405 with Allow; anything else → 404. Paths are exact and
+ *   matched as sent: `/v1/%74oken` is a 404, not another spelling of /v1/token.
+ *   Every answer is JSON (or empty), `Cache-Control: no-store`, carries the
+ *   worker's own X-Request-Id, and is logged as one JSON line.
  */
-const app = new Hono<AppEnv>();
+const app = new Hono<AppEnv>({ getPath: rawPath });
 
-app.use(requestId({ limitLength: 64 }), requestLog, secureHeaders(secureHeaderOptions()));
+app.use(requestLog, secureHeaders(secureHeaderOptions()));
 app.use(async (c, next) => {
   await next();
   c.header('Cache-Control', 'no-store');
@@ -30,12 +31,11 @@ app.use(async (c, next) => {
 app.get('/health', (c) => c.json({ status: 'ok' }));
 app.all('/health', methodNotAllowed('GET, HEAD'));
 
-app.options('/v1/token', withConfig, checkOrigin, corsHeaders);
+// Every answer on /v1/token, the preflight's included, needs the configuration, an
+// allowed (or absent) Origin and the CORS headers; only POST goes on to mint.
+app.on(['OPTIONS', 'POST'], '/v1/token', withConfig, checkOrigin, corsHeaders);
 app.post(
   '/v1/token',
-  withConfig,
-  checkOrigin,
-  corsHeaders,
   limitByIp,
   requireJson,
   limitBody,
@@ -67,6 +67,16 @@ function methodNotAllowed(allow: string) {
   return () => {
     throw new ApiError(405, 'method_not_allowed', `Use ${allow}.`, { Allow: allow });
   };
+}
+
+/**
+ * The path exactly as the request spelled it. Hono decodes percent-escapes before
+ * routing by default; a route that matches more than one spelling is one that a
+ * filter in front of the worker (a WAF rule, an Access policy on a path) may
+ * miss, so only the literal spelling matches.
+ */
+function rawPath(request: Request): string {
+  return new URL(request.url).pathname;
 }
 
 /** A JSON API: nothing may be framed, embedded or run from its answers. */

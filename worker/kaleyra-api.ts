@@ -1,8 +1,9 @@
+import { BodyTooLargeError, readBounded } from './bounded.js';
 import { ApiError } from './errors.js';
 
 /**
  * The one call to Kaleyra: `POST {base}/sdk/credentials` with the secret
- * `apikey` header (kaleyra-sdk.md §5). Every failure becomes a 502 or 504 with
+ * `apikey` header (docs/kaleyra-sdk-notes.md, REST: minting tokens). Every failure becomes a 502 or 504 with
  * our own words; Kaleyra's text never reaches the client.
  *
  * - Each attempt has 5 s, response body included, then 504 `upstream_timeout`.
@@ -16,11 +17,18 @@ import { ApiError } from './errors.js';
  *   status, a redirect (never followed: it would carry the API key elsewhere),
  *   or a success whose body is not an unexpired token for this very user
  *   becomes 502 `upstream_error`, without retry.
+ * - The answer is bounded and plausible: a body over 64 KiB is not read further
+ *   (502), and `expires_at` must lie within a minute of now plus the lifetime
+ *   asked for (502 otherwise): a token "valid until 9999" would be cached and
+ *   served for ever, one valid for 5 s would make every page refresh at once.
  */
 export const UPSTREAM_TIMEOUT_MS = 5000;
 const RETRY_STATUSES = new Set([500, 502, 503, 504]);
 const RETRY_PAUSE_MS = [100, 400] as const;
 const MAX_RETRY_AFTER_SECONDS = 3600;
+export const MAX_ANSWER_BYTES = 64 * 1024;
+/** How far `expires_at` may stray from now + expires_in: clock skew and network time. */
+const EXPIRY_TOLERANCE_MS = 60_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface KaleyraToken {
@@ -116,17 +124,18 @@ async function attempt(request: MintRequest, attempts: number): Promise<Attempt>
 
   let text: string;
   try {
-    text = await response.text();
-  } catch {
+    text = await readBounded(response, MAX_ANSWER_BYTES);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return fail(502, 'invalid_response');
     return signal.aborted ? fail(504, 'timeout') : fail(502, 'network', true);
   }
-  const token = parseToken(text, request.userId);
+  const token = parseToken(text, request);
   if (!token) return fail(502, 'invalid_response');
   return { ok: true, minted: { token, upstreamStatus: status, attempts } };
 }
 
-/** A token for exactly this user that has not yet expired, or undefined. */
-function parseToken(text: string, userId: string): KaleyraToken | undefined {
+/** A token for exactly this user, expiring when it was asked to, or undefined. */
+function parseToken(text: string, { userId, expiresIn }: MintRequest): KaleyraToken | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -138,7 +147,9 @@ function parseToken(text: string, userId: string): KaleyraToken | undefined {
   if (typeof access_token !== 'string' || access_token.trim() === '') return undefined;
   if (typeof expires_at !== 'string' || !ISO_DATE.test(expires_at)) return undefined;
   const expires = Date.parse(expires_at);
-  if (!Number.isFinite(expires) || expires <= Date.now()) return undefined;
+  if (!(Math.abs(expires - (Date.now() + expiresIn * 1000)) <= EXPIRY_TOLERANCE_MS)) {
+    return undefined;
+  }
   if (user_id !== userId) return undefined;
   return { accessToken: access_token, expiresAt: new Date(expires).toISOString(), userId };
 }

@@ -1,8 +1,6 @@
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
-import type { MiddlewareHandler } from 'hono';
-import type { Config } from './config.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv, Config } from './env.js';
 import { ApiError } from './errors.js';
 
 /**
@@ -29,28 +27,20 @@ export function allowed(config: Config, origin: string): boolean {
   return config.allowedOrigins.has(origin);
 }
 
-const corsByConfig = new WeakMap<Config, MiddlewareHandler>();
-
 /**
  * Hono's CORS for the allowed origins: answers preflights (204) and adds
  * `Access-Control-Allow-Origin: <that origin>` and `Vary: Origin` to every
  * response, errors included, so the element can read the error JSON.
  * Credentials are allowed because cookie and Access modes need them; no origin
- * outside the list ever gets these headers, and `*` is never sent.
+ * outside the list ever gets these headers, and `*` is never sent. The allowed
+ * origins are read from the request's configuration, so one instance serves
+ * every deployment.
  */
-export const corsHeaders = createMiddleware<AppEnv>(async (c, next) => {
-  const config = c.var.config;
-  let handler = corsByConfig.get(config);
-  if (!handler) {
-    handler = cors({
-      origin: (origin) => (allowed(config, origin) ? origin : null),
-      allowMethods: ['POST'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      exposeHeaders: ['Retry-After', 'X-Request-Id'],
-      credentials: true,
-      maxAge: 600,
-    });
-    corsByConfig.set(config, handler);
-  }
-  return handler(c, next);
+export const corsHeaders = cors({
+  origin: (origin, c) => (allowed(c.var.config, origin) ? origin : null),
+  allowMethods: ['POST'],
+  allowHeaders: ['Authorization', 'Content-Type'],
+  exposeHeaders: ['Retry-After', 'X-Request-Id'],
+  credentials: true,
+  maxAge: 600,
 });

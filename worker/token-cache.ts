@@ -10,8 +10,11 @@ import type { KaleyraToken, Minted } from './kaleyra-api.js';
  * 2. Cache API (per data centre): a token with more than half its lifetime left
  *    is served again. The entry expires by itself at half-life (max-age), and the
  *    age is checked again on read. Its key is a keyed hash of the user id (see
- *    user-id.ts), never the raw id. TOKEN_CACHE=off turns this layer off; the
- *    single flight stays, since sharing one in-flight call is always safe.
+ *    user-id.ts), never the raw id. An entry is served only if it names the
+ *    very user asked for: the zone's cache is shared with every other worker on
+ *    the zone, so what comes back from it is checked like any other input.
+ *    TOKEN_CACHE=off turns this layer off; the single flight stays, since
+ *    sharing one in-flight call is always safe.
  *
  * Note: the Cache API does nothing on *.workers.dev hostnames; it works on a
  * custom domain or route.
@@ -28,6 +31,8 @@ export interface Served {
 export interface TokenLookup {
   /** Keyed hash identifying the user (and Kaleyra environment). */
   key: string;
+  /** The Kaleyra user id the token must be for. */
+  userId: string;
   /** Origin under which cache entries are stored (the worker's own). */
   origin: string;
   useCache: boolean;
@@ -56,7 +61,7 @@ export function getToken(lookup: TokenLookup): Promise<Served> {
 async function lookupOrMint(lookup: TokenLookup): Promise<Served> {
   const url = `${lookup.origin}/__token-cache/${lookup.key}`;
   if (lookup.useCache) {
-    const cached = await readEntry(url);
+    const cached = await readEntry(url, lookup.userId);
     if (cached) return { token: cached, source: 'cache' };
   }
   const minted = await lookup.mint();
@@ -64,12 +69,15 @@ async function lookupOrMint(lookup: TokenLookup): Promise<Served> {
   return { ...minted, source: 'upstream' };
 }
 
-async function readEntry(url: string): Promise<KaleyraToken | undefined> {
+async function readEntry(url: string, userId: string): Promise<KaleyraToken | undefined> {
   try {
     const hit = await caches.default.match(url);
     if (!hit) return undefined;
     const entry = (await hit.json()) as CacheEntry;
-    if (!(Date.now() < entry.fresh_until)) return undefined;
+    if (!(Date.now() < entry.fresh_until) || entry.user_id !== userId) return undefined;
+    if (typeof entry.access_token !== 'string' || !(Date.parse(entry.expires_at) > Date.now())) {
+      return undefined;
+    }
     return { accessToken: entry.access_token, expiresAt: entry.expires_at, userId: entry.user_id };
   } catch {
     // The cache only saves a call; a broken entry or cache means minting anew.

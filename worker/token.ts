@@ -7,13 +7,15 @@ import { getToken } from './token-cache.js';
 /**
  * POST /v1/token, last step: everything before it (configuration, origin, rate
  * limits, body, authentication) has passed, so the user id is a verified one.
- * Answers the contract of SPEC §2: `{ access_token, expires_at, user_id }`.
+ * Answers the token success body (docs/architecture.md, Token endpoint contract):
+ * `{ access_token, expires_at, user_id }`.
  */
 export const issueToken = createMiddleware<AppEnv>(async (c) => {
   const { config, userId, userKey } = c.var;
   try {
     const served = await getToken({
       key: userKey,
+      userId,
       origin: new URL(c.req.url).origin,
       useCache: config.tokenCache,
       waitUntil: (promise) => c.executionCtx.waitUntil(promise),

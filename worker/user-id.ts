@@ -1,5 +1,5 @@
 import { base32, hmacHex, hmacKey, sha256 } from './hash.js';
-import type { Config } from './config.js';
+import type { Config } from './env.js';
 
 /**
  * From a verified identity claim to a Kaleyra user id.
@@ -14,14 +14,19 @@ import type { Config } from './config.js';
  * i.e. 130 bits of the digest: stable, and collision-resistant. The raw claim is
  * never forwarded. A claim that itself starts with "sha." is always mapped, so a
  * user who can choose their own id (say, at sign-up) cannot pick one that equals
- * the mapped id of somebody else.
+ * the mapped id of somebody else. Likewise a claim that starts with "guest_" (in
+ * any case) is mapped: guest ids are USER_ID_PREFIX + "guest_" + …, and no site
+ * identity may ever take one.
  */
 export const MAPPED_MARKER = 'sha.';
+const GUEST_MARKER = 'guest_';
 const KALEYRA_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function toKaleyraUserId(claim: string, prefix: string): Promise<string> {
   const direct = prefix + claim;
-  if (KALEYRA_ID.test(direct) && claim.length > 0 && !claim.startsWith(MAPPED_MARKER)) {
+  const reserved =
+    claim.startsWith(MAPPED_MARKER) || claim.slice(0, 6).toLowerCase() === GUEST_MARKER;
+  if (KALEYRA_ID.test(direct) && claim.length > 0 && !reserved) {
     return direct;
   }
   return prefix + MAPPED_MARKER + base32(await sha256(claim)).slice(0, 26);

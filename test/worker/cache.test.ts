@@ -138,6 +138,7 @@ describe('token cache (Cache API)', () => {
     expect(before.access_token).toBe(first.access_token);
 
     vi.setSystemTime(Date.now() + 20_000); // past half-life
+    await t.kaleyra.clock(310_000); // Kaleyra's clock moves with the worker's
     const after = (await (await t.token({ bearer })).json()) as TokenBody;
     expect(await t.kaleyra.credentialCalls()).toHaveLength(2);
     expect(after.user_id).toBe(user);
@@ -165,6 +166,30 @@ describe('token cache (Cache API)', () => {
     expect(hashed).not.toContain(user);
     expect(await caches.default.match(`https://token.test/__token-cache/${hashed}`)).toBeDefined();
     expect(await caches.default.match(`https://token.test/__token-cache/${user}`)).toBeUndefined();
+  });
+
+  it('an entry under the user’s key that names another user is not served', async () => {
+    const t = setup();
+    const user = unique('plant');
+    await t.kaleyra.register(user);
+    const config = configFor(t.env);
+    if (config instanceof Error) throw config;
+    const planted = {
+      access_token: 'eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoib3RoZXIifQ.c2ln',
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      user_id: 'someone-else',
+      fresh_until: Date.now() + 1_800_000,
+    };
+    await caches.default.put(
+      `https://token.test/__token-cache/${await userKey(config, user)}`,
+      new Response(JSON.stringify(planted), { headers: { 'cache-control': 'max-age=1800' } }),
+    );
+    const res = await t.token({ bearer: await hs256(claims(user)) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as TokenBody;
+    expect(body.user_id).toBe(user);
+    expect(body.access_token).not.toBe(planted.access_token);
+    expect(await t.kaleyra.credentialCalls()).toHaveLength(1);
   });
 
   it('another Kaleyra environment (API base) does not see the cached token', async () => {

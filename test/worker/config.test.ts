@@ -55,6 +55,13 @@ describe('misconfiguration → 500 internal, and a log line naming the setting',
     ['TOKEN_CACHE neither on nor off', 'TOKEN_CACHE', { TOKEN_CACHE: 'sometimes' }],
     ['a prefix with a space', 'USER_ID_PREFIX', { USER_ID_PREFIX: 'acme corp' }],
     ['an over-long prefix', 'USER_ID_PREFIX', { USER_ID_PREFIX: 'p'.repeat(33) }],
+    ['a cookie name with a ;', 'SITE_JWT_COOKIE', { SITE_JWT_COOKIE: 'a;b' }],
+    ['a cookie name with a space', 'SITE_JWT_COOKIE', { SITE_JWT_COOKIE: 'site jwt' }],
+    ['a cookie name with an =', 'SITE_JWT_COOKIE', { SITE_JWT_COOKIE: 'site=jwt' }],
+    ['a prefix without a closing delimiter', 'USER_ID_PREFIX', { USER_ID_PREFIX: 'acme' }],
+    ['a prefix of delimiters only', 'USER_ID_PREFIX', { USER_ID_PREFIX: '-' }],
+    ['a prefix with two delimiters', 'USER_ID_PREFIX', { USER_ID_PREFIX: 'acme-eu-' }],
+    ['a prefix with a delimiter inside', 'USER_ID_PREFIX', { USER_ID_PREFIX: 'ac.me_' }],
     [
       'access mode without an https issuer',
       'SITE_JWT_ISSUER',
@@ -115,6 +122,19 @@ describe('misconfiguration → 500 internal, and a log line naming the setting',
       expect(res.status).not.toBe(500);
     }
   });
+});
+
+describe('USER_ID_PREFIX is a namespace', () => {
+  for (const prefix of ['acme-', 'acme_', 'acme.', 'EU2-', 'p'.repeat(31) + '_']) {
+    it(`${JSON.stringify(prefix)} is accepted and applied`, async () => {
+      const t = setup({ USER_ID_PREFIX: prefix });
+      const user = unique('ns');
+      await t.kaleyra.register(`${prefix}${user}`);
+      const res = await t.token({ bearer: await hs256(claims(user)) });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { user_id: string }).user_id).toBe(`${prefix}${user}`);
+    });
+  }
 });
 
 describe('TOKEN_TTL_SECONDS', () => {

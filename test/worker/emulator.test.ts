@@ -4,7 +4,8 @@ import { API_KEY, KaleyraHost, testEnv, unique } from './support/harness';
 
 /**
  * The Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), reached over the
- * same outbound path the worker uses. It must follow kaleyra-sdk.md §5–§6.
+ * same outbound path the worker uses. It must follow docs/kaleyra-sdk-notes.md,
+ * sections REST: minting tokens and Users.
  */
 function call(k: KaleyraHost, path: string, init: RequestInit & { key?: string | null } = {}) {
   const { key = API_KEY, ...rest } = init;

@@ -84,6 +84,24 @@ describe('request log', () => {
     expect(JSON.stringify(lines)).not.toContain(secretPath.slice(1));
   });
 
+  it('the client’s X-Request-Id is logged beside the worker’s own, sanitised', async () => {
+    const t = setup();
+    const cases: [string, string | undefined][] = [
+      ['trace.42_a-b', 'trace.42_a-b'],
+      ['x'.repeat(64), 'x'.repeat(64)],
+      ['x'.repeat(65), undefined],
+      ['a b', undefined],
+      ['<script>', undefined],
+      ['ok\u00e9', undefined],
+    ];
+    for (const [sent, logged] of cases) {
+      const lines = await linesOf(() => t.fetch('/health', { headers: { 'x-request-id': sent } }));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.requestId).not.toBe(sent);
+      expect(lines[0]?.clientRequestId).toBe(logged);
+    }
+  });
+
   it('requests through the deployed entry point are logged too', async () => {
     const lines = await linesOf(() => exports.default.fetch('https://token.test/health'));
     expect(lines).toEqual([expect.objectContaining({ route: '/health', status: 200 })]);

@@ -242,6 +242,7 @@ describe('AUTH_MODE=access (Cloudflare Access)', () => {
     const assertion = await key.sign({
       ...claims('uuid-sub', { iss: team.origin, aud: [AUD] }),
       email: 'Ada.Lovelace@example.com',
+      email_verified: true,
     });
     const res = await post(t, { origin: ORIGIN, 'cf-access-jwt-assertion': assertion });
     // The mapped id is not registered with Kaleyra, so the mint fails; what matters is

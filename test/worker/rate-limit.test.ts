@@ -18,6 +18,16 @@ async function untilLimited(send: () => Promise<Response>, limit: number) {
   throw new Error(`no 429 after ${2 * limit + 1} requests`);
 }
 
+/** An unauthenticated token request from `ip`. */
+function post(ip: string) {
+  return {
+    method: 'POST',
+    ip,
+    headers: { origin: 'https://www.example.com', 'content-type': 'application/json' },
+    body: '{}',
+  };
+}
+
 describe('rate limits (Workers Rate Limiting bindings)', () => {
   it(`per IP, before authentication: ${limits.ip} per ${limits.period} s, then 429 with Retry-After`, async () => {
     const t = setup();
@@ -112,6 +122,28 @@ describe('clientKey (what the per-IP limit counts)', () => {
     expect(clientKey('2001:DB8:1:2::9')).toBe(clientKey('2001:db8:1:2::10'));
     expect(clientKey('2001:db8:1:2::9')).not.toBe(clientKey('2001:db8:1:3::9'));
   });
+
+  it('keys IPv4-mapped IPv6 addresses as the IPv4 address they carry', () => {
+    expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('::FFFF:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('::ffff:0a00:0001')).toBe('10.0.0.1');
+    expect(clientKey('::ffff:a00:1')).toBe('10.0.0.1');
+    expect(clientKey('0:0:0:0:0:ffff:cb00:7107')).toBe('203.0.113.7');
+    expect(clientKey('0000:0000:0000:0000:0000:ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('::ffff:203.0.113.7')).not.toBe(clientKey('::ffff:203.0.113.8'));
+    // Not mapped: other /96 prefixes stay IPv6 /64 keys.
+    expect(clientKey('::fffe:203.0.113.7')).toBe('0:0:0:0::/64');
+    expect(clientKey('64:ff9b::203.0.113.7')).toBe('64:ff9b:0:0::/64');
+  });
+
+  it('two IPv4-mapped clients do not share one bucket', async () => {
+    const t = setup();
+    const a = `::ffff:198.51.${Math.floor(Math.random() * 256)}.1`;
+    const b = a.replace(/\.1$/, '.2');
+    const { accepted } = await untilLimited(() => t.fetch('/v1/token', post(a)), limits.ip);
+    expect(accepted).toBeGreaterThanOrEqual(limits.ip);
+    expect((await t.fetch('/v1/token', post(b))).status).toBe(401);
+  }, 60_000);
 
   it('puts requests without CF-Connecting-IP (only possible off Cloudflare) together', () => {
     expect(clientKey(undefined)).toBe('unknown');

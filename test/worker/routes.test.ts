@@ -60,6 +60,11 @@ describe('routes and methods', () => {
     '/v1/token;x',
     '/v2/token',
     '/token',
+    // Percent-encoded unreserved characters: routes match the raw path, never a decoded one.
+    '/v1/%74oken',
+    '/v1/toke%6E',
+    '/%76%31/token',
+    '/v1/%2574oken',
   ];
   for (const path of variants) {
     it(`POST ${path} → 404 not_found, and Kaleyra is never called`, async () => {
@@ -80,6 +85,62 @@ describe('routes and methods', () => {
       expect(await t.kaleyra.calls()).toEqual([]);
     });
   }
+});
+
+describe('routes match the raw path', () => {
+  for (const path of ['/%68ealth', '/healt%68']) {
+    it(`GET ${path} → 404`, async () => {
+      const res = await setup().fetch(path);
+      expect(res.status).toBe(404);
+      expect(await errorOf(res)).toEqual({ code: 'not_found', message: expect.any(String) });
+    });
+  }
+
+  it('OPTIONS /v1/%74oken → 404, no CORS grant', async () => {
+    const res = await setup().fetch('/v1/%74oken', {
+      method: 'OPTIONS',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('a query string does not change the route', async () => {
+    const t = setup();
+    const user = unique('q');
+    await t.kaleyra.register(user);
+    const res = await t.fetch('/v1/token?x=1', {
+      method: 'POST',
+      headers: {
+        origin: ORIGIN,
+        'content-type': 'application/json',
+        authorization: `Bearer ${await hs256(claims(user))}`,
+      },
+      body: '{}',
+    });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('request ids are made by the worker', () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  for (const sent of ['abc-123', 'attacker-chosen-id', 'a'.repeat(64), 'x y', '']) {
+    it(`X-Request-Id ${JSON.stringify(sent)} from the client is never the answer's id`, async () => {
+      const res = await setup().fetch('/health', { headers: { 'x-request-id': sent } });
+      const id = res.headers.get('x-request-id');
+      expect(id).toMatch(UUID);
+      expect(id).not.toBe(sent);
+    });
+  }
+
+  it('two requests get two ids', async () => {
+    const t = setup();
+    const a = (await t.fetch('/health')).headers.get('x-request-id');
+    const b = (await t.fetch('/health')).headers.get('x-request-id');
+    expect(a).toMatch(UUID);
+    expect(b).not.toBe(a);
+  });
 });
 
 describe('OPTIONS /v1/token (CORS preflight)', () => {

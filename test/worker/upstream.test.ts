@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY, claims, hs256, KaleyraHost, setup, unique, type Fault } from './support/harness';
+import {
+  API_KEY,
+  claims,
+  hs256,
+  KaleyraHost,
+  RogueKaleyraHost,
+  setup,
+  unique,
+  type Fault,
+  type RogueAnswer,
+} from './support/harness';
 
 /** A signed-in, registered user whose next mint meets these faults. */
 async function mintWith(faults: Fault[], overrides = {}) {
@@ -158,4 +168,64 @@ describe('Kaleyra host', () => {
       expect(calls).toHaveLength(1);
     });
   }
+});
+
+describe('Kaleyra’s answers are bounded and plausible', () => {
+  /** A signed-in user whose Kaleyra is a scripted look-alike. */
+  async function rogueMint(answer: RogueAnswer, overrides = {}) {
+    const rogue = new RogueKaleyraHost();
+    await rogue.answer(answer);
+    const t = setup({ KALEYRA_API_BASE: rogue.base, TOKEN_CACHE: 'off', ...overrides });
+    const res = await t.token({ bearer: await hs256(claims(unique('rg'))) });
+    return { res, rogue };
+  }
+
+  it('a well-formed answer from the look-alike is served (control case)', async () => {
+    const { res } = await rogueMint({ kind: 'token' });
+    expect(res.status).toBe(200);
+  });
+
+  it('a 96 MiB 200 → 502, and the body is not read past the 64 KiB cap', async () => {
+    const { res, rogue } = await rogueMint({ kind: 'stream', bytes: 96 * 1024 * 1024 });
+    await expectFailure(res, 502, 'upstream_error');
+    const sent = await rogue.sent();
+    expect(sent.calls).toBe(1);
+    // A little more than the cap may be in transit when the worker stops reading.
+    expect(sent.bytesSent).toBeLessThan(1024 * 1024);
+  });
+
+  it('a token answer just over 64 KiB → 502; just under → 200', async () => {
+    expect((await rogueMint({ kind: 'token', pad: 65 * 1024 })).res.status).toBe(502);
+    expect((await rogueMint({ kind: 'token', pad: 60 * 1024 })).res.status).toBe(200);
+  });
+
+  for (const [label, expiresAt] of [
+    ['9999-12-31', '9999-12-31T23:59:59.000Z'],
+    ['5 s from now', 5],
+    ['a day more than asked for', 3600 + 86400],
+    ['two minutes more than asked for', 3600 + 120],
+    ['two minutes less than asked for', 3600 - 120],
+  ] as const) {
+    it(`expires_at ${label} → 502 upstream_error`, async () => {
+      const { res } = await rogueMint({ kind: 'token', expiresAt });
+      await expectFailure(res, 502, 'upstream_error');
+    });
+  }
+
+  for (const [label, expiresAt] of [
+    ['30 s more than asked for', 3600 + 30],
+    ['30 s less than asked for', 3600 - 30],
+  ] as const) {
+    it(`expires_at ${label} (within a minute) → 200`, async () => {
+      expect((await rogueMint({ kind: 'token', expiresAt })).res.status).toBe(200);
+    });
+  }
+
+  it('the lifetime asked for is the configured one', async () => {
+    const { res } = await rogueMint(
+      { kind: 'token', expiresAt: 600 },
+      { TOKEN_TTL_SECONDS: '600' },
+    );
+    expect(res.status).toBe(200);
+  });
 });

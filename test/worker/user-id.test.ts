@@ -62,6 +62,19 @@ describe('toKaleyraUserId', () => {
     expect(attacker).toMatch(/^sha\.[a-z2-7]{26}$/);
   });
 
+  it('no site identity maps to a guest_ id: guest_ claims are mapped like sha. claims', async () => {
+    for (const claim of ['guest_abcdefghijklmnopqrstuvwxyz', 'guest_', 'GUEST_x', 'Guest_x']) {
+      for (const prefix of ['', 'acme-']) {
+        const id = await toKaleyraUserId(claim, prefix);
+        expect(id.slice(prefix.length).toLowerCase().startsWith('guest_')).toBe(false);
+        expect(id).toBe(prefix + MAPPED_MARKER + base32(await sha256(claim)).slice(0, 26));
+      }
+    }
+    // Only the start counts.
+    expect(await toKaleyraUserId('my_guest_1', '')).toBe('my_guest_1');
+    expect(await toKaleyraUserId('guest', '')).toBe('guest');
+  });
+
   it('always yields a valid Kaleyra id', async () => {
     const samples = ['', ' ', '\u0000', '../../etc', '<script>', '🙂', 'a'.repeat(10_000), 'ok'];
     for (const claim of samples) {
@@ -82,6 +95,17 @@ describe('the mapping end to end', () => {
     const calls = await t.kaleyra.calls();
     expect(calls.map((c) => c.user_id)).toEqual([mapped]);
     expect(JSON.stringify(calls)).not.toContain(email);
+  });
+
+  it('a guest_ subject never reaches Kaleyra as a guest id', async () => {
+    const t = setup({ TOKEN_CACHE: 'off' });
+    const claim = `guest_${unique('g')}`;
+    await t.kaleyra.register(claim);
+    const res = await t.token({ bearer: await hs256(claims(claim)) });
+    expect(res.status).toBe(502); // the mapped id is not registered: the guest's id was not used
+    const calls = await t.kaleyra.credentialCalls();
+    expect(calls.map((c) => c.user_id)).toEqual([await toKaleyraUserId(claim, '')]);
+    expect(calls[0]?.user_id).toMatch(/^sha\./);
   });
 
   it('USER_ID_PREFIX is applied to what Kaleyra sees and what the page gets', async () => {

@@ -91,6 +91,39 @@ export class KaleyraHost {
   async credentialCalls(): Promise<EmulatorCall[]> {
     return (await this.calls()).filter((c) => c.path === '/v2/sdk/credentials');
   }
+
+  /** Runs the emulator's clock `offsetMs` ahead of real time (it lives in another isolate). */
+  async clock(offsetMs: number): Promise<void> {
+    await fetch(`${this.origin}/__control/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ offsetMs }),
+    });
+  }
+}
+
+export type RogueAnswer =
+  { kind: 'stream'; bytes: number } | { kind: 'token'; expiresAt?: string | number; pad?: number };
+
+/** A Kaleyra look-alike whose credentials answer a test scripts (support/outbound.mjs). */
+export class RogueKaleyraHost {
+  readonly origin: string;
+  readonly base: string;
+
+  constructor(readonly host = `${unique('r')}.rogue.test`) {
+    this.origin = `https://${host}`;
+    this.base = `${this.origin}/v2`;
+  }
+
+  async answer(answer: RogueAnswer): Promise<void> {
+    await fetch(`${this.origin}/__control/answer`, {
+      method: 'POST',
+      body: JSON.stringify(answer),
+    });
+  }
+
+  async sent(): Promise<{ calls: number; bytesSent: number; cancelled: boolean }> {
+    return (await fetch(`${this.origin}/__control/sent`)).json();
+  }
 }
 
 export interface RequestOptions extends RequestInit {
@@ -203,6 +236,34 @@ export function jwks(...keys: SigningKey[]): string {
   return JSON.stringify({ keys: keys.map((k) => k.publicJwk) });
 }
 
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+
+/**
+ * An HS256 site JWT over exactly this payload text or these bytes, for payloads
+ * JSON.stringify cannot make (`1e400`, invalid UTF-8).
+ */
+export async function hs256Raw(
+  payload: string | Uint8Array,
+  secret: string = SITE_SECRET,
+): Promise<string> {
+  const utf8 = new TextEncoder();
+  const bytes = typeof payload === 'string' ? utf8.encode(payload) : payload;
+  const input = `${base64url(utf8.encode('{"alg":"HS256","typ":"JWT"}'))}.${base64url(bytes)}`;
+  const key = await crypto.subtle.importKey(
+    'raw',
+    utf8.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8.encode(input)));
+  return `${input}.${base64url(mac)}`;
+}
+
 /** A JWT with `alg: none` and no signature. */
 export function unsigned(payload: JWTPayload): string {
   const part = (value: object) =>
@@ -224,7 +285,7 @@ export class IdpHost {
     await fetch(this.jwksUrl, { method: 'PUT', body: jwksJson });
   }
 
-  async mode(mode: 'ok' | 'down' | 'hang'): Promise<void> {
+  async mode(mode: 'ok' | 'down' | 'hang' | 'slow'): Promise<void> {
     await fetch(`${this.origin}/__control/mode`, {
       method: 'POST',
       body: JSON.stringify({ mode }),

@@ -6,36 +6,59 @@
  *
  *   <name>.kaleyra.test   a fresh Kaleyra REST emulator per host name, so each
  *                         test has its own users, faults and call log
+ *                         plus POST /__control/clock {offsetMs}: the emulator's
+ *                         clock runs that far ahead, so a test that moves the
+ *                         worker's clock can move Kaleyra's with it
  *   <host>.bandyer.com    the same, for the real Kaleyra host names, so tests can
  *                         see which host a default configuration calls
+ *   <name>.rogue.test     a Kaleyra that answers /v2/sdk/credentials as scripted
+ *                         (a look-alike the emulator cannot be: huge or odd answers):
+ *                           POST /__control/answer  {kind: "stream", bytes}: a 200 whose
+ *                                                   body is made only as it is read
+ *                                                   {kind: "token", expiresAt?, pad?}: a
+ *                                                   valid-looking token for the user asked
+ *                                                   for; expiresAt is an ISO string or a
+ *                                                   number of seconds from now; pad adds
+ *                                                   that many bytes of an extra field
+ *                           GET  /__control/sent    {calls, bytesSent, cancelled}
  *   <name>.idp.test       an identity provider's JWKS endpoint:
  *                           PUT  /jwks.json        store the key set to serve
  *                           GET  /jwks.json        serve it (counted); also at
  *                                /cdn-cgi/access/certs, like Cloudflare Access
- *                           POST /__control/mode   {mode: "ok" | "down" | "hang"}
+ *                           POST /__control/mode   {mode: "ok" | "down" | "hang" | "slow"}
+ *                                                  (slow: served after 200 ms)
  *                           GET  /__control/count  {fetches}
  *   anything else         502, so a stray call fails loudly
  */
 import { createKaleyraEmulator } from '../../../demo/sandbox/kaleyra-api.mjs';
 
 const emulators = new Map();
+const clocks = new Map();
 const idps = new Map();
+const rogues = new Map();
 
 export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     if (url.hostname.endsWith('.kaleyra.test') || url.hostname.endsWith('.bandyer.com')) {
-      let emulator = emulators.get(url.hostname);
+      const host = url.hostname;
+      if (request.method === 'POST' && url.pathname === '/__control/clock') {
+        clocks.set(host, Number((await request.json()).offsetMs) || 0);
+        return new Response(null, { status: 204 });
+      }
+      let emulator = emulators.get(host);
       if (!emulator) {
         emulator = createKaleyraEmulator({
           apiKey: env.KALEYRA_API_KEY,
           signingSecret: env.KALEYRA_SIGNING_SECRET,
+          now: () => Date.now() + (clocks.get(host) ?? 0),
         });
-        emulators.set(url.hostname, emulator);
+        emulators.set(host, emulator);
       }
       return emulator.fetch(request);
     }
     if (url.hostname.endsWith('.idp.test')) return identityProvider(request, url);
+    if (url.hostname.endsWith('.rogue.test')) return rogueKaleyra(request, url);
     return new Response(`test outbound: no route to ${url.hostname}`, { status: 502 });
   },
 };
@@ -59,8 +82,64 @@ async function identityProvider(request, url) {
   if (route === 'GET /jwks.json' || route === 'GET /cdn-cgi/access/certs') {
     idp.fetches++;
     if (idp.mode === 'hang') await new Promise((resolve) => setTimeout(resolve, 10_000));
-    if (idp.mode !== 'ok' || idp.jwks === null) return new Response('unavailable', { status: 503 });
+    if (idp.mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 200));
+    if ((idp.mode !== 'ok' && idp.mode !== 'slow') || idp.jwks === null)
+      return new Response('unavailable', { status: 503 });
     return new Response(idp.jwks, { headers: { 'content-type': 'application/json' } });
   }
   return new Response('not found', { status: 404 });
+}
+
+async function rogueKaleyra(request, url) {
+  let rogue = rogues.get(url.hostname);
+  if (!rogue) {
+    rogue = { answer: { kind: 'token' }, calls: 0, bytesSent: 0, cancelled: false };
+    rogues.set(url.hostname, rogue);
+  }
+  const route = `${request.method} ${url.pathname}`;
+  if (route === 'POST /__control/answer') {
+    rogue.answer = await request.json();
+    return new Response(null, { status: 204 });
+  }
+  if (route === 'GET /__control/sent') {
+    const { calls, bytesSent, cancelled } = rogue;
+    return Response.json({ calls, bytesSent, cancelled });
+  }
+  if (route !== 'POST /v2/sdk/credentials') return new Response('not found', { status: 404 });
+  rogue.calls++;
+  const { user_id: userId, expires_in: expiresIn } = await request.json();
+  const { answer } = rogue;
+  if (answer.kind === 'stream') {
+    const chunk = new TextEncoder().encode('x'.repeat(64 * 1024));
+    const prefix = new TextEncoder().encode('{"access_token":"');
+    let first = true;
+    const body = new ReadableStream(
+      {
+        pull(controller) {
+          if (rogue.bytesSent >= answer.bytes) return controller.close();
+          const part = first ? prefix : chunk;
+          first = false;
+          rogue.bytesSent += part.byteLength;
+          controller.enqueue(part);
+        },
+        cancel() {
+          rogue.cancelled = true;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, { headers: { 'content-type': 'application/json' } });
+  }
+  const expiresAt =
+    typeof answer.expiresAt === 'string'
+      ? answer.expiresAt
+      : new Date(Date.now() + (answer.expiresAt ?? expiresIn) * 1000).toISOString();
+  const text = JSON.stringify({
+    access_token: 'eyJhbGciOiJIUzI1NiJ9.eyJyb2d1ZSI6dHJ1ZX0.c2lnbmF0dXJl',
+    expires_at: expiresAt,
+    user_id: userId,
+    ...(answer.pad && { pad: 'p'.repeat(answer.pad) }),
+  });
+  rogue.bytesSent += text.length;
+  return new Response(text, { headers: { 'content-type': 'application/json' } });
 }
