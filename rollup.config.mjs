@@ -4,41 +4,98 @@ import typescript from '@rollup/plugin-typescript';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
-// The CDN builds, from one compile of component/define.ts: self-contained
-// (Lit bundled), minified, with source maps that carry their sources.
-//   dist/kaleyra-call.js       ES module   <script type="module" src=…>
-//   dist/kaleyra-call.iife.js  classic     <script src=…> (tag managers, CMSs)
-//   dist/integrity.json        their sha384 SRI hashes (and the README's copy)
+// The CDN builds: self-contained (Lit bundled), minified, with source maps that
+// carry their sources. Two files a page may load:
+//   dist/kaleyra-call.js          ES module   <script type="module" src=…>
+//   dist/kaleyra-call.iife.js     classic     <script src=…> (tag managers, CMSs)
+// and, for both, the runtime they load when a session starts (token client,
+// SDK loader, session): built first, so that each of the two carries its hash.
+//   dist/kaleyra-call.runtime.js  classic, loaded with that hash as `integrity`
+//   dist/integrity.json           the sha384 SRI hashes (and the README's copy)
 // The npm build (unbundled ES modules + .d.ts in dist/esm, Lit as a
 // dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
-export default {
-  input: 'component/define.ts',
-  output: [
-    { file: 'dist/kaleyra-call.js', format: 'es', sourcemap: true, plugins: [minify(true)] },
-    {
-      file: 'dist/kaleyra-call.iife.js',
-      format: 'iife',
-      // `window.KaleyraCall.KaleyraCallElement`, for classic scripts that subclass
-      // the element or register it under another tag.
-      name: 'KaleyraCall',
-      sourcemap: true,
-      plugins: [minify(false)],
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+const RUNTIME_FILE = 'dist/kaleyra-call.runtime.js';
+const hashes = {};
+
+const compile = () => [
+  nodeResolve({ exportConditions: ['production'] }),
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['component/**/*.ts'],
+    // ES2021, Lit's own output level: no class static blocks (Safari 16.4+).
+    compilerOptions: { noEmit: false, declaration: false, sourceMap: true, target: 'ES2021' },
+  }),
+  constants({
+    __VERSION__: () => version,
+    __RUNTIME_INTEGRITY__: () => hashes[RUNTIME_FILE],
+  }),
+];
+
+export default [
+  {
+    input: 'component/runtime.cdn.ts',
+    output: { file: RUNTIME_FILE, format: 'iife', sourcemap: true, plugins: [minify(false)] },
+    plugins: [prune(), ...compile(), integrity({ file: 'dist/integrity.json' })],
+  },
+  {
+    input: 'component/define.ts',
+    output: [
+      { file: 'dist/kaleyra-call.js', format: 'es', sourcemap: true, plugins: [minify(true)] },
+      {
+        file: 'dist/kaleyra-call.iife.js',
+        format: 'iife',
+        // `window.KaleyraCall.KaleyraCallElement`, for classic scripts that subclass
+        // the element or register it under another tag.
+        name: 'KaleyraCall',
+        sourcemap: true,
+        plugins: [minify(false)],
+      },
+    ],
+    plugins: [
+      cdnModule('runtime-loader'),
+      ...compile(),
+      minifyCss({ include: /\/component\/[^/]+\.styles\.ts$/ }),
+      integrity({ file: 'dist/integrity.json', readme: 'README.md' }),
+    ],
+  },
+];
+
+/**
+ * In the CDN build, `component/<name>.ts` is replaced by `component/<name>.cdn.ts`
+ * (the runtime loader that loads the runtime file with its integrity hash).
+ */
+function cdnModule(name) {
+  return {
+    name: 'cdn-module',
+    async resolveId(source, importer, options) {
+      if (!importer || !source.endsWith(`/${name}.js`)) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id.replace(new RegExp(`${name}\\.ts$`), `${name}.cdn.ts`) ?? null;
     },
-  ],
-  plugins: [
-    prune(),
-    nodeResolve({ exportConditions: ['production'] }),
-    typescript({
-      tsconfig: './tsconfig.json',
-      include: ['component/**/*.ts'],
-      // ES2021, Lit's own output level: no class static blocks (Safari 16.4+).
-      compilerOptions: { noEmit: false, declaration: false, sourceMap: true, target: 'ES2021' },
-    }),
-    minifyCss({ include: /\/component\/[^/]+\.styles\.ts$/ }),
-    integrity({ file: 'dist/integrity.json', readme: 'README.md' }),
-  ],
-};
+  };
+}
+
+/** Replaces each `__NAME__` identifier of the compiled code with its value (a JSON string). */
+function constants(values) {
+  const pattern = new RegExp(`\\b(${Object.keys(values).join('|')})\\b`, 'g');
+  return {
+    name: 'constants',
+    transform(code) {
+      if (!pattern.test(code)) return null;
+      pattern.lastIndex = 0;
+      return {
+        code: code.replace(pattern, (name) => {
+          const value = values[name]();
+          if (value === undefined) throw new Error(`${name} has no value yet`);
+          return JSON.stringify(value);
+        }),
+        map: null,
+      };
+    },
+  };
+}
 
 /**
  * Terser, twice over (`passes: 2`). `module: false` for the classic script: a
@@ -69,7 +126,12 @@ function prune() {
     buildStart() {
       const esm = 'dist/esm';
       if (!existsSync(esm)) return;
-      const sources = new Set(readdirSync('component').map((f) => f.replace(/\.ts$/, '')));
+      // The CDN build's own modules (`*.cdn.ts`) are not npm modules.
+      const sources = new Set(
+        readdirSync('component')
+          .filter((f) => !f.endsWith('.cdn.ts'))
+          .map((f) => f.replace(/\.ts$/, '')),
+      );
       for (const file of readdirSync(esm)) {
         const module = file.replace(/\.(js|d\.ts)(\.map)?$/, '');
         if (file.endsWith('.map') || !sources.has(module)) rmSync(`${esm}/${file}`);
@@ -119,7 +181,6 @@ function minifyCss({ include }) {
  * test/node/cdn.test.mjs catches a README whose hashes went stale.
  */
 function integrity({ file, readme }) {
-  const hashes = {};
   return {
     name: 'integrity',
     writeBundle(options) {
@@ -131,8 +192,8 @@ function integrity({ file, readme }) {
       );
       writeFileSync(file, `${JSON.stringify(sorted, null, 2)}\n`);
 
-      if (!process.env.UPDATE_README) return;
-      const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+      if (!readme || !process.env.UPDATE_README) return;
+      const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
       const before = readFileSync(readme, 'utf8');
       const after = before.replace(
         /(\/npm\/([\w-]+)@)[^/\s"]+(\/(dist\/[\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,

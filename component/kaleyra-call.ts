@@ -18,13 +18,8 @@ import type { BandyerClient } from './sdk.js';
 import { sdkUrl } from './sdk-loader.js';
 import type { SessionSource } from './session.js';
 import { SessionController, type SessionView } from './session-controller.js';
-import {
-  requestToken,
-  sourceKey,
-  type AuthToken,
-  type TokenProvider,
-  type TokenSource,
-} from './token-client.js';
+import { loadRuntime } from './runtime-loader.js';
+import { sourceKey, type AuthToken, type TokenProvider, type TokenSource } from './token-client.js';
 
 /** States in which the launcher is busy: a click waits rather than starting again. */
 const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
@@ -279,7 +274,7 @@ export class KaleyraCallElement extends ReactiveElement {
       sdkSrc,
       sdkIntegrity: this.sdkIntegrity || undefined,
       connectTimeoutMs: this.connectTimeout,
-      getToken: (signal) => requestToken(this._tokens(), signal),
+      getToken: (signal) => loadRuntime().then((rt) => rt.requestToken(this._tokens(), signal)),
       // The attributes as `BandyerSDK.configure` expects them (docs/kaleyra-sdk-notes.md, configure).
       config: {
         appId: this.appId!,

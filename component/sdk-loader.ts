@@ -1,6 +1,7 @@
 import { clock } from './clock.js';
 import { KaleyraCallError } from './errors.js';
 import type { BandyerSdk } from './sdk.js';
+import { scriptUrl } from './trusted-types.js';
 
 export const DEFAULT_SDK_VERSION = '2.8.0';
 
@@ -72,7 +73,7 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
       script.crossOrigin = 'anonymous';
     }
     script.async = true;
-    script.src = url;
+    script.src = scriptUrl(url);
     document.head.append(script);
   });
 }

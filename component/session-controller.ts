@@ -3,13 +3,9 @@ import type { ConnectMode } from './attributes.js';
 import { clock } from './clock.js';
 import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
-import {
-  acquireSession,
-  releaseSession,
-  type Session,
-  type SessionMember,
-  type SessionSource,
-} from './session.js';
+import { loadRuntime, type Runtime } from './runtime-loader.js';
+import { loadSdk } from './sdk-loader.js';
+import type { Session, SessionMember, SessionSource } from './session.js';
 
 /** The element, as its session controller sees it. */
 export interface SessionHost extends ReactiveControllerHost, HTMLElement {
@@ -49,6 +45,11 @@ export class SessionController implements ReactiveController {
 
   private _key?: string | undefined;
   private _member?: SessionMember | undefined;
+  private _runtime?: Runtime;
+  /** Counts starts and leaves: a runtime that arrives after a leave is not used. */
+  private _run = 0;
+  /** Waiting for the runtime (runtime-loader.ts) before joining. */
+  private _joining = false;
   /** `disconnect()` was called: do not start again by ourselves. */
   private _stopped = false;
   private _releaseTimer?: number | undefined;
@@ -82,7 +83,7 @@ export class SessionController implements ReactiveController {
   hostUpdate(): void {
     const host = this._host;
     if (this._stopped || !host.isConnected || this._view.blocked()) return;
-    if (this.session) {
+    if (this.session || this._joining) {
       // App, region, environment, SDK or token source changed: reconnect cleanly.
       if (this._key !== this._view.source().key) {
         void this.leave('reconfigured').then(() => this.start());
@@ -112,43 +113,73 @@ export class SessionController implements ReactiveController {
     return this.leave('disconnect');
   }
 
-  /** Joins the session (creating it when needed) and starts it unless under way. */
+  /**
+   * Joins the session (creating it when needed) and starts it unless under way.
+   * The first start of the page loads the runtime first; the element shows
+   * `loading` meanwhile.
+   */
   start(): void {
     if (!this._host.isConnected || this._view.blocked()) return;
     this._observe(false);
-    if (!this.session) {
-      const source = this._view.source();
-      const member: SessionMember = {
-        ...this._view,
-        onReady: (userId) => {
-          this._view.onReady(userId);
-          for (const [resolve] of this._waiters.splice(0)) resolve();
-        },
-      };
-      try {
-        this.session = acquireSession(source, member);
-      } catch (err) {
-        member.onError(err as KaleyraCallError);
-        return;
-      }
-      this._key = source.key;
-      this._member = member;
-      // Joining a session that is already under way: catch up.
-      const { state, userId, token } = this.session;
-      if (state !== 'idle') member.onState(state);
-      if (token) member.onToken(token.expiresAt);
-      if (state === 'connected') member.onReady(userId!);
+    if (this.session) return this.session.start();
+    if (this._joining) return;
+    const source = this._view.source();
+    const run = ++this._run;
+    this._joining = true;
+    this._key = source.key;
+    this._view.onState('loading');
+    // The SDK download starts now, beside the runtime's: the session will find
+    // it under way (sdk-loader.ts shares one download per URL) and report its outcome.
+    loadSdk(source.sdkSrc, { integrity: source.sdkIntegrity }).catch(() => {});
+    loadRuntime().then(
+      (runtime) => {
+        if (run !== this._run) return;
+        this._joining = false;
+        this._runtime = runtime;
+        this._join(runtime, source);
+      },
+      () => {
+        if (run !== this._run) return;
+        this._joining = false;
+        this._view.onError(
+          new KaleyraCallError('sdk', 'runtime_load_failed', 'The video call could not be loaded.'),
+        );
+      },
+    );
+  }
+
+  private _join(runtime: Runtime, source: SessionSource): void {
+    const member: SessionMember = {
+      ...this._view,
+      onReady: (userId) => {
+        this._view.onReady(userId);
+        for (const [resolve] of this._waiters.splice(0)) resolve();
+      },
+    };
+    try {
+      this.session = runtime.acquireSession(source, member);
+    } catch (err) {
+      member.onError(err as KaleyraCallError);
+      return;
     }
+    this._member = member;
+    // Joining a session that is already under way: catch up.
+    const { state, userId, token } = this.session;
+    if (state !== 'idle') member.onState(state);
+    if (token) member.onToken(token.expiresAt);
+    if (state === 'connected') member.onReady(userId!);
     this.session.start();
   }
 
   /** Leaves the session (the last member out disconnects the SDK). Resolves after teardown. */
   async leave(reason: string): Promise<void> {
-    const { session, _member: member } = this;
-    if (!session || !member) return;
+    const { session, _member: member, _joining: joining } = this;
+    if (!session && !joining) return;
+    this._run++;
+    this._joining = false;
     this.session = this._member = this._key = undefined;
     this.fail(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
-    await releaseSession(session, member);
+    if (session && member) await this._runtime!.releaseSession(session, member);
     this._view.onLeft(reason);
   }
 

@@ -83,6 +83,52 @@ describe('the CDN builds, loaded as the README shows', () => {
     expect(error.textContent).to.contain('app-id');
   });
 
+  it('a start loads the runtime beside the bundle, checked against the hash the bundle carries', async () => {
+    const html = snippet(await readme(), 'In a CMS');
+    const win = await frame(html);
+    const el = win.document.querySelector('kaleyra-call')!;
+    await el.updateComplete;
+    const built = (await (await fetch('/dist/integrity.json')).json()) as Record<string, string>;
+    const script = new Promise<HTMLScriptElement>((resolve) =>
+      new MutationObserver((records, observer) => {
+        const added = records.flatMap((r) => [...r.addedNodes]);
+        const found = added.find((n) => (n as HTMLScriptElement).src?.includes('runtime'));
+        if (found) {
+          observer.disconnect();
+          resolve(found as HTMLScriptElement);
+        }
+      }).observe(win.document.head, { childList: true }),
+    );
+    (el.shadowRoot!.querySelector('[part="launcher"]') as HTMLButtonElement).click();
+    const tag = await script;
+    expect(new URL(tag.src).pathname).to.equal('/fake/raw/dist/kaleyra-call.runtime');
+    expect(tag.integrity).to.equal(built['dist/kaleyra-call.runtime.js']);
+    expect(tag.crossOrigin).to.equal('anonymous');
+    await new Promise((resolve) => tag.addEventListener('load', resolve, { once: true }));
+    const runtimes = (win as unknown as Record<symbol, Map<string, unknown>>)[
+      Symbol.for('kaleyra-call.runtimes')
+    ]!;
+    const runtime = [...runtimes.values()][0] as Record<string, unknown>;
+    expect(runtime.acquireSession).to.be.a('function');
+  });
+
+  it('a runtime file that does not match the hash in the bundle is refused, and said so', async () => {
+    const html = snippet(await readme(), 'In a CMS').replaceAll(
+      '/fake/raw/dist/',
+      '/fake/raw/tampered/',
+    );
+    const win = await frame(html);
+    const el = win.document.querySelector('kaleyra-call')!;
+    await el.updateComplete;
+    const error = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('kaleyra-call-error', (e) => resolve(e as CustomEvent), { once: true }),
+    );
+    (el.shadowRoot!.querySelector('[part="launcher"]') as HTMLButtonElement).click();
+    const { detail } = await error;
+    expect(detail).to.include({ phase: 'sdk', code: 'runtime_load_failed', fatal: true });
+    expect(el.state).to.equal('error');
+  });
+
   it('a file that does not match its integrity hash is refused', async () => {
     const text = await readme();
     const html = snippet(text, 'As an ES module');

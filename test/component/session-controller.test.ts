@@ -55,9 +55,10 @@ function setup(f: Fake, appId = 'wAppId_stub') {
       getToken: (signal) => fetchToken({ endpoint: f.token, credentials: 'same-origin', signal }),
       config: { appId: app, region: 'eu', environment: 'sandbox', tools: { chat: true } },
     }),
+    // Like the element, note a state only when it changes.
     onState: (state) => {
+      if (state !== host.state) log.push(`state:${state}`);
       host.state = state;
-      log.push(`state:${state}`);
     },
     onError: (error) => {
       log.push(`error:${error.code}`);

@@ -8,13 +8,21 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 const CDN_FILES = ['dist/kaleyra-call.iife.js', 'dist/kaleyra-call.js'];
+// Loaded by either CDN file with the hash it carries, never from a page's tag.
+const RUNTIME = 'dist/kaleyra-call.runtime.js';
 const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
 const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 test('dist/integrity.json holds the sha384 hash of each CDN file', () => {
-  assert.deepEqual(Object.keys(integrity).sort(), CDN_FILES);
-  for (const file of CDN_FILES) assert.equal(integrity[file], sri(file), file);
+  assert.deepEqual(Object.keys(integrity).sort(), [...CDN_FILES, RUNTIME]);
+  for (const file of [...CDN_FILES, RUNTIME]) assert.equal(integrity[file], sri(file), file);
+});
+
+test('each CDN file carries the runtime file’s hash, so the page’s integrity covers it', () => {
+  for (const file of CDN_FILES) {
+    assert.ok(readFileSync(file, 'utf8').includes(`"${sri(RUNTIME)}"`), `${file} lacks it`);
+  }
 });
 
 test('the README pins both CDN files to this version with their current hashes', () => {
@@ -47,6 +55,7 @@ test('the CDN files are ES2021, the level of the browsers the README supports', 
   for (const [file, sourceType] of [
     ['dist/kaleyra-call.js', 'module'],
     ['dist/kaleyra-call.iife.js', 'script'],
+    [RUNTIME, 'script'],
   ]) {
     assert.doesNotThrow(
       () => parse(readFileSync(file, 'utf8'), { ecmaVersion: 2021, sourceType }),

@@ -24,7 +24,7 @@ const packed = new Set(files);
 
 const ALLOWED = [
   /^(README\.md|LICENSE|package\.json|custom-elements\.json)$/,
-  /^dist\/kaleyra-call(\.iife)?\.js(\.map)?$/,
+  /^dist\/kaleyra-call(\.iife|\.runtime)?\.js(\.map)?$/,
   /^dist\/integrity\.json$/,
   /^dist\/esm\/[\w.-]+\.(js|d\.ts)$/,
 ];
@@ -37,6 +37,7 @@ test('the package holds the CDN files, the npm modules with types, the manifest 
     'custom-elements.json',
     'dist/kaleyra-call.js',
     'dist/kaleyra-call.iife.js',
+    'dist/kaleyra-call.runtime.js',
     'dist/integrity.json',
     'dist/esm/index.js',
     'dist/esm/index.d.ts',
@@ -58,8 +59,9 @@ test('the package holds nothing else: no worker, demo, tests, CI, sources or sec
 });
 
 test('every element module is published as JavaScript with its type declarations', () => {
+  // The CDN build's own modules (`*.cdn.ts`) are not npm modules.
   const modules = readdirSync('component')
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.cdn.ts'))
     .map((f) => f.replace(/\.ts$/, ''));
   for (const m of modules) {
     assert.ok(packed.has(`dist/esm/${m}.js`), `dist/esm/${m}.js is not in the package`);
@@ -93,6 +95,7 @@ test('only the define entry (and the CDN files, which also register) has side ef
     './dist/esm/define.js',
     './dist/kaleyra-call.iife.js',
     './dist/kaleyra-call.js',
+    './dist/kaleyra-call.runtime.js',
   ]);
   const index = readFileSync('dist/esm/index.js', 'utf8');
   assert.doesNotMatch(index, /customElements|define\(/, 'the class entry registers nothing');

@@ -9,16 +9,20 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * GET /fake/raw/dist/<name>: dist/<name>.js byte for byte. The test runner
  * rewrites every `.js` file it serves (its esbuild transform), which would break
  * the files' SRI hashes; a path without the extension is served untouched.
+ * GET /fake/raw/tampered/<name>: the same, but the runtime file has one byte more.
  */
 export function rawDist() {
   return async function rawDistMiddleware(ctx, next) {
-    const match = /^\/fake\/raw\/dist\/([\w.-]+)$/.exec(ctx.path);
+    const match = /^\/fake\/raw\/(dist|tampered)\/([\w.-]+)$/.exec(ctx.path);
     if (!match) return next();
+    const [, folder, name] = match;
     try {
-      ctx.body = await readFile(new URL(`dist/${match[1]}.js`, `file://${root}/`));
+      const bytes = await readFile(new URL(`dist/${name}.js`, `file://${root}/`));
+      const tamper = folder === 'tampered' && name === 'kaleyra-call.runtime';
+      ctx.body = tamper ? Buffer.concat([bytes, Buffer.from('\n')]) : bytes;
     } catch {
       ctx.status = 404;
-      ctx.body = `dist/${match[1]}.js is missing: run npm run build`;
+      ctx.body = `dist/${name}.js is missing: run npm run build`;
       return;
     }
     ctx.type = 'text/javascript';

@@ -1,0 +1,19 @@
+import type * as RuntimeModule from './runtime.js';
+
+/** The runtime's exports (runtime.ts). */
+export type Runtime = typeof RuntimeModule;
+
+let loading: Promise<Runtime> | undefined;
+
+/**
+ * The runtime, loaded once. This is the npm build's loader: a dynamic import
+ * that a bundler splits into its own chunk. The CDN build replaces this module
+ * with runtime-loader.cdn.ts, which loads the runtime file beside the bundle
+ * with its integrity hash.
+ */
+export function loadRuntime(): Promise<Runtime> {
+  return (loading ??= import('./runtime.js').catch((err: unknown) => {
+    loading = undefined;
+    throw err;
+  }));
+}
