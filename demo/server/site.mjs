@@ -12,7 +12,8 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  *
  *   GET  /                        the "Talk to a doctor" page (demo/site/index.html)
  *   GET  /site/…                  its script, styles and icon
- *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress)
+ *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress),
+ *        /dist/kaleyra-call.runtime.js  and the runtime it loads when a call starts
  *   GET  /sandbox/bandyer-sdk.js  the SDK emulator (sandbox mode; the element's `sdk-src`)
  *   POST /login  {userId}         the site-login stand-in: a site JWT in the body and a cookie
  *   POST /logout                  clears the cookie
@@ -119,7 +120,12 @@ export function siteApp(options) {
     }
     return next();
   };
-  for (const file of ['dist/kaleyra-call.js', 'dist/kaleyra-call.js.map']) {
+  for (const file of [
+    'dist/kaleyra-call.js',
+    'dist/kaleyra-call.js.map',
+    'dist/kaleyra-call.runtime.js',
+    'dist/kaleyra-call.runtime.js.map',
+  ]) {
     app.get(`/${file}`, built, serveStatic({ path: join(root, file) }));
   }
 
