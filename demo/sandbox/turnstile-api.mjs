@@ -10,7 +10,8 @@
  *                                  remoteip?, idempotency_key?} → {success, error-codes, ...}
  *   POST /turnstile/v0/challenge   the stand-in's own (Cloudflare's widget protocol is private):
  *                                  {sitekey, action?, cData?, hostname, interacted?}
- *                                  → {token, mode} | {interactive: true, mode} | {error: code}
+ *                                  → {token, mode} | {interactive: true, mode} | {error, mode?}
+ *                                  (mode: 'managed' | 'invisible', once the site key is known)
  *   GET|POST /__control/turnstile  tests and the sandbox: read or set the behaviour (below)
  *
  * Site keys: Cloudflare's documented test keys (TEST_SITEKEYS) behave as documented and hand out
@@ -295,15 +296,16 @@ export function createTurnstileStandIn(options = {}) {
     const test = TEST_SITEKEYS[sitekey];
     const site = sites.get(sitekey);
     if (typeof sitekey !== 'string' || (!test && !site)) return { error: '110100' };
-    if (!isField(action, 32)) return { error: '110420' };
-    if (!isField(cData, 255)) return { error: '110430' };
-    if (typeof hostname !== 'string' || hostname === '') return { error: '110200' };
-    if (site?.domains && !site.domains.some((d) => hostname === d || hostname.endsWith(`.${d}`))) {
-      return { error: '110200' };
-    }
+    // Known from here on: the widget learns whether it is invisible, whatever the verdict.
     const mode = test ? test.mode : site.mode;
+    if (!isField(action, 32)) return { error: '110420', mode };
+    if (!isField(cData, 255)) return { error: '110430', mode };
+    if (typeof hostname !== 'string' || hostname === '') return { error: '110200', mode };
+    if (site?.domains && !site.domains.some((d) => hostname === d || hostname.endsWith(`.${d}`))) {
+      return { error: '110200', mode };
+    }
     const behavior = test ? test.challenge : (challenges.get(sitekey) ?? defaultChallenge);
-    if (behavior === 'fail') return { error: '600010' };
+    if (behavior === 'fail') return { error: '600010', mode };
     if (behavior === 'interactive' && interacted !== true) return { interactive: true, mode };
     if (test) return { token: DUMMY_TOKEN, mode };
     const token = await mint({

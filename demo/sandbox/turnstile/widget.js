@@ -21,6 +21,16 @@ const SIZES = {
 const FINAL_ERRORS = ['106010', '110100', '110200', '110420', '110430'];
 const NETWORK_ERROR = '300010';
 
+/** The page's host name; a srcdoc or about:blank document has its creator's (its origin's). */
+function hostname() {
+  if (location.hostname) return location.hostname;
+  try {
+    return new URL(window.origin).hostname;
+  } catch {
+    return ''; // an opaque origin: the server refuses it (110200)
+  }
+}
+
 export class Widget {
   /**
    * @param {string} id
@@ -119,7 +129,7 @@ export class Widget {
     fetch(this.endpoints.challenge, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sitekey, action, cData, hostname: location.hostname, interacted }),
+      body: JSON.stringify({ sitekey, action, cData, hostname: hostname(), interacted }),
       credentials: 'omit',
       signal: controller.signal,
     })
