@@ -1,14 +1,14 @@
 /**
  * The demo page's own script: what the clinic's site adds around the pasted
- * `<kaleyra-call>` (sign-in, choosing whom to call), plus the sandbox console
- * (event log, token lifetime, buttons that play the video service's side).
+ * `<kaleyra-call>` (sign-in, choosing whom to call, whether the doctor is online), plus the
+ * sandbox console (event log, token lifetime, buttons that play the video service's side).
  *
  * Sign-in is per tab: the site JWT is kept in sessionStorage, so two tabs can be
  * two people and call each other. In cookie style the HttpOnly cookie is per
  * browser: the last sign-in wins for every tab.
  */
 const config = JSON.parse(document.getElementById('sandbox-config').textContent);
-const call = document.querySelector('kaleyra-call');
+const element = document.querySelector('kaleyra-call');
 const $ = (id) => document.getElementById(id);
 
 const SESSION_KEY = 'kaleyra-call-demo:session';
@@ -46,7 +46,7 @@ async function signIn(userId) {
 }
 
 async function signOut() {
-  await call.disconnect().catch(() => {});
+  await element.disconnect().catch(() => {});
   sessionStorage.removeItem(SESSION_KEY);
   await post('/logout').catch(() => {});
   location.reload();
@@ -105,8 +105,8 @@ function renderSignedIn({ user }) {
   const onCall = config.users.find((u) => u.id === config.onCall);
   if (user.role === 'clinician') {
     // Clinicians wait for patients: the launcher connects and opens the widget.
-    call.removeAttribute('call-with');
-    call.setAttribute('label', 'Go online for consultations');
+    element.removeAttribute('call-with');
+    element.setAttribute('label', 'Go online for consultations');
     $('consult-title').textContent = 'Your consultation desk';
     $('consult-text').textContent =
       'Go online to receive video calls from patients. Incoming calls ring in the video panel.';
@@ -122,12 +122,19 @@ function renderSignedIn({ user }) {
   const style = authStyle();
   if (style === 'cookie') {
     // The worker reads the HttpOnly cookie; the page never sees the token.
-    call.credentials = 'include';
+    element.credentials = 'include';
   } else {
-    call.credentials = 'omit';
-    call.authToken = () => session()?.token ?? '';
+    element.credentials = 'omit';
+    element.authToken = () => session()?.token ?? '';
   }
   log('page', `signed in as ${user.name} (${user.id}), ${style} auth`, 'page');
+  if (user.role !== 'clinician') {
+    // Whether the doctor is online is known only to a connected client, and a patient should
+    // see it before pressing the button: the page connects at sign-in. (Signed out, the page
+    // still loads nothing of the video service.) Failures arrive as error events.
+    watchAvailability(onCall);
+    element.connect().catch(() => {});
+  }
 }
 
 function initials(name) {
@@ -158,7 +165,15 @@ function log(name, text, tone = 'event') {
   while (list.children.length > MAX_LOG_ENTRIES) list.lastElementChild.remove();
 }
 
-const clock = (iso) => new Date(iso).toLocaleTimeString('en-GB');
+/** @param {string | number} when an ISO date or a time value */
+const clock = (when) => new Date(when).toLocaleTimeString('en-GB');
+
+/** "5 min 07 s", "42 s". */
+function duration(ms) {
+  const seconds = Math.floor(ms / 1000);
+  const minutes = Math.floor(seconds / 60);
+  return minutes ? `${minutes} min ${String(seconds % 60).padStart(2, '0')} s` : `${seconds} s`;
+}
 
 /** One line per event. No token is ever written: the details carry none. */
 const describe = {
@@ -175,8 +190,16 @@ const describe = {
 function sdkSummary(type, payload) {
   const call = payload?.call;
   if (type === 'call:incoming') return ` from ${call?.participants?.[0] ?? '?'}`;
-  if (type === 'call:status:changed') return `: ${payload.status}${endReason(call)}`;
+  if (type === 'call:status:changed') {
+    const reason = call?.status === 'ended' && call.endReason ? ` (${call.endReason})` : '';
+    return `: ${payload.status}${reason}`;
+  }
   if (type === 'user:status:changed') return `: ${payload.userId} is ${payload.status}`;
+  // The expiry event carries the token's own expiry time, which is later than now when the
+  // service ended the token early: "expires …" there would read as if it still lived.
+  if (type === 'client:access_token:expired') {
+    return payload?.expiresAt ? ` (it was to expire at ${clock(payload.expiresAt)})` : '';
+  }
   if (type.startsWith('client:access_token')) {
     return payload?.expiresAt ? ` (expires ${clock(payload.expiresAt)})` : '';
   }
@@ -185,18 +208,15 @@ function sdkSummary(type, payload) {
   return '';
 }
 
-const endReason = (call) =>
-  call?.status === 'ended' && call.endReason ? ` (${call.endReason})` : '';
-
 for (const name of Object.keys(describe)) {
-  call.addEventListener(name, (event) => {
+  element.addEventListener(name, (event) => {
     const tone =
       name === 'kaleyra-call-error' ? (event.detail.fatal ? 'error' : 'warning') : 'event';
     log(name, describe[name](event.detail), tone);
   });
 }
 
-call.addEventListener('kaleyra-call-state', ({ detail }) => {
+element.addEventListener('kaleyra-call-state', ({ detail }) => {
   const output = $('state');
   output.textContent = detail.state;
   output.dataset.state = detail.state;
@@ -205,38 +225,228 @@ call.addEventListener('kaleyra-call-state', ({ detail }) => {
   $('expire').disabled = !live;
 });
 
-call.addEventListener('kaleyra-call-error', ({ detail }) => {
+element.addEventListener('kaleyra-call-error', ({ detail }) => {
   if (detail.code === 'unauthenticated') {
     $('consult-hint').textContent = 'Your sign-in has expired: sign out and in again.';
   }
 });
 
-/** The lifetime of the current token when it arrived: the meter's 100 %. */
-let tokenLifetimeMs = 0;
+element.addEventListener('kaleyra-call-ready', ({ detail }) => {
+  // In cookie style the browser's last sign-in wins for every tab: say so when this tab's
+  // video identity is not the person it shows as signed in.
+  const user = session()?.user;
+  if (user && detail.userId !== user.id) {
+    log(
+      'page',
+      `this tab shows ${user.name} signed in, but the video service knows it as ` +
+        `${detail.userId} (the cookie of a later sign-in in another tab)`,
+      'warning',
+    );
+  }
+});
 
-function showLifetime() {
+// ---------------------------------------------------------------------------------------------
+// The token meter: only what the element's events say about the current access token
+
+/**
+ * `phase`: `none` (no token yet), `valid`, `warned` (the service said it is about to expire;
+ * the element is refreshing it), `expired` (the service ended it and the SDK disconnected),
+ * `unused` (the element has no live session any more: error or disconnected).
+ */
+const token = { phase: 'none', expiresAt: '', lifetimeMs: 0 };
+
+function showToken() {
   const output = $('lifetime');
   const bar = $('lifetime-bar');
-  const expiresAt = call.expiresAt;
-  if (!expiresAt) {
-    output.textContent = 'none yet';
-    bar.style.width = '0';
-    return;
-  }
-  const left = Math.max(0, Date.parse(expiresAt) - Date.now());
-  const minutes = Math.floor(left / 60_000);
-  const seconds = Math.floor((left % 60_000) / 1000);
-  output.textContent =
-    left > 0 ? `expires in ${minutes} min ${String(seconds).padStart(2, '0')} s` : 'expired';
-  output.dataset.secondsLeft = String(Math.round(left / 1000));
-  bar.style.width = `${Math.min(100, (left / (tokenLifetimeMs || left || 1)) * 100)}%`;
+  const left = token.expiresAt ? Math.max(0, Date.parse(token.expiresAt) - Date.now()) : 0;
+  const text = {
+    none: ['loading', 'connecting'].includes(element.state) ? 'requesting one…' : 'none yet',
+    valid: left > 0 ? `expires in ${duration(left)}` : 'at its expiry time, awaiting the service',
+    warned: `expires in ${duration(left)}: the service warned, refreshing…`,
+    expired:
+      element.state === 'reconnecting' ? 'expired: reconnecting with a new token…' : 'expired',
+    unused: `none in use (the element is ${element.state})`,
+  }[token.phase];
+  const live = token.phase === 'valid' || token.phase === 'warned';
+  output.textContent = text;
+  output.dataset.phase = token.phase;
+  output.dataset.expiresAt = live ? token.expiresAt : '';
+  output.dataset.secondsLeft = String(live ? Math.round(left / 1000) : 0);
+  bar.parentElement.dataset.phase = token.phase;
+  bar.style.width = live ? `${Math.min(100, (left / token.lifetimeMs) * 100)}%` : '0';
 }
 
-call.addEventListener('kaleyra-call-token', ({ detail }) => {
-  tokenLifetimeMs = Math.max(1, Date.parse(detail.expiresAt) - Date.now());
-  showLifetime();
+element.addEventListener('kaleyra-call-token', ({ detail }) => {
+  Object.assign(token, {
+    phase: 'valid',
+    expiresAt: detail.expiresAt,
+    // The lifetime as of its arrival: the meter's 100 %.
+    lifetimeMs: Math.max(1, Date.parse(detail.expiresAt) - Date.now()),
+  });
+  showToken();
 });
-setInterval(showLifetime, 1000);
+
+element.addEventListener('kaleyra-call-sdk', ({ detail: { type } }) => {
+  if (type === 'client:access_token:is_about_to_expire' && token.phase === 'valid') {
+    token.phase = 'warned';
+  } else if (type === 'client:access_token:expired') {
+    token.phase = 'expired';
+  } else {
+    return;
+  }
+  showToken();
+});
+
+element.addEventListener('kaleyra-call-state', ({ detail: { state } }) => {
+  // A session that failed or ended holds no token, whatever time the last one had left.
+  if ((state === 'error' || state === 'disconnected') && token.phase !== 'none') {
+    token.phase = 'unused';
+  }
+  showToken();
+});
+
+setInterval(showToken, 1000);
+
+// ---------------------------------------------------------------------------------------------
+// The doctor's availability, for a patient: the SDK's presence, live
+
+/** Whether the doctor is online: null while no connected client can tell. */
+const availability = { doctor: undefined, online: null };
+
+/** @param {{ id: string, name: string }} doctor */
+function watchAvailability(doctor) {
+  availability.doctor = doctor;
+  const set = (online) => {
+    availability.online = online;
+    showAvailability();
+  };
+  element.addEventListener('kaleyra-call-ready', () => {
+    // The snapshot; changes from now on arrive as `user:status:changed`.
+    set(element.client?.getOnlineUsers().includes(doctor.id) ?? null);
+  });
+  element.addEventListener('kaleyra-call-sdk', ({ detail: { type, payload } }) => {
+    if (type === 'user:status:changed' && payload?.userId === doctor.id) {
+      set(payload.status === 'online');
+    }
+  });
+  element.addEventListener('kaleyra-call-state', ({ detail: { state } }) => {
+    // Presence comes with the connection and leaves with it.
+    if (state !== 'connected') set(null);
+  });
+  $('availability').hidden = false;
+  showAvailability();
+}
+
+function showAvailability() {
+  const { doctor, online } = availability;
+  const checking = ['loading', 'connecting', 'reconnecting'].includes(element.state);
+  const status =
+    online === null ? (checking ? 'checking' : 'unknown') : online ? 'online' : 'offline';
+  $('availability').dataset.status = status;
+  $('availability-text').textContent = {
+    checking: `Checking whether ${doctor.name} is online…`,
+    unknown: `${doctor.name}'s availability shows once the video service is connected.`,
+    online: `${doctor.name} is online now.`,
+    offline:
+      `${doctor.name} is offline right now. You can still call, ` +
+      'but the call will ring until it times out.',
+  }[status];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls in the log, from start to end, in either direction
+
+const nameOf = (userId) => {
+  const user = config.users.find((u) => u.id === userId);
+  return user ? `${user.name} (${userId})` : userId;
+};
+
+/** Each call seen → when it started and its last status, for the lines that follow. */
+const calls = new WeakMap();
+
+/** The other participants of `sdkCall`, by name. */
+function others(sdkCall) {
+  const me = element.userId;
+  const ids = (sdkCall.participants ?? []).filter((id) => id !== me);
+  return ids.length ? ids.map(nameOf).join(', ') : 'nobody';
+}
+
+function callSeen(sdkCall) {
+  let seen = calls.get(sdkCall);
+  if (!seen) {
+    const created = Date.parse(sdkCall.creationDate);
+    seen = { startedAt: Number.isNaN(created) ? Date.now() : created, status: 'dialing' };
+    calls.set(sdkCall, seen);
+  }
+  return seen;
+}
+
+function outgoingCall(sdkCall) {
+  if (!sdkCall || calls.has(sdkCall)) return;
+  callSeen(sdkCall);
+  const callee = others(sdkCall);
+  const offline =
+    availability.online === false && sdkCall.participants?.includes(availability.doctor?.id);
+  log(
+    'call',
+    `outgoing call to ${callee}, ringing` +
+      (offline ? ` (${availability.doctor.name} is offline: it will ring until it times out)` : ''),
+    offline ? 'warning' : 'call',
+  );
+}
+
+/** Why a call ended, in words; `timeout` means no answer while it was still ringing. */
+function endReason({ endReason: reason, direction }, lastStatus) {
+  if (reason === 'timeout') {
+    return lastStatus === 'dialing' ? 'timeout (nobody answered)' : 'timeout (media never flowed)';
+  }
+  const words = {
+    declined: 'declined',
+    canceled: `cancelled by the ${direction === 'outgoing' ? 'caller (you)' : 'caller'}`,
+    answered_of_another_device: 'answered on another device',
+    hang_up: 'hung up',
+  }[reason];
+  return words ? `${reason} (${words})` : (reason ?? 'no reason given');
+}
+
+element.addEventListener('kaleyra-call-sdk', ({ detail: { type, payload } }) => {
+  const sdkCall = payload?.call;
+  if (!sdkCall) return;
+  if (type === 'call:incoming') {
+    callSeen(sdkCall);
+    log('call', `incoming call from ${others(sdkCall)}, ringing`, 'call');
+    return;
+  }
+  if (type !== 'call:status:changed') return;
+  const seen = callSeen(sdkCall);
+  const what = `${sdkCall.direction ?? ''} call ${sdkCall.direction === 'incoming' ? 'from' : 'to'}`;
+  if (payload.status === 'connected') {
+    log('call', `${what} ${others(sdkCall)} connected`, 'call');
+  } else if (payload.status === 'ended') {
+    log(
+      'call',
+      `${what} ${others(sdkCall)} ended: ${endReason(sdkCall, seen.status)}, ` +
+        `${duration(Date.now() - seen.startedAt)} after it started at ${clock(seen.startedAt)}`,
+      sdkCall.endReason === 'timeout' ? 'warning' : 'call',
+    );
+  }
+  seen.status = payload.status;
+});
+
+/**
+ * No SDK event announces a call this page starts: `call:status:changed` begins after the
+ * first `dialing` (docs/kaleyra-sdk-notes.md, SDK emulator choices). So the console learns of
+ * it from the call view that `startCall()` resolves with; the launcher uses that same method.
+ */
+const startCall = element.startCall;
+element.startCall = function (...args) {
+  const started = startCall.apply(this, args);
+  started.then(
+    (view) => outgoingCall(view?.call),
+    () => {}, // reported by the element as an error event
+  );
+  return started;
+};
 
 // ---------------------------------------------------------------------------------------------
 // The sandbox's "server side": the SDK emulator's control API and the REST emulator's faults
@@ -269,9 +479,16 @@ function sandboxAction(button, what, action) {
   });
 }
 
+/**
+ * The token endpoint is one for every tab: a tab that breaks or heals it tells the others of
+ * this browser, whose consoles would otherwise show (and toggle from) a stale state.
+ */
+const endpointNews = new BroadcastChannel('kaleyra-call-demo:token-endpoint');
+
 async function setEndpointBroken(broken) {
   const state = await post('/sandbox/token-endpoint', { broken });
   showEndpoint(state);
+  endpointNews.postMessage(state);
   log(
     'sandbox',
     broken ? 'token endpoint broken: Kaleyra answers 503, the worker 502' : 'token endpoint healed',
@@ -308,6 +525,10 @@ function setUpConsole() {
       log('sandbox', `could not change the endpoint: ${err.message}`, 'error'),
     );
   });
+  endpointNews.onmessage = ({ data }) => {
+    showEndpoint(data);
+    log('sandbox', `another tab ${data.broken ? 'broke' : 'healed'} the token endpoint`, 'sandbox');
+  };
   fetch('/sandbox/token-endpoint')
     .then((res) => res.json())
     .then(showEndpoint)

@@ -1,11 +1,12 @@
 /**
  * End to end: `npm start` as a developer runs it, on free ports, driven by the
  * system Chromium with fake camera and microphone. Two tabs of one browser are a
- * clinician and a patient: sign in, the launcher, a token refresh pushed by the
- * (emulated) service, a broken and healed token endpoint, a real WebRTC call
- * between the tabs, hang-up, and finally Ctrl-C, after which no process and no
- * port may be left. Screenshots before and during the call go to
- * test-results/screenshots/ for review.
+ * clinician and a patient: sign in, the doctor's availability as the patient sees
+ * it, a call to the doctor while she is offline, the launcher, a token refresh
+ * pushed by the (emulated) service, a broken and healed token endpoint, a token
+ * expired by the service, a real WebRTC call between the tabs, hang-up, and
+ * finally Ctrl-C, after which no process and no port may be left. Screenshots of
+ * each stage go to test-results/screenshots/ for review.
  *
  * Everything it starts is stopped in `after`, and a watchdog ends the file if it
  * ever hangs. Linux only for the process check (it reads /proc).
@@ -81,10 +82,65 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     assert.deepEqual(urls, [`Open ${sandbox.url}   (Ctrl-C stops everything)`]);
     await clinician.goto(sandbox.url);
     assert.equal(await clinician.locator('kaleyra-call').count(), 1);
-    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-1-signed-out.png') });
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-01-signed-out.png') });
     // connect="click": nothing of the SDK and no token before the launcher is used.
     assert.equal(await clinician.evaluate(() => typeof window.BandyerSDK), 'undefined');
     assert.equal((await credentialCalls()).length, 0);
+  });
+
+  test('a patient connects on signing in and sees that the doctor is offline', async () => {
+    await patient.goto(sandbox.url);
+    await patient.click('button[data-user="marco_bianchi"]');
+    await patient.waitForSelector('#consult:not([hidden])');
+    await waitForState(patient, 'connected');
+    await patient.waitForSelector('#availability[data-status="offline"]');
+    assert.match(
+      await patient.locator('#availability').innerText(),
+      /Dr\. Ada Rossi is offline right now\. You can still call, but the call will ring until it times out\./,
+    );
+    assert.deepEqual(
+      (await credentialCalls()).map((c) => [c.user_id, c.status]),
+      [['marco_bianchi', 200]],
+    );
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-02-patient-doctor-offline.png') });
+  });
+
+  test('a call to the offline doctor is logged when it starts and when it ends', async () => {
+    // Nobody answers: the emulated service gives up after a second instead of 45.
+    await patient.evaluate(() => window.__bandyerEmulator.setRingTimeoutMs(1_000));
+    try {
+      await patient.click('kaleyra-call [part="launcher"]'); // "Start video call"
+      const started = logEntry(
+        patient,
+        'call',
+        'outgoing call to Dr. Ada Rossi (dr_rossi), ringing',
+      );
+      await started.waitFor();
+      assert.match(
+        await started.innerText(),
+        /^\d\d:\d\d:\d\d\s+call\s+outgoing call to Dr\. Ada Rossi \(dr_rossi\), ringing \(Dr\. Ada Rossi is offline: it will ring until it times out\)$/,
+      );
+      await patient.screenshot({
+        path: join(SCREENSHOTS, 'sandbox-03-patient-calls-offline-doctor.png'),
+      });
+      const ended = logEntry(patient, 'call', 'outgoing call to Dr. Ada Rossi (dr_rossi) ended');
+      await ended.waitFor();
+      assert.match(
+        await ended.innerText(),
+        /ended: timeout \(nobody answered\), \d+ s after it started at \d\d:\d\d:\d\d$/,
+      );
+      // Newest first: the end is listed above the start.
+      const calls = await patient.locator('#log [data-event="call"]').allInnerTexts();
+      assert.equal(calls.length, 2);
+      assert.match(calls[0], /ended: timeout/);
+      assert.match(calls[1], /ringing/);
+      assert.equal(await state(patient), 'connected', 'the session outlives the call');
+      await patient.screenshot({
+        path: join(SCREENSHOTS, 'sandbox-04-patient-call-timed-out.png'),
+      });
+    } finally {
+      await patient.evaluate(() => window.__bandyerEmulator.setRingTimeoutMs(45_000));
+    }
   });
 
   test('signing in and activating the launcher connects', async () => {
@@ -94,13 +150,29 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     await waitForState(clinician, 'connected');
     assert.equal(await clinician.locator('#state').textContent(), 'connected');
     await clinician.waitForSelector('#log [data-event="kaleyra-call-ready"]');
-    const calls = await credentialCalls();
+    const calls = await credentialCalls('dr_rossi');
     assert.deepEqual(
       calls.map((c) => [c.user_id, c.status]),
       [['dr_rossi', 200]],
     );
     assert.match(await clinician.locator('#lifetime').textContent(), /expires in \d+ min/);
-    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-2-clinician-online.png') });
+    // The availability line is the patient's: the doctor's own page has none.
+    assert.equal(await clinician.locator('#availability').isHidden(), true);
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-05-clinician-online.png') });
+  });
+
+  test('the patient sees the doctor come online, without reloading', async () => {
+    await patient.waitForSelector('#availability[data-status="online"]');
+    assert.equal(
+      await patient.locator('#availability').innerText(),
+      'Dr. Ada Rossi is online now.',
+    );
+    await logEntry(
+      patient,
+      'kaleyra-call-sdk',
+      'user:status:changed: dr_rossi is online',
+    ).waitFor();
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-06-patient-doctor-online.png') });
   });
 
   test('the service saying "about to expire" leads to a token refresh', async () => {
@@ -109,7 +181,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       () => window.__bandyerEmulator.count('updateAccessToken') === 1,
     );
     assert.equal(await tokenEvents(clinician), 2);
-    const calls = await credentialCalls();
+    const calls = await credentialCalls('dr_rossi');
     assert.deepEqual(
       calls.map((c) => [c.user_id, c.status]),
       [
@@ -123,6 +195,8 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
   test('a broken token endpoint is retried while the session lives on, then heals', async () => {
     await clinician.click('#break-endpoint');
     await clinician.waitForSelector('#endpoint-state[data-broken="true"]');
+    // The endpoint is one for all tabs: the patient's console says so too.
+    await patient.waitForSelector('#endpoint-state[data-broken="true"]');
     await clinician.click('#about-to-expire');
     const retry = clinician.locator('#log [data-event="kaleyra-call-error"][data-tone="warning"]');
     await retry.first().waitFor();
@@ -131,8 +205,15 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       /refresh: upstream_error \(HTTP 502\).*retry in/,
     );
     assert.equal(await state(clinician), 'connected');
+    // Warned, and the refresh is failing: the meter says so, still counting down.
+    assert.equal(await clinician.locator('#lifetime').getAttribute('data-phase'), 'warned');
+    assert.match(
+      await clinician.locator('#lifetime').textContent(),
+      /^expires in \d+ (min \d\d )?s: the service warned, refreshing…$/,
+    );
     await clinician.click('#break-endpoint');
     await clinician.waitForSelector('#endpoint-state[data-broken="false"]');
+    await patient.waitForSelector('#endpoint-state[data-broken="false"]');
     // Backoff: the next attempt comes within a few seconds and succeeds.
     await clinician.waitForFunction(
       () => document.querySelectorAll('#log [data-event="kaleyra-call-token"]').length === 3,
@@ -143,15 +224,60 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     const statuses = (await credentialCalls()).map((c) => c.status);
     assert.ok(statuses.includes(503), 'the emulated Kaleyra API failed meanwhile');
     assert.equal(statuses.at(-1), 200);
+    assert.equal(await clinician.locator('#lifetime').getAttribute('data-phase'), 'valid');
+  });
+
+  test('after "Expire the token now" the meter shows the expiry at once, then the new token', async () => {
+    const lifetime = patient.locator('#lifetime');
+    const before = await lifetime.getAttribute('data-expires-at');
+    assert.ok(Date.parse(before) > Date.now(), 'a live token to begin with');
+    assert.equal(await tokenEvents(patient), 1);
+    // With the token endpoint broken the reconnection cannot end at once, so what the meter
+    // shows between the expiry and a new token stays in view.
+    await patient.click('#break-endpoint');
+    await patient.waitForSelector('#endpoint-state[data-broken="true"]');
+    await patient.click('#expire');
+    await patient.waitForSelector('#lifetime[data-phase="expired"]');
+    assert.equal(await meterWidth(patient), 0, 'the meter is empty');
+    assert.equal(await lifetime.getAttribute('data-expires-at'), '');
+    await waitForState(patient, 'reconnecting');
+    assert.equal(await lifetime.textContent(), 'expired: reconnecting with a new token…');
+    assert.equal(await patient.locator('#availability').getAttribute('data-status'), 'checking');
+    await patient
+      .locator('#log [data-event="kaleyra-call-error"][data-tone="warning"]')
+      .first()
+      .waitFor();
+    assert.equal(await lifetime.getAttribute('data-phase'), 'expired', 'no token came meanwhile');
+    assert.equal(await tokenEvents(patient), 1);
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-07-patient-token-expired.png') });
+
+    await patient.click('#break-endpoint'); // heal: the next retry gets a token
+    await patient.waitForSelector('#lifetime[data-phase="valid"]', { timeout: 40_000 });
+    await waitForState(patient, 'connected');
+    assert.equal(await tokenEvents(patient), 2);
+    const after = await lifetime.getAttribute('data-expires-at');
+    const latest = patient.locator('#log [data-event="kaleyra-call-token"]').first();
+    assert.match(await latest.textContent(), new RegExp(`valid until ${clockOf(after)}`));
+    assert.ok(Date.parse(after) > Date.parse(before), 'the new token lives longer');
+    assert.match(await lifetime.textContent(), /^expires in [56] min \d\d s$/);
+    assert.ok((await meterWidth(patient)) > 95, 'a fresh token fills the meter');
+    // Presence comes back with the connection.
+    await patient.waitForSelector('#availability[data-status="online"]');
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-08-patient-token-renewed.png') });
   });
 
   test('a call between two tabs connects both peer connections, with video flowing', async () => {
-    await patient.goto(sandbox.url);
-    await patient.click('button[data-user="marco_bianchi"]');
-    await patient.waitForSelector('#consult:not([hidden])');
-    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-3-patient-before-call.png') });
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-09-patient-before-call.png') });
     await patient.click('kaleyra-call [part="launcher"]'); // "Start video call"
-    await waitForState(patient, 'connected');
+    assert.equal(await state(patient), 'connected');
+    const ringing = 'outgoing call to Dr. Ada Rossi (dr_rossi), ringing';
+    await patient.waitForFunction(
+      (text) =>
+        [...document.querySelectorAll('#log [data-event="call"]')].filter(
+          (entry) => entry.textContent.includes(text) && !entry.textContent.includes('offline'),
+        ).length === 1,
+      ringing,
+    );
 
     await clinician.waitForSelector(
       '#log [data-event="kaleyra-call-sdk"]:has-text("call:incoming")',
@@ -177,8 +303,23 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       assert.ok(remote.width > 0, 'the remote video shows a picture');
       assert.ok(remote.tracks >= 1);
     }
-    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-4-patient-in-call.png') });
-    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-5-clinician-in-call.png') });
+    await logEntry(
+      clinician,
+      'call',
+      'incoming call from Marco Bianchi (marco_bianchi), ringing',
+    ).waitFor();
+    await logEntry(
+      clinician,
+      'call',
+      'incoming call from Marco Bianchi (marco_bianchi) connected',
+    ).waitFor();
+    await logEntry(
+      patient,
+      'call',
+      'outgoing call to Dr. Ada Rossi (dr_rossi) connected',
+    ).waitFor();
+    await patient.screenshot({ path: join(SCREENSHOTS, 'sandbox-10-patient-in-call.png') });
+    await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-11-clinician-in-call.png') });
   });
 
   test('hanging up ends the call on both sides and releases the camera', async () => {
@@ -198,6 +339,16 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       await clinician.locator('#log').innerText(),
       /call:status:changed: ended \(hang_up\)/,
     );
+    await logEntry(
+      clinician,
+      'call',
+      'incoming call from Marco Bianchi (marco_bianchi) ended: hang_up (hung up)',
+    ).waitFor();
+    await logEntry(
+      patient,
+      'call',
+      'outgoing call to Dr. Ada Rossi (dr_rossi) ended: hang_up (hung up)',
+    ).waitFor();
     for (const page of [patient, clinician]) {
       assert.doesNotMatch(await page.locator('#log').innerText(), JWT, 'no token in the log');
     }
@@ -266,16 +417,34 @@ async function startSandbox() {
   return started;
 }
 
-/** Every /v2/sdk/credentials call the Kaleyra emulator received, oldest first. */
-async function credentialCalls() {
+/** Every /v2/sdk/credentials call the Kaleyra emulator received (for `userId`), oldest first. */
+async function credentialCalls(userId) {
   const res = await fetch(`http://127.0.0.1:${sandbox.ports.emulator}/__control/calls`);
   const { calls } = await res.json();
-  return calls.filter((c) => c.path === '/v2/sdk/credentials');
+  return calls.filter(
+    (c) => c.path === '/v2/sdk/credentials' && (userId === undefined || c.user_id === userId),
+  );
 }
 
 const state = (page) => page.evaluate(() => document.querySelector('kaleyra-call').state);
 
 const tokenEvents = (page) => page.locator('#log [data-event="kaleyra-call-token"]').count();
+
+/** The log entries of `event` whose text contains `text`. */
+const logEntry = (page, event, text) =>
+  page.locator(`#log [data-event="${event}"]`).filter({ hasText: text });
+
+/** How full the token meter is, in % of its track. */
+const meterWidth = (page) =>
+  page.evaluate(() => {
+    const bar = document.getElementById('lifetime-bar');
+    return (
+      (bar.getBoundingClientRect().width / bar.parentElement.getBoundingClientRect().width) * 100
+    );
+  });
+
+/** An ISO date as the console writes times. */
+const clockOf = (iso) => new Date(iso).toLocaleTimeString('en-GB');
 
 /**
  * Polls `fn` in the page until it returns something truthy (page.waitForFunction
