@@ -1,3 +1,4 @@
+import type { CheckCode } from './i18n.js';
 import { DEFAULT_SDK_VERSION } from './sdk-loader.js';
 
 /**
@@ -12,14 +13,14 @@ import { DEFAULT_SDK_VERSION } from './sdk-loader.js';
  * space-separated list of them), `default`, `type: Boolean` for a boolean attribute, `reflect`.
  */
 export const ATTRIBUTES = {
-  /** URL of the token endpoint; required unless `tokenProvider` is set. */
+  /** URL of the token endpoint; required unless `tokenProvider` is set. The one attribute a page needs when the endpoint names the app. */
   tokenEndpoint: { attribute: 'token-endpoint' },
-  /** Kaleyra web app id (required). */
+  /** Kaleyra web app id (`wAppId_…`): from the token endpoint when it says; else required. */
   appId: { attribute: 'app-id' },
-  /** Kaleyra region. */
-  region: { values: 'eu in us me', default: 'eu' },
-  /** Kaleyra environment. */
-  environment: { values: 'sandbox production', default: 'sandbox' },
+  /** Kaleyra region: from the token endpoint when it says; else `eu`. */
+  region: { values: 'eu in us me' },
+  /** Kaleyra environment: from the token endpoint when it says; else `sandbox`. */
+  environment: { values: 'sandbox production' },
   /** SDK version loaded from Kaleyra's CDN. */
   sdkVersion: { attribute: 'sdk-version', default: DEFAULT_SDK_VERSION },
   /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
@@ -116,8 +117,9 @@ export type Region = AttributeValue<'region'>;
 export type Environment = AttributeValue<'environment'>;
 export type ConnectMode = AttributeValue<'connectOn'>;
 
-/** A missing attribute (no `value`), or a value outside `allowed`. */
+/** What is wrong with an attribute: `code` names the check (i18n.ts explains each). */
 export interface ConfigProblem {
+  code: CheckCode;
   attribute: string;
   value?: string;
   allowed?: string;
@@ -129,16 +131,47 @@ export const words = (value = ''): string[] => value.split(/\s+/).filter(Boolean
 export const attributeOf = (name: AttributeName): string =>
   (ATTRIBUTES[name] as AttributeSpec).attribute ?? name;
 
+/** URL attributes: parsed against the page, and not `http:` on an `https:` page (mixed content). */
+const URLS: AttributeName[] = ['tokenEndpoint', 'sdkSrc'];
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
 /**
- * The first problem of `values`, in the order an editor should fix them:
- * the `required` ones first, then values outside their attribute's list.
+ * The first problem of `values`, in the order an editor should fix them: the
+ * `required` ones, the app id's shape, the URLs, then values outside their
+ * attribute's list. Everything here is checked before any request.
  */
 export function validateConfig(
   values: { readonly [K in AttributeName]?: unknown },
   required: AttributeName[],
+  page: string = document.baseURI,
 ): ConfigProblem | undefined {
   for (const name of required) {
-    if (!String(values[name] ?? '').trim()) return { attribute: attributeOf(name) };
+    if (!String(values[name] ?? '').trim()) {
+      return { code: 'missing_attribute', attribute: attributeOf(name) };
+    }
+  }
+  const appId = values.appId;
+  if (typeof appId === 'string' && appId) {
+    // A secret pasted into a public page is worth its own warning.
+    if (/^ak_/i.test(appId)) return { code: 'api_key_in_page', attribute: 'app-id' };
+    if (!/^wAppId_[\w-]+$/.test(appId)) {
+      return { code: 'invalid_app_id', attribute: 'app-id', value: appId };
+    }
+  }
+  for (const name of URLS) {
+    const value = values[name];
+    if (typeof value !== 'string' || !value) continue;
+    const problem = { attribute: attributeOf(name), value };
+    let url: URL;
+    try {
+      url = new URL(value, page);
+    } catch {
+      return { code: 'malformed_url', ...problem };
+    }
+    if (!/^https?:$/.test(url.protocol)) return { code: 'malformed_url', ...problem };
+    if (url.protocol === 'http:' && page.startsWith('https:') && !LOOPBACK.test(url.hostname)) {
+      return { code: 'insecure_url', ...problem };
+    }
   }
   for (const [name, spec] of Object.entries(ATTRIBUTES) as [AttributeName, AttributeSpec][]) {
     const value = values[name];
@@ -146,7 +179,12 @@ export function validateConfig(
     const allowed = words(spec.values);
     const bad = (spec.list ? words(value) : value ? [value] : []).find((v) => !allowed.includes(v));
     if (bad !== undefined) {
-      return { attribute: attributeOf(name), value: bad, allowed: allowed.join(', ') };
+      return {
+        code: 'invalid_attribute',
+        attribute: attributeOf(name),
+        value: bad,
+        allowed: allowed.join(', '),
+      };
     }
   }
   return undefined;

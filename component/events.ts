@@ -4,7 +4,14 @@
  */
 
 export type KaleyraCallState =
-  'idle' | 'loading' | 'connecting' | 'connected' | 'reconnecting' | 'error' | 'disconnected';
+  | 'idle'
+  | 'loading'
+  | 'verifying'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'error'
+  | 'disconnected';
 
 export type ErrorPhase = 'config' | 'token' | 'sdk' | 'connect' | 'refresh' | 'call';
 

@@ -1,98 +1,137 @@
-/** The element's own strings in the languages the SDK supports (en, it, es). */
+/**
+ * The element's own strings in the languages the SDK supports (en, it, es):
+ * the launcher, the status line, and the visitor's sentences the element needs
+ * before its runtime (and with it messages.ts, which explains every failure)
+ * is loaded.
+ */
 import type { KaleyraCallState } from './events.js';
+import type { CallState } from './session.js';
 
 export type Language = 'en' | 'it' | 'es';
+export type Texts = Record<Language, string>;
+
+/** The visitor's sentence for a page that is not set up (an attribute, the endpoint, the app). */
+export const VISITOR_SETUP: Texts = {
+  en: 'The video call is not set up on this page.',
+  it: 'La videochiamata non è configurata su questa pagina.',
+  es: 'La videollamada no está configurada en esta página.',
+};
+
+/** The visitor's sentence for a failure that may heal (the service, the network). */
+export const VISITOR_UNAVAILABLE: Texts = {
+  en: 'The video call is unavailable right now. Please try again later.',
+  it: 'La videochiamata non è disponibile al momento. Riprova più tardi.',
+  es: 'La videollamada no está disponible ahora. Inténtalo más tarde.',
+};
+
+/** The visitor's sentence for a call or chat that could not start. */
+export const VISITOR_CALL: Texts = {
+  en: 'The call could not be started.',
+  it: 'Non è stato possibile avviare la chiamata.',
+  es: 'No se pudo iniciar la llamada.',
+};
 
 /**
- * One language's strings. In `missing` and `invalid`, `{a}` is the attribute,
- * `{v}` the value and `{l}` the allowed values.
+ * One language's strings. `{a}` is an attribute, `{v}` a value, `{l}` the
+ * allowed values, `{n}` a number, `{name}` a person.
  */
-interface Table {
+export interface Strings {
   label: string;
   tryAgain: string;
+  details: string;
+  code: string;
   states: Record<KaleyraCallState, string>;
-  unauthenticated: string;
-  conflict: string;
-  generic: string;
-  missing: string;
-  invalid: string;
+  calls: Record<Exclude<CallState, 'none'>, string>;
 }
 
-export interface Strings extends Omit<Table, 'missing' | 'invalid'> {
-  missing: (attribute: string) => string;
-  invalid: (attribute: string, value: string, allowed: string) => string;
-}
+export type CheckCode =
+  | 'missing_attribute'
+  | 'invalid_attribute'
+  | 'malformed_url'
+  | 'insecure_url'
+  | 'invalid_app_id'
+  | 'api_key_in_page'
+  | 'not_connected'
+  | 'no_callee'
+  | 'no_chat_user'
+  | 'no_join_url';
 
-const TABLES: Record<Language, Table> = {
+const TABLES: Record<Language, Strings> = {
   en: {
     label: 'Video call',
     tryAgain: 'Try again',
+    details: 'Details',
+    code: 'Code',
     states: {
       idle: 'Video call ready to start',
       loading: 'Loading video call…',
+      verifying: 'Checking you are a person…',
       connecting: 'Connecting…',
       connected: 'Connected',
       reconnecting: 'Reconnecting…',
       error: 'Video call unavailable',
       disconnected: 'Disconnected',
     },
-    unauthenticated: 'Please sign in to start a video call.',
-    conflict: 'Another video call on this page uses a different setup.',
-    generic: 'The video call could not start.',
-    missing: 'The video call is not set up: the "{a}" attribute is missing.',
-    invalid: 'The video call is not set up: "{v}" is not a valid value for "{a}" (use {l}).',
+    calls: {
+      dialing: 'Calling {name}…',
+      ringing: 'Incoming call from {name}',
+      active: 'In a call with {name}',
+      ended: 'Call ended',
+    },
   },
   it: {
     label: 'Videochiamata',
     tryAgain: 'Riprova',
+    details: 'Dettagli',
+    code: 'Codice',
     states: {
       idle: 'Videochiamata pronta',
       loading: 'Caricamento della videochiamata…',
+      verifying: 'Verifica che tu sia una persona…',
       connecting: 'Connessione in corso…',
       connected: 'Connesso',
       reconnecting: 'Riconnessione in corso…',
       error: 'Videochiamata non disponibile',
       disconnected: 'Disconnesso',
     },
-    unauthenticated: 'Accedi per avviare una videochiamata.',
-    conflict: "Un'altra videochiamata in questa pagina usa una configurazione diversa.",
-    generic: 'Non è stato possibile avviare la videochiamata.',
-    missing: 'La videochiamata non è configurata: manca l\'attributo "{a}".',
-    invalid:
-      'La videochiamata non è configurata: "{v}" non è un valore valido per "{a}" (usa {l}).',
+    calls: {
+      dialing: 'Chiamata a {name}…',
+      ringing: 'Chiamata in arrivo da {name}',
+      active: 'In chiamata con {name}',
+      ended: 'Chiamata terminata',
+    },
   },
   es: {
     label: 'Videollamada',
     tryAgain: 'Reintentar',
+    details: 'Detalles',
+    code: 'Código',
     states: {
       idle: 'Videollamada lista',
       loading: 'Cargando la videollamada…',
+      verifying: 'Comprobando que eres una persona…',
       connecting: 'Conectando…',
       connected: 'Conectado',
       reconnecting: 'Reconectando…',
       error: 'Videollamada no disponible',
       disconnected: 'Desconectado',
     },
-    unauthenticated: 'Inicia sesión para empezar una videollamada.',
-    conflict: 'Otra videollamada de esta página usa una configuración distinta.',
-    generic: 'No se pudo iniciar la videollamada.',
-    missing: 'La videollamada no está configurada: falta el atributo "{a}".',
-    invalid:
-      'La videollamada no está configurada: "{v}" no es un valor válido para "{a}" (usa {l}).',
+    calls: {
+      dialing: 'Llamando a {name}…',
+      ringing: 'Llamada entrante de {name}',
+      active: 'En llamada con {name}',
+      ended: 'Llamada finalizada',
+    },
   },
 };
 
-const fill = (template: string, a: string, v = '', l = '') =>
-  template.replace('{a}', a).replace('{v}', v).replace('{l}', l);
+/** `template` with each `{name}` replaced by `params[name]`. */
+export const fill = (template: string, params: Record<string, unknown> = {}): string =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
 
 /** The strings for `language`, or for the page's `lang`, else English. */
 export function stringsFor(language: string | undefined, pageLang: string | undefined): Strings {
-  const table = TABLES[resolveLanguage(language, pageLang)];
-  return {
-    ...table,
-    missing: (a) => fill(table.missing, a),
-    invalid: (a, v, l) => fill(table.invalid, a, v, l),
-  };
+  return TABLES[resolveLanguage(language, pageLang)];
 }
 
 export function resolveLanguage(language?: string, pageLang?: string): Language {

@@ -33,9 +33,12 @@ export const styles = css`
     color: var(--kaleyra-call-accent-contrast, #fff);
     font-weight: 600;
   }
+  /* Two bands, so the ring stands out at least 3:1 against the launcher and
+     against a white or a black page: white next to the button, near-black outside. */
   :focus-visible {
-    outline: var(--kaleyra-call-focus-ring, 3px solid #ffbf47);
-    outline-offset: 2px;
+    outline: var(--kaleyra-call-focus-ring, 2px solid #fff);
+    outline-offset: 0;
+    box-shadow: 0 0 0 4px var(--kaleyra-call-focus-ring-outer, #111);
   }
   [part='status'] {
     margin-inline-start: 0.5em;
@@ -50,8 +53,17 @@ export const styles = css`
     color: var(--kaleyra-call-error-color, #7a1c14);
     border: 1px solid var(--kaleyra-call-error-border, #e0a39d);
   }
-  small {
+  details {
+    margin-top: 0.4em;
+    font-size: 0.9em;
+  }
+  summary {
+    cursor: pointer;
+  }
+  details span,
+  code {
     display: block;
+    margin-top: 0.3em;
   }
   [part='retry'] {
     margin-top: 0.5em;

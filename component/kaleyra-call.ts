@@ -10,19 +10,30 @@ import {
   type AttributeValues,
   type ConfigProblem,
 } from './attributes.js';
-import { KaleyraCallError, fromSdk } from './errors.js';
+import { KaleyraCallError } from './errors.js';
 import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
-import { resolveLanguage, stringsFor, type Strings } from './i18n.js';
+import {
+  VISITOR_SETUP,
+  VISITOR_UNAVAILABLE,
+  fill,
+  resolveLanguage,
+  stringsFor,
+  type CheckCode,
+  type Language,
+  type Strings,
+} from './i18n.js';
 import { styles } from './kaleyra-call.styles.js';
 import type { BandyerClient } from './sdk.js';
 import { sdkUrl } from './sdk-loader.js';
-import type { SessionSource } from './session.js';
+import type { CallInfo, CallState, SdkCall, SessionSource } from './session.js';
 import { SessionController, type SessionView } from './session-controller.js';
 import { loadRuntime } from './runtime-loader.js';
 import { sourceKey, type AuthToken, type TokenProvider, type TokenSource } from './token-client.js';
 
 /** States in which the launcher is busy: a click waits rather than starting again. */
-const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
+const BUSY: readonly KaleyraCallState[] = ['loading', 'verifying', 'connecting', 'reconnecting'];
+/** Call states during which the launcher brings the call forward instead of starting another. */
+const IN_CALL: readonly CallState[] = ['dialing', 'ringing', 'active'];
 
 /**
  * A drop-in Kaleyra Video call and chat launcher.
@@ -44,6 +55,7 @@ const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
  * @csspart status - the status text (also announced to screen readers)
  * @csspart error - the inline error message
  * @csspart retry - the "Try again" button
+ * @csspart details - the "Details" disclosure of the inline error: cause, fix and code
  *
  * @cssprop --kaleyra-call-accent - launcher background
  * @cssprop --kaleyra-call-accent-contrast - launcher text colour
@@ -51,7 +63,8 @@ const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
  * @cssprop --kaleyra-call-padding - launcher padding
  * @cssprop --kaleyra-call-font-family - font of the element
  * @cssprop --kaleyra-call-color - text colour of the element
- * @cssprop --kaleyra-call-focus-ring - focus outline
+ * @cssprop --kaleyra-call-focus-ring - focus outline, drawn next to the button
+ * @cssprop --kaleyra-call-focus-ring-outer - the ring's outer band (against the page)
  * @cssprop --kaleyra-call-error-background - inline error background
  * @cssprop --kaleyra-call-error-color - inline error text colour
  * @cssprop --kaleyra-call-error-border - inline error border colour
@@ -59,6 +72,7 @@ const BUSY: readonly KaleyraCallState[] = ['loading', 'connecting'];
  *
  * @cssstate idle - not started (also the reflected attribute `state="idle"`)
  * @cssstate loading - token request and SDK download in flight
+ * @cssstate verifying - the guest challenge is showing
  * @cssstate connecting - the SDK client is connecting
  * @cssstate connected - ready for calls and chats
  * @cssstate reconnecting - getting a new token after the old one expired
@@ -76,6 +90,7 @@ export class KaleyraCallElement extends ReactiveElement {
   // entries are Lit property declarations (the keys Lit does not know, it ignores).
   static override properties = {
     ...(ATTRIBUTES as PropertyDeclarations),
+    call: { reflect: true },
     authToken: { attribute: false },
     tokenProvider: { attribute: false },
     layout: { attribute: false },
@@ -85,6 +100,7 @@ export class KaleyraCallElement extends ReactiveElement {
     _state: { state: true },
     _problem: { state: true },
     _error: { state: true },
+    _peer: { state: true },
   };
 
   /**
@@ -95,13 +111,20 @@ export class KaleyraCallElement extends ReactiveElement {
     if (!registry.get(tag)) registry.define(tag, this);
   }
 
+  /**
+   * The call in progress, also reflected as the `call` attribute: `none`,
+   * `dialing` (an outgoing call rings), `ringing` (an incoming one), `active`,
+   * `ended`. Read-only: it follows the SDK's call events.
+   */
+  call: CallState = 'none';
+
   /** Sent as `Authorization: Bearer …` to the token endpoint. */
   authToken?: AuthToken;
   /** Replaces the endpoint fetch for apps with their own backend. */
   tokenProvider?: TokenProvider;
   /** SDK colour object (`layout` of `BandyerSDK.configure`). */
   layout?: Record<string, unknown>;
-  /** SDK `userDetailsProvider`. */
+  /** SDK `userDetailsProvider`; its names also appear in the element's status ("Calling …"). */
   userDetailsProvider?: (userIds: string[]) => Promise<object[]>;
   /** SDK `userDetailsFormatter`. */
   userDetailsFormatter?: (user: object) => string;
@@ -111,6 +134,8 @@ export class KaleyraCallElement extends ReactiveElement {
   private _state: KaleyraCallState = 'idle';
   private _problem?: ConfigProblem | undefined;
   private _error?: KaleyraCallError | undefined;
+  /** The name shown for the call's other participant. */
+  private _peer = '';
   private _internals?: ElementInternals;
   private readonly _session: SessionController;
 
@@ -173,18 +198,20 @@ export class KaleyraCallElement extends ReactiveElement {
 
   /** Starts a call (`client.createCall`) with `userIds`, or with `call-with`. */
   startCall(userIds?: string[], options?: Record<string, unknown>): Promise<unknown> {
-    return this._act(userIds ?? (this.callWith && [this.callWith]), 'callee', (client, ids) =>
-      client.createCall(ids, {
-        callType: this.callType,
-        recordingType: this.recordingType,
-        ...options,
-      }),
+    return this._act(userIds ?? (this.callWith && [this.callWith]), 'no_callee', (client, ids) =>
+      this._follow(
+        client.createCall(ids, {
+          callType: this.callType,
+          recordingType: this.recordingType,
+          ...options,
+        }),
+      ),
     );
   }
 
   /** Opens the chat with `userId`, or with `chat-with`. */
   openChat(userId?: string): Promise<unknown> {
-    return this._act(userId ?? this.chatWith, 'chat_user', async (client, id) => {
+    return this._act(userId ?? this.chatWith, 'no_chat_user', async (client, id) => {
       const view = await client.addChannel(id);
       view.select();
       return view;
@@ -193,38 +220,43 @@ export class KaleyraCallElement extends ReactiveElement {
 
   /** Joins a room link (`client.joinCallURL`), or `join-url`. */
   joinCall(url?: string): Promise<unknown> {
-    return this._act(url ?? this.joinUrl, 'join_url', (client, link) => client.joinCallURL(link));
+    return this._act(url ?? this.joinUrl, 'no_join_url', (client, link) =>
+      this._follow(client.joinCallURL(link)),
+    );
   }
 
   /** Expands the SDK widget. */
   openWidget(): Promise<boolean> {
-    return this._act(true, '', (client) => client.openWidget());
+    return this._act(true, 'not_connected', (client) => client.openWidget());
   }
 
   /** Minimises the SDK widget. */
   closeWidget(): Promise<boolean> {
-    return this._act(true, '', (client) => client.closeWidget());
+    return this._act(true, 'not_connected', (client) => client.closeWidget());
+  }
+
+  /** The call view `createCall` or `joinCallURL` resolved with: its call is followed from now. */
+  private async _follow(view: Promise<unknown>): Promise<unknown> {
+    const resolved = (await view) as { call?: SdkCall } | undefined;
+    this._session.session?.trackCall(resolved?.call);
+    return resolved;
   }
 
   /** Runs an SDK action on the live client; a failure rejects typed and fires an error event. */
   private async _act<A, T>(
     arg: A | undefined | '',
-    missing: string,
+    missing: CheckCode,
     action: (client: BandyerClient, arg: A) => T | Promise<T>,
   ): Promise<T> {
     const client = this._session.session?.state === 'connected' ? this.client : undefined;
     try {
-      if (!client)
-        throw new KaleyraCallError('call', 'not_connected', 'The video call is not connected.');
-      if (!arg)
-        throw new KaleyraCallError(
-          'call',
-          `no_${missing}`,
-          `No ${missing.replace('_', ' ')} given.`,
-        );
+      if (!client) throw this._checkError('call', 'not_connected');
+      if (!arg) throw this._checkError('call', missing);
       return await action(client, arg);
     } catch (err) {
-      const error = fromSdk(err, 'call', 'call_failed');
+      // Connected, so the runtime is there to name the SDK's failure.
+      const error =
+        err instanceof KaleyraCallError ? err : this._runtime!.fromSdk(err, 'call', 'call_failed');
       if (client) this._emitError(error);
       throw error;
     }
@@ -243,12 +275,32 @@ export class KaleyraCallElement extends ReactiveElement {
       },
       onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
       onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
+      onCall: (call) => void this._onCall(call),
       onLeft: (reason) => {
         // A configuration problem keeps the element in `error`.
         if (!this._problem) this._setState('disconnected');
+        this.call = 'none';
         this._fire('kaleyra-call-disconnected', { reason });
       },
     };
+  }
+
+  /** The call changed: reflect it, and name the other participant as the page knows them. */
+  private async _onCall({ state, peer }: CallInfo): Promise<void> {
+    this.call = state;
+    this._peer = peer ?? '';
+    if (!peer || !this.userDetailsProvider) return;
+    try {
+      const [user] = (await this.userDetailsProvider([peer])) as Record<string, unknown>[];
+      if (!user || this._session.session?.call.peer !== peer) return;
+      const { firstName, lastName, nickName, displayName, name } = user;
+      this._peer =
+        this.userDetailsFormatter?.(user) ||
+        [firstName, lastName].filter(Boolean).join(' ') ||
+        String(nickName ?? displayName ?? name ?? peer);
+    } catch {
+      // The id is shown instead.
+    }
   }
 
   /** Where tokens come from, read afresh for every request (a new `authToken` applies at once). */
@@ -275,16 +327,17 @@ export class KaleyraCallElement extends ReactiveElement {
       sdkIntegrity: this.sdkIntegrity || undefined,
       connectTimeoutMs: this.connectTimeout,
       getToken: (signal) => loadRuntime().then((rt) => rt.requestToken(this._tokens(), signal)),
-      // The attributes as `BandyerSDK.configure` expects them (docs/kaleyra-sdk-notes.md, configure).
+      // The attributes as `BandyerSDK.configure` expects them (docs/kaleyra-sdk-notes.md,
+      // configure); the app, region and environment the page did not set come with the token.
       config: {
-        appId: this.appId!,
-        region: this.region,
-        environment: this.environment,
+        appId: this.appId || undefined,
+        region: this.region || undefined,
+        environment: this.environment || undefined,
         hidden: this.widgetHidden,
         recordingType: this.recordingType,
         callType: this.callType,
         mode: this.mode,
-        language: resolveLanguage(this.language, document.documentElement.lang),
+        language: this._language,
         tools: Object.fromEntries(words(this.tools).map((tool) => [tool, true])),
         feedback: this.feedback,
         ...defined({
@@ -297,18 +350,23 @@ export class KaleyraCallElement extends ReactiveElement {
     };
   }
 
-  /** Launcher activation: start if needed, then do what the attributes ask. */
+  /**
+   * Launcher activation: start if needed, then do what the attributes ask.
+   * During a call it brings the call forward rather than starting another.
+   */
   private async _onLaunch(): Promise<void> {
     if (BUSY.includes(this._state)) return;
     try {
       await this._connect();
-      await (this.callWith
-        ? this.startCall()
-        : this.chatWith
-          ? this.openChat()
-          : this.joinUrl
-            ? this.joinCall()
-            : this.openWidget());
+      await (IN_CALL.includes(this.call)
+        ? this.openWidget()
+        : this.callWith
+          ? this.startCall()
+          : this.chatWith
+            ? this.openChat()
+            : this.joinUrl
+              ? this.joinCall()
+              : this.openWidget());
     } catch {
       // Already reported as an error event and shown inline.
     }
@@ -316,10 +374,7 @@ export class KaleyraCallElement extends ReactiveElement {
 
   private _checkConfig(): void {
     // A tokenProvider replaces the endpoint.
-    const problem = validateConfig(
-      this,
-      this.tokenProvider ? ['appId'] : ['appId', 'tokenEndpoint'],
-    );
+    const problem = validateConfig(this, this.tokenProvider ? [] : ['tokenEndpoint']);
     const before = this._problem;
     this._problem = problem;
     if (problem && JSON.stringify(problem) !== JSON.stringify(before)) {
@@ -330,36 +385,72 @@ export class KaleyraCallElement extends ReactiveElement {
     }
   }
 
-  private _configError(problem: ConfigProblem): KaleyraCallError {
-    return new KaleyraCallError(
-      'config',
-      problem.value ? 'invalid_attribute' : 'missing_attribute',
-      this._describe(problem),
-    );
+  private _configError({ code, attribute, value, allowed }: ConfigProblem): KaleyraCallError {
+    return this._checkError('config', code, { a: attribute, v: value, l: allowed });
+  }
+
+  /**
+   * A failure of the element's own checks. Its texts are the runtime's
+   * (messages.ts): until that is loaded, the message is the code and what it is about.
+   */
+  private _checkError(
+    phase: 'config' | 'call',
+    code: CheckCode,
+    params: Record<string, unknown> = {},
+  ): KaleyraCallError {
+    const message = [code, params.a, params.v].filter(Boolean).join(': ');
+    return new KaleyraCallError(phase, code, message, true, undefined, undefined, params);
+  }
+
+  private get _language(): Language {
+    return resolveLanguage(this.language, document.documentElement.lang);
   }
 
   private get _strings(): Strings {
-    return stringsFor(this.language, document.documentElement.lang);
+    return stringsFor(this._language, undefined);
   }
 
-  private _describe({ attribute, value, allowed }: ConfigProblem): string {
-    return value
-      ? this._strings.invalid(attribute, value, allowed!)
-      : this._strings.missing(attribute);
+  /**
+   * The visitor's sentence and the detail of `error`, in the element's language,
+   * from the runtime's messages (messages.ts). Before the runtime is there: the
+   * visitor's sentence only, and the error's own message.
+   */
+  private _describe(error: KaleyraCallError): { visitor: string; detail: string } {
+    const lang = this._language;
+    return (
+      this._runtime?.describe(error, lang) ?? {
+        visitor: (error.phase === 'config' ? VISITOR_SETUP : VISITOR_UNAVAILABLE)[lang],
+        detail: error.message,
+      }
+    );
+  }
+
+  /** The runtime, when loaded (the session controller loads it at the first start). */
+  private get _runtime() {
+    return this._session.runtime;
   }
 
   private _fail(error: KaleyraCallError): void {
     this._error = error;
     this._setState('error');
-    this._emitError(error);
     this._session.fail(error);
+    if (this._runtime) return this._emitError(error);
+    // A problem found before any start (an attribute): its words are in the
+    // runtime, so the event follows once that has loaded (or failed to).
+    void this._session.loadRuntime().finally(() => {
+      if (this._error === error) {
+        this.requestUpdate();
+        this._emitError(error);
+      }
+    });
   }
 
-  private _emitError({ phase, code, message, fatal, status, retryInMs }: KaleyraCallError): void {
+  private _emitError(error: KaleyraCallError): void {
+    const { phase, code, fatal, status, retryInMs } = error;
     this._fire('kaleyra-call-error', {
       phase,
       code,
-      message,
+      message: this._describe(error).detail,
       fatal,
       ...defined({ status, retryInMs }),
     });
@@ -376,6 +467,7 @@ export class KaleyraCallElement extends ReactiveElement {
     const previous = this._state;
     if (previous === state) return;
     this._state = state;
+    if (state !== 'error') this._error = undefined;
     this.setAttribute('state', state);
     try {
       this._internals!.states.delete(previous);
@@ -390,15 +482,16 @@ export class KaleyraCallElement extends ReactiveElement {
 
   /**
    * Renders a fixed shadow tree once, then patches text and attributes. (Plain
-   * DOM instead of lit-html keeps the CDN bundle within its 10 KB budget.)
+   * DOM instead of lit-html keeps the CDN bundle small.) Built node by node, no
+   * innerHTML, so pages that enforce Trusted Types work.
    */
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const strings = this._strings;
-    const { _problem: problem, _state: state, _error: error } = this;
+    const { _problem: problem, _state: state, call } = this;
+    const error = problem ? this._configError(problem) : state === 'error' && this._error;
     let ui = this._ui;
     if (!ui) {
-      // Built node by node (no innerHTML), so pages that enforce Trusted Types work.
       const add = (tag: string, parent: Node, part?: string, role?: string) => {
         const node = parent.appendChild(document.createElement(tag));
         if (part) node.setAttribute('part', part);
@@ -407,36 +500,43 @@ export class KaleyraCallElement extends ReactiveElement {
         return node;
       };
       const root = this.renderRoot;
-      const error = add('div', root, 'error', 'alert');
-      const launcher = add('button', root, 'launcher');
+      const box = add('div', root, 'error', 'alert');
+      const details = add('details', box, 'details');
       ui = this._ui = {
-        error,
-        text: add('span', error),
-        detail: add('small', error),
-        retry: add('button', error, 'retry'),
-        launcher,
-        slot: add('slot', launcher),
+        error: box,
+        text: add('span', box),
+        details,
+        summary: add('summary', details),
+        detail: add('span', details),
+        code: add('code', details),
+        retry: add('button', box, 'retry'),
+        launcher: add('button', root, 'launcher'),
         status: add('span', root, 'status', 'status'),
       };
+      box.insertBefore(ui.text, details);
+      ui.slot = add('slot', ui.launcher);
       ui.launcher.onclick = () => void this._onLaunch();
       ui.retry.onclick = () => void this._connect().catch(() => {});
     }
-    const shown = problem || (state === 'error' && error);
-    ui.error.hidden = !shown;
-    ui.text.textContent = problem
-      ? this._describe(problem)
-      : error?.code === 'unauthenticated'
-        ? strings.unauthenticated
-        : error?.code === 'client_already_exists'
-          ? strings.conflict
-          : strings.generic;
-    ui.detail.textContent = problem ? '' : (error?.message ?? '');
+    ui.error.hidden = !error;
+    if (error) {
+      const { visitor, detail } = this._describe(error);
+      ui.text.textContent = visitor;
+      ui.summary.textContent = strings.details;
+      ui.detail.textContent = detail;
+      ui.code.textContent = `${strings.code}: ${error.code}`;
+    }
+    // One action at a time: "Try again" in the error state, else the launcher
+    // (a configuration problem has none: the page must be fixed).
     ui.retry.hidden = !!problem;
     ui.retry.textContent = strings.tryAgain;
-    ui.launcher.hidden = ui.status.hidden = !!problem;
+    ui.launcher.hidden = ui.status.hidden = !!error;
     ui.launcher.ariaBusy = String(BUSY.includes(state));
-    ui.slot.textContent = this.label || strings.label;
-    ui.status.textContent = strings.states[state];
+    ui.slot!.textContent = this.label || strings.label;
+    ui.status.textContent =
+      state === 'connected' && call !== 'none'
+        ? fill(strings.calls[call], { name: this._peer })
+        : strings.states[state];
     ui.status.className = state === 'idle' ? 'sr' : '';
   }
 }
@@ -445,9 +545,9 @@ export class KaleyraCallElement extends ReactiveElement {
 export interface KaleyraCallElement extends AttributeValues {}
 
 type Ui = Record<
-  'launcher' | 'slot' | 'status' | 'error' | 'text' | 'detail' | 'retry',
+  'launcher' | 'status' | 'error' | 'text' | 'details' | 'summary' | 'detail' | 'code' | 'retry',
   HTMLElement
->;
+> & { slot?: HTMLElement };
 
 /** `values` without its undefined entries. */
 function defined<T extends object>(values: T): Partial<T> {

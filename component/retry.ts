@@ -24,7 +24,7 @@ export async function withRetries<T>(
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (!(err instanceof KaleyraCallError) || err.fatal) throw err;
-      const { phase, code, message, status, retryInMs } = err;
+      const { phase, code, message, status, retryInMs, params } = err;
       if (n >= ATTEMPTS) {
         throw new KaleyraCallError(
           phase,
@@ -32,6 +32,8 @@ export async function withRetries<T>(
           `${message} Gave up after ${n} attempts.`,
           true,
           status,
+          undefined,
+          { ...params, attempts: n },
         );
       }
       const delay = Math.max(backoffDelay(n - 1), retryInMs ?? 0);

@@ -7,3 +7,4 @@
  */
 export { acquireSession, releaseSession } from './session.js';
 export { requestToken } from './token-client.js';
+export { describe, fromSdk } from './messages.js';

@@ -45,7 +45,8 @@ export class SessionController implements ReactiveController {
 
   private _key?: string | undefined;
   private _member?: SessionMember | undefined;
-  private _runtime?: Runtime;
+  /** The runtime, once loaded (runtime-loader.ts). */
+  runtime?: Runtime;
   /** Counts starts and leaves: a runtime that arrives after a leave is not used. */
   private _run = 0;
   /** Waiting for the runtime (runtime-loader.ts) before joining. */
@@ -135,14 +136,18 @@ export class SessionController implements ReactiveController {
       (runtime) => {
         if (run !== this._run) return;
         this._joining = false;
-        this._runtime = runtime;
+        this.runtime = runtime;
         this._join(runtime, source);
       },
       () => {
         if (run !== this._run) return;
         this._joining = false;
         this._view.onError(
-          new KaleyraCallError('sdk', 'runtime_load_failed', 'The video call could not be loaded.'),
+          new KaleyraCallError(
+            'sdk',
+            'runtime_load_failed',
+            'kaleyra-call.runtime.js, beside the bundle, did not load or failed its integrity check.',
+          ),
         );
       },
     );
@@ -179,8 +184,17 @@ export class SessionController implements ReactiveController {
     this._joining = false;
     this.session = this._member = this._key = undefined;
     this.fail(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
-    if (session && member) await this._runtime!.releaseSession(session, member);
+    if (session && member) await this.runtime!.releaseSession(session, member);
     this._view.onLeft(reason);
+  }
+
+  /** Loads the runtime (once per page) and keeps it; resolves either way. */
+  async loadRuntime(): Promise<Runtime | undefined> {
+    try {
+      return (this.runtime ??= await loadRuntime());
+    } catch {
+      return undefined;
+    }
   }
 
   /** Rejects the waiting `connect()` calls. */

@@ -1,10 +1,11 @@
 import { clock } from './clock.js';
-import { KaleyraCallError, fromSdk } from './errors.js';
+import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
 import { withRetries } from './retry.js';
 import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from './sdk.js';
+import { failure, fromSdk } from './messages.js';
 import { loadSdk } from './sdk-loader.js';
-import type { Token } from './token-client.js';
+import type { AppInfo, Token } from './token-client.js';
 
 /** Kaleyra's shortest token lifetime (`expires_in` ≥ 360 s, docs/kaleyra-sdk-notes.md, REST: minting tokens). */
 const MIN_LIFETIME_MS = 360_000;
@@ -25,8 +26,34 @@ export const SDK_EVENTS = [
 
 export type SdkEventName = (typeof SDK_EVENTS)[number];
 
+/** The call in progress: none, an outgoing one ringing, an incoming one, a live one, or its end. */
+export type CallState = 'none' | 'dialing' | 'ringing' | 'active' | 'ended';
+
+export interface CallInfo {
+  state: CallState;
+  /** The other participant's user id. */
+  peer?: string | undefined;
+  /** The SDK's end reason (`declined`, `hang_up`, `timeout`, …). */
+  reason?: string | undefined;
+}
+
+/** The SDK's configuration as the page's attributes give it: the app may come from the token. */
+export type PageConfig = Omit<BandyerConfig, keyof AppInfo> & AppInfo;
+
+/** Where the app comes from when neither the page nor the token source says. */
+const APP_DEFAULTS = { region: 'eu', environment: 'sandbox' } as const;
+const APP_ATTRIBUTES = { appId: 'app-id', region: 'region', environment: 'environment' } as const;
+
 /** The states from which `start()` begins a new run. */
 const STARTABLE: readonly KaleyraCallState[] = ['idle', 'error', 'disconnected'];
+
+/** The slice of the SDK's `Call` that the session reads. */
+export interface SdkCall {
+  status?: string;
+  direction?: string;
+  endReason?: string | null;
+  participants?: (string | { userId?: string })[];
+}
 
 /** What a session is made from. Elements with the same `key` share one session. */
 export interface SessionSource {
@@ -34,7 +61,7 @@ export interface SessionSource {
   key: string;
   sdkSrc: string;
   sdkIntegrity?: string | undefined;
-  config: BandyerConfig;
+  config: PageConfig;
   /** One attempt at a token; retries are the session's business. */
   getToken(signal: AbortSignal): Promise<Token>;
   connectTimeoutMs: number;
@@ -47,6 +74,7 @@ export interface SessionMember {
   onReady(userId: string): void;
   onToken(expiresAt: string): void;
   onSdkEvent(type: string, payload: unknown): void;
+  onCall(call: CallInfo): void;
 }
 
 interface Registry {
@@ -81,13 +109,11 @@ export function acquireSession(source: SessionSource, member: SessionMember): Se
   if (!session) {
     const [other] = sessions.values();
     if (other) {
-      const { appId, region, environment } = other.source.config;
-      throw new KaleyraCallError(
-        'config',
-        'client_already_exists',
-        `Another <kaleyra-call> here runs app ${appId} (${region}, ${environment}): ` +
-          'one SDK client per page, so use the same settings everywhere.',
-      );
+      const { appId, region, environment } = other.config ?? other.source.config;
+      throw failure('config', 'client_already_exists', {
+        v: appId ?? '?',
+        e: `${region ?? '?'}, ${environment ?? '?'}`,
+      });
     }
     sessions.set(source.key, (session = new Session(source)));
   }
@@ -116,6 +142,9 @@ export class Session {
   userId?: string | undefined;
   token?: Token;
   client?: BandyerClient | undefined;
+  /** The SDK configuration, once the first token said which app (see `_resolveApp`). */
+  config?: BandyerConfig | undefined;
+  call: CallInfo = { state: 'none' };
 
   private _sdk?: BandyerSdk;
   private _run?: AbortController | undefined;
@@ -157,16 +186,9 @@ export class Session {
   private _configure(sdk: BandyerSdk): BandyerClient {
     let client: BandyerClient;
     try {
-      client = sdk.configure(this.source.config);
+      client = sdk.configure(this.config!);
     } catch (err) {
-      const error = fromSdk(err, 'config', 'invalid_config_error');
-      throw error.code === 'client_already_exists'
-        ? new KaleyraCallError(
-            'config',
-            error.code,
-            'Another script here already made the SDK client.',
-          )
-        : error;
+      throw fromSdk(err, 'config', 'invalid_config_error');
     }
     for (const type of SDK_EVENTS) {
       const handler: Listener = (payload) => this._onSdkEvent(type, payload);
@@ -189,14 +211,7 @@ export class Session {
         }),
         new Promise<never>((_, reject) => {
           timer = clock.setTimeout(
-            () =>
-              reject(
-                new KaleyraCallError(
-                  'connect',
-                  'connect_timeout',
-                  `No answer from the video service in ${ms / 1000} s.`,
-                ),
-              ),
+            () => reject(failure('connect', 'connect_timeout', { s: ms / 1000 })),
             ms,
           );
           signal.addEventListener('abort', (onAbort = () => reject(signal.reason)));
@@ -207,6 +222,11 @@ export class Session {
       signal.removeEventListener('abort', onAbort);
     }
     this.userId = token!.userId;
+    // The SDK appends a container at every connect and renders into the first
+    // (docs/kaleyra-sdk-notes.md, Observed behaviour of 2.7.5): keep one.
+    for (const div of [...document.querySelectorAll('#Bandyer-bandyer-chat-widget')].slice(1)) {
+      div.remove();
+    }
     this._setState('connected');
     for (const m of this.members) m.onReady(this.userId);
     this._schedule();
@@ -215,19 +235,27 @@ export class Session {
 
   /** One token, with the retries of docs/architecture.md, Backoff; progress is reported as non-fatal errors. */
   private async _obtainToken(signal: AbortSignal, phase: 'token' | 'refresh'): Promise<Token> {
-    const token = await withRetries(
-      () => this.source.getToken(signal),
-      signal,
-      ({ code, message, status }, delay) =>
-        this._emitError(new KaleyraCallError(phase, code, message, false, status, delay)),
-    );
-    if (this.userId && token.userId !== this.userId) {
-      throw new KaleyraCallError(
-        phase,
-        'user_changed',
-        `The new token is for another user (${token.userId}): call connect() to start over.`,
+    // A refresh reports its failures, the last one included, as phase `refresh`.
+    const during = (
+      { phase: p, code, message, status, params }: KaleyraCallError,
+      fatal = true,
+      delay?: number,
+    ) =>
+      new KaleyraCallError(p === 'token' ? phase : p, code, message, fatal, status, delay, params);
+    let token: Token;
+    try {
+      token = await withRetries(
+        () => this.source.getToken(signal),
+        signal,
+        (error, delay) => this._emitError(during(error, false, delay)),
       );
+    } catch (err) {
+      throw err instanceof KaleyraCallError ? during(err) : err;
     }
+    if (this.userId && token.userId !== this.userId) {
+      throw failure(phase, 'user_changed', { user: token.userId });
+    }
+    this.config = this._resolveApp(token);
     this.token = token;
     // 80 % of the lifetime ±10 % jitter, so that tabs do not refresh at once. The
     // lifetime counts as at least Kaleyra's minimum: a page whose clock runs ahead
@@ -237,6 +265,29 @@ export class Session {
     this._refreshAt = now + lifetime * 0.8 * (0.9 + clock.random() * 0.2);
     for (const m of this.members) m.onToken(token.expiresAt);
     return token;
+  }
+
+  /**
+   * The SDK configuration for `token`: the app, region and environment come
+   * from the page's attributes or from the token source, and when both say,
+   * they must agree — a mismatch would only show as a connect that never
+   * answers. A later token that names another app than the configured one is
+   * refused the same way.
+   */
+  private _resolveApp(token: Token): BandyerConfig {
+    const page = this.source.config;
+    const config = { ...page } as BandyerConfig;
+    for (const key of Object.keys(APP_ATTRIBUTES) as (keyof AppInfo)[]) {
+      const given = this.config?.[key] ?? page[key];
+      const said = token[key];
+      if (given && said && given !== said) {
+        throw failure('config', 'config_mismatch', { a: APP_ATTRIBUTES[key], v: given, e: said });
+      }
+      const value = given ?? said ?? (key === 'appId' ? undefined : APP_DEFAULTS[key]);
+      if (!value) throw failure('config', 'app_unknown');
+      config[key] = value;
+    }
+    return config;
   }
 
   private _schedule(): void {
@@ -282,19 +333,46 @@ export class Session {
 
   private _onSdkEvent(type: SdkEventName, payload: unknown): void {
     for (const m of this.members) m.onSdkEvent(type, payload);
+    const { reason, call, status } = (payload ?? {}) as {
+      reason?: unknown;
+      call?: SdkCall;
+      status?: string;
+    };
     if (type === 'client:access_token:is_about_to_expire') void this.refresh();
     else if (type === 'client:access_token:expired') void this._reconnect();
     else if (type === 'client:force_disconnect') {
-      const { reason } = (payload ?? {}) as { reason?: unknown };
-      this._fail(
-        new KaleyraCallError(
-          'connect',
-          'force_disconnect',
-          `The video service ended the session${reason ? ` (${reason})` : ''}.`,
-        ),
-        'connect',
-      );
+      this._fail(failure('connect', 'force_disconnect', { sdk: reason ?? '' }), 'connect');
+    } else if (type === 'call:incoming' || type === 'call:status:changed') {
+      this.trackCall(call, status);
     }
+  }
+
+  /**
+   * Follows a call: the one `createCall` or `joinCallURL` resolved with (the SDK
+   * announces no `dialing` for it), and those of the SDK's call events.
+   */
+  trackCall(call: SdkCall | undefined, status = call?.status): void {
+    if (!call) return;
+    const incoming = call.direction === 'incoming';
+    const state: CallState =
+      status === 'connected'
+        ? 'active'
+        : status === 'ended'
+          ? 'ended'
+          : incoming
+            ? 'ringing'
+            : 'dialing';
+    const peer = (call.participants ?? [])
+      .map((p) => (typeof p === 'string' ? p : p?.userId))
+      .find((id) => id && id !== this.userId);
+    this._setCall({ state, peer, reason: call.endReason ?? undefined });
+  }
+
+  private _setCall(call: CallInfo): void {
+    const now = this.call;
+    if (now.state === call.state && now.peer === call.peer && now.reason === call.reason) return;
+    this.call = call;
+    for (const m of this.members) m.onCall(call);
   }
 
   /** Re-check the token when the tab wakes up or the network comes back. */
@@ -325,6 +403,7 @@ export class Session {
 
   private _fail(err: unknown, phase: 'token' | 'connect' | 'refresh'): void {
     this._newRun(true);
+    this._setCall({ state: 'none' });
     this._setState('error');
     this._emitError(fromSdk(err, phase, 'unexpected'));
     // A failed session holds no client: "Try again" starts from a clean SDK.
@@ -351,6 +430,7 @@ export class Session {
   /** Tears the session down for good (its last element left). */
   async stop(): Promise<void> {
     this._newRun(true);
+    this.call = { state: 'none' };
     await this._release();
     this.state = 'disconnected';
   }

@@ -1,12 +1,22 @@
 import { clock } from './clock.js';
-import { KaleyraCallError, fromSdk } from './errors.js';
+import { entryFor, failure, fromSdk } from './messages.js';
 
-/** A Kaleyra access token and whom it is for. */
-export interface Token {
+/**
+ * A Kaleyra access token and whom it is for; and, when the token source says,
+ * which Kaleyra app, region and environment it was minted for.
+ */
+export interface Token extends AppInfo {
   accessToken: string;
   userId: string;
   /** ISO date. */
   expiresAt: string;
+}
+
+/** What a token source may say about the app its tokens are for. */
+export interface AppInfo {
+  appId?: string | undefined;
+  region?: string | undefined;
+  environment?: string | undefined;
 }
 
 export type TokenProvider = () => Promise<Token>;
@@ -51,15 +61,18 @@ async function fromProvider(provider: TokenProvider): Promise<Token> {
   try {
     token = await provider();
   } catch (err) {
-    const error = fromSdk(err, 'token', 'provider_failed');
+    const { code, params } = fromSdk(err, 'token', 'provider_failed');
     const status = (err as { status?: unknown } | undefined)?.status;
     const fatal = typeof status === 'number' && status < 500 && status !== 429;
-    throw new KaleyraCallError('token', error.code, error.message, fatal, error.status);
+    throw failure('token', code, params, fatal);
   }
   return validate({
     access_token: token?.accessToken,
     user_id: token?.userId,
     expires_at: token?.expiresAt,
+    app_id: token?.appId,
+    region: token?.region,
+    environment: token?.environment,
   });
 }
 
@@ -71,21 +84,29 @@ export interface EndpointOptions {
   timeoutMs?: number;
 }
 
-/** A token failure; `fatal: false` ones are retried with backoff (docs/architecture.md, Status and element reaction). */
-const tokenError = (
-  code: string,
-  message: string,
-  retryable: boolean,
-  status?: number,
-  retryAfterMs?: number,
-) => new KaleyraCallError('token', code, message, !retryable, status, retryAfterMs);
+/** The codes a token endpoint's error body may name (else its status decides). */
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  404: 'not_found',
+  429: 'rate_limited',
+  500: 'internal',
+  502: 'upstream_error',
+  503: 'unavailable',
+  504: 'upstream_timeout',
+};
 
 /**
- * Fetches a token from the endpoint of docs/architecture.md, Token endpoint contract. Resolves with a validated token
- * or rejects with a KaleyraCallError (or the signal's reason when aborted).
+ * Fetches a token from the endpoint (docs/architecture.md, Token endpoint
+ * contract). Resolves with a validated token or rejects with a
+ * KaleyraCallError (or the signal's reason when aborted). Only 429, 5xx and
+ * network failures are retried; what cannot heal by itself fails at once, as
+ * a configuration error that says what came back: a 404, a redirect (the
+ * usual login page), an answer that is not JSON, a 2xx that is not a token.
  */
 export async function fetchToken(options: EndpointOptions): Promise<Token> {
   const { endpoint, credentials, authToken, signal, timeoutMs = 15_000 } = options;
+  const url = new URL(endpoint, document.baseURI).href;
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     Accept: 'application/json',
@@ -101,61 +122,92 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort);
   let res: Response;
-  let body: { error?: { code?: unknown; message?: unknown } } | undefined;
+  let text: string;
   try {
-    res = await fetch(endpoint, {
+    res = await fetch(url, {
       method: 'POST',
       headers,
       body: '{}',
       credentials,
       cache: 'no-store',
+      redirect: 'manual',
       signal: controller.signal,
     });
-    body = await res.json().catch(() => undefined);
+    text = await res.text();
   } catch {
     if (signal?.aborted) throw signal.reason;
-    throw tokenError('network_error', 'The token endpoint could not be reached.', true);
+    throw failure('token', 'network_error', { url }, false);
   } finally {
     clock.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
-  if (res.ok) return validate(body);
-  // Any 4xx but 429 is final; 429 and 5xx are retried (docs/architecture.md, Status and element reaction).
   const { status } = res;
-  const { code, message } = body?.error ?? {};
+  if (res.type === 'opaqueredirect') throw failure('config', 'token_redirect', { url });
+  if (status === 404) throw failure('config', 'not_found', { url }, true, status);
+  let body: { error?: { code?: unknown } } | undefined;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // A 5xx is retried whatever its body (a proxy's error page, say).
+    if (status < 500) {
+      const type = res.headers.get('Content-Type')?.split(';')[0] || 'no content type';
+      throw failure('config', 'unexpected_response', { url, status, type }, true, status);
+    }
+  }
+  if (res.ok) return validate(body);
+  // Any 4xx but 429 is final; 429 and 5xx are retried (docs/architecture.md,
+  // Status and element reaction). A code outside the contract is reported as
+  // its status's, with the server's code in the details.
+  const server = body?.error?.code;
+  const known = typeof server === 'string' && entryFor(server) ? server : undefined;
+  const code = known ?? STATUS_CODES[status] ?? (status < 500 ? 'bad_request' : 'internal');
   const retryAfter = Number(res.headers.get('Retry-After') || NaN);
-  return Promise.reject(
-    tokenError(
-      typeof code === 'string' ? code : status < 500 ? 'bad_request' : 'internal',
-      typeof message === 'string' ? message : `The token endpoint answered ${status}.`,
-      status === 429 || status > 499,
-      status,
-      retryAfter >= 0 ? retryAfter * 1000 : undefined,
-    ),
+  throw failure(
+    'token',
+    code,
+    { url, status, server: typeof server === 'string' ? server : '', origin: location.origin },
+    status !== 429 && status < 500,
+    status,
+    retryAfter >= 0 ? retryAfter * 1000 : undefined,
   );
 }
 
-/** Accepts only a well-formed token; anything else is an endpoint bug (retried like a 502). */
+const APP_INFO = {
+  app_id: /^[\w-]{1,64}$/,
+  region: /^(eu|in|us|me)$/,
+  environment: /^(sandbox|production)$/,
+};
+
+/**
+ * Accepts only a well-formed token: a string access token and user id, a date,
+ * and (optional) a well-formed app id, region and environment. Anything else
+ * is a configuration error: the endpoint is not a token endpoint of this
+ * contract, and asking again will not change that.
+ */
 export function validate(body: unknown): Token {
-  const { access_token, user_id, expires_at } = (body ?? {}) as Record<string, unknown>;
+  const answer = (body ?? {}) as Record<string, unknown>;
+  const { access_token, user_id, expires_at } = answer;
   const expires = Date.parse(expires_at as string);
+  const badInfo = Object.entries(APP_INFO).some(
+    ([key, shape]) => answer[key] != null && !shape.test(String(answer[key])),
+  );
   if (
     typeof access_token !== 'string' ||
     !access_token ||
     typeof user_id !== 'string' ||
     !/^[\w.-]{1,128}$/.test(user_id) ||
-    !expires
+    !expires ||
+    badInfo
   ) {
-    throw tokenError(
-      'invalid_response',
-      'The token endpoint answered with an unexpected body.',
-      true,
-      200,
-    );
+    throw failure('config', 'invalid_response', {}, true, 200);
   }
-  return {
+  const token: Token = {
     accessToken: access_token,
     userId: user_id,
     expiresAt: new Date(expires).toISOString(),
   };
+  if (answer.app_id != null) token.appId = answer.app_id as string;
+  if (answer.region != null) token.region = answer.region as string;
+  if (answer.environment != null) token.environment = answer.environment as string;
+  return token;
 }

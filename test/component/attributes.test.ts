@@ -18,12 +18,14 @@ describe('the attribute table', () => {
 
   it('gives a new element the table’s defaults, and none where the table has none', () => {
     const el = document.createElement('kaleyra-call');
-    expect(el.region).to.equal('eu');
     expect(el.connectOn).to.equal('auto');
     expect(el.credentials).to.equal('same-origin');
     expect(el.tools).to.equal('chat');
     expect(el.headless).to.equal(false);
+    // The app, region and environment come from the token endpoint unless the page sets them.
     expect(el.appId).to.equal(undefined);
+    expect(el.region).to.equal(undefined);
+    expect(el.environment).to.equal(undefined);
     expect(el.virtualBackground).to.equal(undefined);
   });
 
@@ -46,19 +48,21 @@ describe('validateConfig', () => {
   });
 
   it('names the first missing required attribute, blank counting as missing', () => {
-    expect(validateConfig({ ...valid, appId: '  ' }, ['appId', 'tokenEndpoint'])).to.deep.equal({
-      attribute: 'app-id',
-    });
-    expect(validateConfig({ region: 'eu' }, ['appId', 'tokenEndpoint'])).to.deep.equal({
-      attribute: 'app-id',
-    });
-    expect(validateConfig({ appId: 'a' }, ['appId', 'tokenEndpoint'])).to.deep.equal({
-      attribute: 'token-endpoint',
-    });
+    const missing = (attribute: string) => ({ code: 'missing_attribute', attribute });
+    expect(validateConfig({ ...valid, appId: '  ' }, ['appId', 'tokenEndpoint'])).to.deep.equal(
+      missing('app-id'),
+    );
+    expect(validateConfig({ region: 'eu' }, ['appId', 'tokenEndpoint'])).to.deep.equal(
+      missing('app-id'),
+    );
+    expect(validateConfig({ appId: 'wAppId_1' }, ['appId', 'tokenEndpoint'])).to.deep.equal(
+      missing('token-endpoint'),
+    );
   });
 
   it('names a value outside the allowed list, with the allowed values', () => {
     expect(validateConfig({ ...valid, region: 'mars' }, [])).to.deep.equal({
+      code: 'invalid_attribute',
       attribute: 'region',
       value: 'mars',
       allowed: 'eu, in, us, me',

@@ -77,10 +77,10 @@ describe('the CDN builds, loaded as the README shows', () => {
     expect(win.KaleyraCall, 'the module sets no global').to.equal(undefined);
     const el = win.document.querySelector('kaleyra-call')!;
     await el.updateComplete;
-    // No app-id: the element explains itself instead of throwing.
+    // No token-endpoint: the element explains itself instead of throwing.
     const error = el.shadowRoot!.querySelector('[part="error"]') as HTMLElement;
     expect(error.hidden).to.equal(false);
-    expect(error.textContent).to.contain('app-id');
+    expect(error.textContent).to.contain('token-endpoint');
   });
 
   it('a start loads the runtime beside the bundle, checked against the hash the bundle carries', async () => {

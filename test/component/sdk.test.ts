@@ -106,7 +106,7 @@ describe('<kaleyra-call> SDK loading and connect', () => {
     const errors = record(b, 'kaleyra-call-error');
     await untilState(b, 'error');
     expect(errors[0]!.detail).to.include({ code: 'client_already_exists', fatal: true });
-    expect(errors[0]!.detail.message).to.contain('one SDK client per page');
+    expect(errors[0]!.detail.message).to.contain('allows one client per page');
     await b.updateComplete;
     expect(b.shadowRoot!.querySelector('[part="error"]')!.textContent).to.contain(
       'different setup',

@@ -67,6 +67,7 @@ function setup(f: Fake, appId = 'wAppId_stub') {
     onReady: (userId) => log.push(`ready:${userId}`),
     onToken: () => log.push('token'),
     onSdkEvent: () => {},
+    onCall: () => {},
     onLeft: (reason) => {
       host.state = 'disconnected';
       log.push(`left:${reason}`);

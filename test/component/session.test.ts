@@ -7,6 +7,7 @@ import {
   releaseSession,
   type Session,
   type SessionMember,
+  type CallInfo,
   type SessionSource,
 } from '../../component/session.js';
 import { fetchToken } from '../../component/token-client.js';
@@ -19,6 +20,7 @@ class Member implements SessionMember {
   readonly ready: string[] = [];
   readonly tokens: string[] = [];
   readonly events: { type: string; payload: unknown }[] = [];
+  readonly calls: CallInfo[] = [];
   onState(state: KaleyraCallState) {
     this.states.push(state);
   }
@@ -33,6 +35,9 @@ class Member implements SessionMember {
   }
   onSdkEvent(type: string, payload: unknown) {
     this.events.push({ type, payload });
+  }
+  onCall(call: CallInfo) {
+    this.calls.push(call);
   }
 }
 
@@ -122,7 +127,9 @@ describe('session', () => {
     expect(member.errors[0]).to.include({
       phase: 'connect',
       code: 'connect_timeout',
-      message: 'No answer from the video service in 20 s.',
+      message:
+        'No answer from the video service in 20 s. Likely causes, in order: app id, region or ' +
+        "environment differ from the worker's; a token for another app; a network that blocks WebSockets.",
       fatal: true,
     });
     // A failed session holds no client.

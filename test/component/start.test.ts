@@ -165,7 +165,7 @@ describe('<kaleyra-call> start', () => {
     expect(await f.log('token')).to.have.length(1); // only the one this test made itself
   });
 
-  it('rejects a malformed token response without connecting', async () => {
+  it('refuses a malformed token response at once, as a configuration error, without connecting', async () => {
     const f = await fake({
       token: [{ body: { access_token: '', user_id: 'u', expires_at: 'x' } }],
     });
@@ -175,10 +175,12 @@ describe('<kaleyra-call> start', () => {
     // The SDK is there too, and still no connect.
     await until(() => window.__bandyerEmulator, 'the SDK');
     expect(errors[0]!.detail).to.include({
-      phase: 'token',
+      phase: 'config',
       code: 'invalid_response',
-      fatal: false,
+      fatal: true,
     });
+    expect(errors).to.have.length(1);
+    expect(await f.log('token')).to.have.length(1);
     expect(emulator().count('connect')).to.equal(0);
   });
 });

@@ -79,7 +79,7 @@ describe('token-client: fetchToken', () => {
     expect(Date.parse(token.expiresAt) - before).to.be.within(599_000, 601_000);
   });
 
-  it('a 200 with a body that is not a token → invalid_response, retryable', async () => {
+  it('a 200 with a body that is not a token → invalid_response, a configuration error at once', async () => {
     const expires_at = new Date(Date.now() + 3600_000).toISOString();
     const good = { access_token: 'a.b.c', user_id: 'alice', expires_at };
     for (const body of [
@@ -91,39 +91,107 @@ describe('token-client: fetchToken', () => {
       { ...good, access_token: 7 },
       { ...good, expires_at: 'tomorrow' },
       { access_token: 'a.b.c', user_id: 'alice' },
-      'not json',
+      { ...good, app_id: 'w app' },
+      { ...good, region: 'mars' },
+      { ...good, environment: 'staging' },
       null,
     ]) {
       const f = await fake({ token: [{ body: body === null ? 'null' : body }] });
       const error = await failure(get(f));
       expect(error, JSON.stringify(body)).to.be.instanceOf(KaleyraCallError);
       expect(error, JSON.stringify(body)).to.include({
-        phase: 'token',
+        phase: 'config',
         code: 'invalid_response',
-        fatal: false,
+        fatal: true,
         status: 200,
       });
     }
   });
 
-  it('any 4xx but 429 is fatal and carries the body’s code and message', async () => {
-    for (const [status, code] of [
-      [400, 'bad_request'],
-      [401, 'unauthenticated'],
-      [403, 'origin_not_allowed'],
-      [404, 'not_found'],
-      [418, 'teapot'],
+  it('keeps the app, region and environment the endpoint names', async () => {
+    const expires_at = new Date(Date.now() + 3600_000).toISOString();
+    const f = await fake({
+      token: [
+        {
+          body: {
+            access_token: 'a.b.c',
+            user_id: 'alice',
+            expires_at,
+            app_id: 'wAppId_42',
+            region: 'us',
+            environment: 'production',
+          },
+        },
+      ],
+    });
+    expect(await get(f)).to.include({
+      appId: 'wAppId_42',
+      region: 'us',
+      environment: 'production',
+    });
+  });
+
+  for (const [what, step, code, params] of [
+    [
+      'a 404',
+      { status: 404, body: { error: { code: 'not_found', message: 'x' } } },
+      'not_found',
+      {},
+    ],
+    [
+      'an HTML 404',
+      { status: 404, body: '<html>Not found</html>', headers: { 'Content-Type': 'text/html' } },
+      'not_found',
+      {},
+    ],
+    [
+      'an HTML 200 (a SPA fallback)',
+      {
+        status: 200,
+        body: '<!doctype html><title>Shop</title>',
+        headers: { 'Content-Type': 'text/html; charset=utf-8' },
+      },
+      'unexpected_response',
+      { status: 200, type: 'text/html' },
+    ],
+    [
+      'a non-JSON 403',
+      { status: 403, body: 'Forbidden', headers: { 'Content-Type': 'text/plain' } },
+      'unexpected_response',
+      { status: 403, type: 'text/plain' },
+    ],
+    [
+      'a redirect (to a login page)',
+      { status: 302, headers: { Location: '/login' }, body: '' },
+      'token_redirect',
+      {},
+    ],
+  ] as const) {
+    it(`${what} → ${code}, a configuration error at once naming the URL`, async () => {
+      const f = await fake({ token: [step] });
+      const error = await failure(get(f));
+      expect(error).to.include({ phase: 'config', code, fatal: true });
+      expect(error.params).to.include({ url: new URL(f.token, location.href).href, ...params });
+      expect(error.message).to.contain(f.token);
+      expect(await f.log('token')).to.have.length(1);
+    });
+  }
+
+  it('any 4xx but 429 is fatal and carries the body’s code (a code outside the contract: its status’s)', async () => {
+    for (const [status, code, reported] of [
+      [400, 'bad_request', 'bad_request'],
+      [401, 'unauthenticated', 'unauthenticated'],
+      [403, 'origin_not_allowed', 'origin_not_allowed'],
+      [413, 'body_too_large', 'body_too_large'],
+      [418, 'teapot', 'bad_request'],
     ] as const) {
       const f = await fake({ token: [errorStep(status, code)] });
       const error = await failure(get(f));
       expect(error).to.be.instanceOf(KaleyraCallError);
-      expect(error).to.include({
-        phase: 'token',
-        code,
-        message: `${code} from the test`,
-        fatal: true,
-        status,
-      });
+      expect(error).to.include({ phase: 'token', code: reported, fatal: true, status });
+      expect(error.params).to.include({ server: code, status });
+      // The server's own text is not repeated: the element says it in its words.
+      expect(error.message).not.to.contain('from the test');
       expect(error.retryInMs).to.equal(undefined);
     }
   });
@@ -144,22 +212,17 @@ describe('token-client: fetchToken', () => {
     }
   });
 
-  it('an error body that is not JSON (or has no code) gets a code and message from the status', async () => {
+  it('a 5xx is retried whatever its body; an error body without a code gets its status’s', async () => {
     for (const [status, body, code, fatal] of [
-      [502, '<html>Bad gateway</html>', 'internal', false],
+      [502, '<html>Bad gateway</html>', 'upstream_error', false],
       [500, '', 'internal', false],
-      [404, '<html>Not found</html>', 'bad_request', true],
+      [599, 'oops', 'internal', false],
       [400, { error: { code: 7 } }, 'bad_request', true],
     ] as const) {
       const f = await fake({ token: [{ status, body }] });
       const error = await failure(get(f));
-      expect(error).to.include({
-        phase: 'token',
-        code,
-        message: `The token endpoint answered ${status}.`,
-        fatal,
-        status,
-      });
+      expect(error).to.include({ phase: 'token', code, fatal, status });
+      expect(error.message).to.contain(String(status));
     }
   });
 
@@ -239,7 +302,7 @@ describe('token-client: validate', () => {
     for (const body of [undefined, null, {}]) {
       expect(() => validate(body))
         .to.throw(KaleyraCallError)
-        .that.includes({ code: 'invalid_response', fatal: false });
+        .that.includes({ phase: 'config', code: 'invalid_response', fatal: true });
     }
   });
 });

@@ -36,7 +36,8 @@ describe('<kaleyra-call> token endpoint outcomes', () => {
     expect(errors[0]!.detail).to.deep.equal({
       phase: 'token',
       code: 'unauthenticated',
-      message: 'unauthenticated from the test',
+      message:
+        'The token endpoint refused the credentials (401): nobody is signed in, or the sign-in expired. Sign in, then call connect().',
       status: 401,
       fatal: true,
     });
@@ -54,6 +55,7 @@ describe('<kaleyra-call> token endpoint outcomes', () => {
     [413, 'body_too_large'],
     [415, 'unsupported_media_type'],
     [418, 'teapot'],
+    [404, 'not_found'],
   ] as const) {
     it(`${status} ${code} → fatal error, no retry`, async () => {
       const clock = fakeClock();

@@ -2,7 +2,7 @@
 // and what Cloudflare deploys for the token worker, compressed with gzip at
 // zlib's default level (what CDNs serve when a browser does not ask for brotli).
 //   each CDN bundle (Lit included): what a page loads before a call starts  ≤ 10 KiB gzip
-//   that bundle and the runtime it loads when a call starts, together      ≤ 16 KiB gzip
+//   that bundle and the runtime it loads when a call starts, together      ≤ 20 KiB gzip
 //   the worker bundle (`wrangler deploy --dry-run`)                        ≤ 60 KiB gzip
 // Every figure is printed, pass or fail.
 import assert from 'node:assert/strict';
@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 
 const CDN_BUDGET = 10 * 1024;
-const TOTAL_BUDGET = 16 * 1024;
+const TOTAL_BUDGET = 20 * 1024;
 const WORKER_BUDGET = 60 * 1024;
 const RUNTIME = 'dist/kaleyra-call.runtime.js';
 

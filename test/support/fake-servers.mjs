@@ -143,7 +143,6 @@ export function fakeServers() {
       return;
     }
     ctx.set('Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(step.headers ?? {})) ctx.set(name, value);
     ctx.status = step.status ?? 200;
     if (kind === 'sdk') {
       ctx.type = 'text/javascript';
@@ -166,6 +165,8 @@ export function fakeServers() {
         });
       }
     }
+    // Last, so that a step's headers (a Content-Type, say) win over the defaults above.
+    for (const [name, value] of Object.entries(step.headers ?? {})) ctx.set(name, value);
     record.end = Date.now();
   };
 }

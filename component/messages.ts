@@ -1,0 +1,397 @@
+/**
+ * What the element says about a failure, in two layers (docs/architecture.md,
+ * Messages): one short sentence for the visitor, with no vendor, endpoint or
+ * status in it, and a detail for the editor or developer: the cause, the fix
+ * (and, shown beside it, the code). Both in the element's language.
+ *
+ * One table: every code the runtime can report, with its visitor sentence's
+ * kind and its detail in each language. The README's troubleshooting table
+ * lists the same codes (test/node/messages.test.mjs checks it). Codes the
+ * element checks itself before any request (attributes) are in i18n.ts.
+ * `{name}` in a detail is filled from the error's `params`.
+ */
+import { KaleyraCallError } from './errors.js';
+import type { ErrorPhase } from './events.js';
+import {
+  VISITOR_CALL,
+  VISITOR_SETUP,
+  VISITOR_UNAVAILABLE,
+  fill,
+  type Language,
+  type Texts,
+} from './i18n.js';
+
+type Kind = 'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call';
+
+const VISITOR: Record<Kind, Texts> = {
+  setup: VISITOR_SETUP,
+  signin: {
+    en: 'Please sign in to start a video call.',
+    it: 'Accedi per avviare una videochiamata.',
+    es: 'Inicia sesión para empezar una videollamada.',
+  },
+  unavailable: VISITOR_UNAVAILABLE,
+  conflict: {
+    en: 'Another video call on this page uses a different setup.',
+    it: "Un'altra videochiamata in questa pagina usa una configurazione diversa.",
+    es: 'Otra videollamada de esta página usa una configuración distinta.',
+  },
+  ended: {
+    en: 'The video call has ended.',
+    it: 'La videochiamata è terminata.',
+    es: 'La videollamada ha terminado.',
+  },
+  call: VISITOR_CALL,
+};
+
+/** Every code the runtime reports: its kind, and its detail (cause, then fix). */
+export const MESSAGES = {
+  // The element's own checks, before any request (attributes.ts, kaleyra-call.ts).
+  missing_attribute: {
+    kind: 'setup',
+    en: 'The "{a}" attribute is missing.',
+    it: 'Manca l\'attributo "{a}".',
+    es: 'Falta el atributo "{a}".',
+  },
+  invalid_attribute: {
+    kind: 'setup',
+    en: '"{v}" is not a valid value for "{a}": use {l}.',
+    it: '"{v}" non è un valore valido per "{a}": usa {l}.',
+    es: '"{v}" no es un valor válido para "{a}": usa {l}.',
+  },
+  malformed_url: {
+    kind: 'setup',
+    en: 'The "{a}" attribute is not a valid URL: "{v}".',
+    it: 'L\'attributo "{a}" non è un URL valido: "{v}".',
+    es: 'El atributo "{a}" no es una URL válida: "{v}".',
+  },
+  insecure_url: {
+    kind: 'setup',
+    en: '"{a}" is an http: URL on an https: page, which the browser blocks: use https:.',
+    it: '"{a}" è un URL http: in una pagina https:, che il browser blocca: usa https:.',
+    es: '"{a}" es una URL http: en una página https:, que el navegador bloquea: usa https:.',
+  },
+  invalid_app_id: {
+    kind: 'setup',
+    en: '"{v}" is not a Kaleyra web app id (those start with wAppId_). Copy it from the Kaleyra console, or remove app-id when the token endpoint names the app.',
+    it: '"{v}" non è un app id web di Kaleyra (iniziano con wAppId_). Copialo dalla console Kaleyra, o togli app-id se il token endpoint indica l\'app.',
+    es: '"{v}" no es un app id web de Kaleyra (empiezan por wAppId_). Cópialo de la consola de Kaleyra, o quita app-id si el token endpoint indica la app.',
+  },
+  api_key_in_page: {
+    kind: 'setup',
+    en: 'The "app-id" attribute holds what looks like a secret API key (ak_…): remove it from the page now and rotate the key. An app id starts with wAppId_.',
+    it: 'L\'attributo "app-id" contiene quella che sembra una API key segreta (ak_…): toglila subito dalla pagina e cambia la chiave. Un app id inizia con wAppId_.',
+    es: 'El atributo "app-id" contiene lo que parece una API key secreta (ak_…): quítala de la página ya y cambia la clave. Un app id empieza por wAppId_.',
+  },
+  not_connected: {
+    kind: 'call',
+    en: 'The video call is not connected: call connect() first.',
+    it: 'La videochiamata non è connessa: chiama prima connect().',
+    es: 'La videollamada no está conectada: llama antes a connect().',
+  },
+  no_callee: {
+    kind: 'call',
+    en: 'No one to call: set call-with, or pass user ids to startCall().',
+    it: 'Nessuno da chiamare: imposta call-with o passa gli id utente a startCall().',
+    es: 'Nadie a quien llamar: define call-with o pasa ids de usuario a startCall().',
+  },
+  no_chat_user: {
+    kind: 'call',
+    en: 'No one to chat with: set chat-with, or pass a user id to openChat().',
+    it: 'Nessuno con cui chattare: imposta chat-with o passa un id utente a openChat().',
+    es: 'Nadie con quien chatear: define chat-with o pasa un id de usuario a openChat().',
+  },
+  no_join_url: {
+    kind: 'call',
+    en: 'No room link: set join-url, or pass one to joinCall().',
+    it: 'Nessun link della stanza: imposta join-url o passalo a joinCall().',
+    es: 'Ningún enlace de sala: define join-url o pásalo a joinCall().',
+  },
+  // What the runtime meets.
+  config_mismatch: {
+    kind: 'setup',
+    en: 'The page sets {a}="{v}" but the token endpoint issues tokens for "{e}". Remove the attribute or make them agree.',
+    it: `La pagina imposta {a}="{v}" ma il token endpoint emette token per "{e}". Togli l'attributo o rendili uguali.`,
+    es: 'La página fija {a}="{v}" pero el token endpoint emite tokens para "{e}". Quita el atributo o haz que coincidan.',
+  },
+  app_unknown: {
+    kind: 'setup',
+    en: 'No app-id attribute, and the token endpoint names no app. Set KALEYRA_APP_ID on the worker, or add app-id.',
+    it: `Manca l'attributo app-id e il token endpoint non indica l'app. Imposta KALEYRA_APP_ID sul worker o aggiungi app-id.`,
+    es: 'Falta el atributo app-id y el token endpoint no indica la app. Define KALEYRA_APP_ID en el worker o añade app-id.',
+  },
+  not_found: {
+    kind: 'setup',
+    en: 'The token endpoint {url} answered 404. Check the token-endpoint attribute.',
+    it: `Il token endpoint {url} ha risposto 404. Controlla l'attributo token-endpoint.`,
+    es: 'El token endpoint {url} respondió 404. Revisa el atributo token-endpoint.',
+  },
+  token_redirect: {
+    kind: 'setup',
+    en: 'The token endpoint {url} redirected (to a login page?). Check the token-endpoint and credentials attributes.',
+    it: 'Il token endpoint {url} ha reindirizzato (a un login?). Controlla gli attributi token-endpoint e credentials.',
+    es: 'El token endpoint {url} redirigió (¿a un inicio de sesión?). Revisa los atributos token-endpoint y credentials.',
+  },
+  unexpected_response: {
+    kind: 'setup',
+    en: 'The token endpoint {url} answered {status} with {type}, not JSON. Check the token-endpoint attribute.',
+    it: `Il token endpoint {url} ha risposto {status} con {type}, non JSON. Controlla l'attributo token-endpoint.`,
+    es: 'El token endpoint {url} respondió {status} con {type}, no JSON. Revisa el atributo token-endpoint.',
+  },
+  invalid_response: {
+    kind: 'setup',
+    en: 'The token answer lacks a valid access_token, user_id or expires_at. Check token-endpoint, or what tokenProvider returns.',
+    it: 'Alla risposta mancano access_token, user_id o expires_at validi. Controlla token-endpoint o ciò che restituisce tokenProvider.',
+    es: 'A la respuesta le faltan access_token, user_id o expires_at válidos. Revisa token-endpoint o lo que devuelve tokenProvider.',
+  },
+  unauthenticated: {
+    kind: 'signin',
+    en: 'The token endpoint refused the credentials (401): nobody is signed in, or the sign-in expired. Sign in, then call connect().',
+    it: 'Il token endpoint ha rifiutato le credenziali (401): nessun accesso, o è scaduto. Accedi, poi chiama connect().',
+    es: 'El token endpoint rechazó las credenciales (401): nadie ha iniciado sesión o caducó. Inicia sesión y llama a connect().',
+  },
+  origin_not_allowed: {
+    kind: 'setup',
+    en: 'The token endpoint refused this origin, {origin}. Add it to ALLOWED_ORIGINS.',
+    it: 'Il token endpoint ha rifiutato questa origine, {origin}. Aggiungila ad ALLOWED_ORIGINS.',
+    es: 'El token endpoint rechazó este origen, {origin}. Añádelo a ALLOWED_ORIGINS.',
+  },
+  forbidden: {
+    kind: 'setup',
+    en: `The token endpoint refused a cross-site request with cookies. Serve it on the page's site, or use authToken.`,
+    it: 'Il token endpoint ha rifiutato una richiesta cross-site con cookie. Servilo sul sito della pagina o usa authToken.',
+    es: 'El token endpoint rechazó una petición entre sitios con cookies. Sírvelo en el sitio de la página o usa authToken.',
+  },
+  bad_request: {
+    kind: 'setup',
+    en: 'The token endpoint refused the request ({status} {server}). Check that token-endpoint is a token endpoint.',
+    it: 'Il token endpoint ha rifiutato la richiesta ({status} {server}). Verifica che token-endpoint sia un token endpoint.',
+    es: 'El token endpoint rechazó la petición ({status} {server}). Comprueba que token-endpoint sea un token endpoint.',
+  },
+  rate_limited: {
+    kind: 'unavailable',
+    en: 'Too many token requests (429); retried when the endpoint allows.',
+    it: `Troppe richieste di token (429); riprova quando l'endpoint lo consente.`,
+    es: 'Demasiadas peticiones de token (429); se reintenta cuando el endpoint lo permita.',
+  },
+  unavailable: {
+    kind: 'unavailable',
+    en: `The token service failed ({status} {server}); retried with backoff. See the worker's log.`,
+    it: 'Il servizio dei token non ha funzionato ({status} {server}); riprova con attese crescenti. Vedi il log del worker.',
+    es: 'El servicio de tokens falló ({status} {server}); se reintenta con espera creciente. Mira el log del worker.',
+  },
+  network_error: {
+    kind: 'unavailable',
+    en: 'The token endpoint {url} is unreachable (network, CORS or timeout); retried. Check the URL and ALLOWED_ORIGINS.',
+    it: `Il token endpoint {url} non è raggiungibile (rete, CORS o timeout); riprova. Controlla l'URL e ALLOWED_ORIGINS.`,
+    es: 'El token endpoint {url} no responde (red, CORS o tiempo agotado); se reintenta. Revisa la URL y ALLOWED_ORIGINS.',
+  },
+  provider_failed: {
+    kind: 'unavailable',
+    en: 'tokenProvider failed: {server}. Retried unless it rejects with a 4xx status.',
+    it: 'tokenProvider non ha funzionato: {server}. Riprova salvo rifiuto con stato 4xx.',
+    es: 'tokenProvider falló: {server}. Se reintenta salvo rechazo con estado 4xx.',
+  },
+  user_changed: {
+    kind: 'ended',
+    en: 'The new token is for another user ({user}). Call connect() to start over.',
+    it: 'Il nuovo token è di un altro utente ({user}). Chiama connect() per ricominciare.',
+    es: 'El nuevo token es de otro usuario ({user}). Llama a connect() para empezar de nuevo.',
+  },
+  sdk_load_failed: {
+    kind: 'unavailable',
+    en: 'The video SDK {url} did not load: network, sdk-src, sdk-version, sdk-integrity or the CSP script-src.',
+    it: `L'SDK video {url} non si è caricato: rete, sdk-src, sdk-version, sdk-integrity o lo script-src della CSP.`,
+    es: 'El SDK de vídeo {url} no cargó: red, sdk-src, sdk-version, sdk-integrity o el script-src de la CSP.',
+  },
+  sdk_timeout: {
+    kind: 'unavailable',
+    en: 'The video SDK {url} took too long to load.',
+    it: `L'SDK video {url} ha impiegato troppo a caricarsi.`,
+    es: 'El SDK de vídeo {url} tardó demasiado en cargar.',
+  },
+  sdk_invalid: {
+    kind: 'setup',
+    en: '{url} defined no BandyerSDK: sdk-src is another script.',
+    it: '{url} non definisce BandyerSDK: sdk-src è un altro script.',
+    es: '{url} no define BandyerSDK: sdk-src es otro script.',
+  },
+  runtime_load_failed: {
+    kind: 'unavailable',
+    en: 'kaleyra-call.runtime.js, beside the bundle, did not load or failed its integrity check. Host both files together, unchanged.',
+    it: 'kaleyra-call.runtime.js, accanto al bundle, non si è caricato o non ha superato il controllo di integrità. Pubblica i due file insieme, senza modifiche.',
+    es: 'kaleyra-call.runtime.js, junto al bundle, no cargó o falló su control de integridad. Publica ambos archivos juntos, sin cambios.',
+  },
+  invalid_config_error: {
+    kind: 'setup',
+    en: 'The video SDK refused the configuration: {server}',
+    it: `L'SDK video ha rifiutato la configurazione: {server}`,
+    es: 'El SDK de vídeo rechazó la configuración: {server}',
+  },
+  browser_not_supported: {
+    kind: 'unavailable',
+    en: 'The video SDK does not support this browser.',
+    it: `L'SDK video non supporta questo browser.`,
+    es: 'El SDK de vídeo no admite este navegador.',
+  },
+  client_already_exists: {
+    kind: 'conflict',
+    en: 'This page already runs app {v} ({e}) and the SDK allows one client per page. Use the same settings everywhere.',
+    it: `Questa pagina usa già l'app {v} ({e}) e l'SDK consente un solo client per pagina. Usa ovunque le stesse impostazioni.`,
+    es: 'Esta página ya usa la app {v} ({e}) y el SDK admite un solo cliente por página. Usa la misma configuración en todas partes.',
+  },
+  connect_timeout: {
+    kind: 'unavailable',
+    en: `No answer from the video service in {s} s. Likely causes, in order: app id, region or environment differ from the worker's; a token for another app; a network that blocks WebSockets.`,
+    it: `Nessuna risposta dal servizio video in {s} s. Cause probabili, in ordine: app id, regione o ambiente diversi da quelli del worker; un token di un'altra app; una rete che blocca i WebSocket.`,
+    es: 'Sin respuesta del servicio de vídeo en {s} s. Causas probables, por orden: app id, región o entorno distintos de los del worker; un token de otra app; una red que bloquea WebSockets.',
+  },
+  access_token_invalid: {
+    kind: 'unavailable',
+    en: 'The video service refused the token ({sdk}): it must be minted for this app and user.',
+    it: 'Il servizio video ha rifiutato il token ({sdk}): va emesso per questa app e questo utente.',
+    es: 'El servicio de vídeo rechazó el token ({sdk}): debe emitirse para esta app y este usuario.',
+  },
+  connect_failed: {
+    kind: 'unavailable',
+    en: 'The video service refused the connection ({sdk}).',
+    it: 'Il servizio video ha rifiutato la connessione ({sdk}).',
+    es: 'El servicio de vídeo rechazó la conexión ({sdk}).',
+  },
+  force_disconnect: {
+    kind: 'ended',
+    en: 'The video service ended the session ({sdk}): the user was disabled or removed.',
+    it: `Il servizio video ha chiuso la sessione ({sdk}): l'utente è stato disattivato o rimosso.`,
+    es: 'El servicio de vídeo cerró la sesión ({sdk}): el usuario fue desactivado o eliminado.',
+  },
+  update_token_failed: {
+    kind: 'unavailable',
+    en: 'The video service refused the renewed token ({sdk}).',
+    it: 'Il servizio video ha rifiutato il token rinnovato ({sdk}).',
+    es: 'El servicio de vídeo rechazó el token renovado ({sdk}).',
+  },
+  call_failed: {
+    kind: 'call',
+    en: 'The video service refused the call or chat ({sdk}).',
+    it: 'Il servizio video ha rifiutato la chiamata o la chat ({sdk}).',
+    es: 'El servicio de vídeo rechazó la llamada o el chat ({sdk}).',
+  },
+  busy: {
+    kind: 'call',
+    en: 'The call could not start ({sdk}): someone is busy, or a call is under way.',
+    it: `La chiamata non è partita ({sdk}): qualcuno è occupato o c'è già una chiamata.`,
+    es: 'La llamada no empezó ({sdk}): alguien está ocupado o ya hay una llamada.',
+  },
+  no_plus_user: {
+    kind: 'call',
+    en: 'A call needs a Kaleyra "plus" user among its participants.',
+    it: 'Una chiamata richiede un utente Kaleyra "plus" tra i partecipanti.',
+    es: 'Una llamada necesita un usuario Kaleyra "plus" entre los participantes.',
+  },
+  media_client_unavailable: {
+    kind: 'call',
+    en: `Trusted Types blocked the SDK's media client: add the default policy (kaleyra-call/trusted-types) and "default" to trusted-types.`,
+    it: `Trusted Types ha bloccato il media client dell'SDK: aggiungi la policy default (kaleyra-call/trusted-types) e "default" a trusted-types.`,
+    es: 'Trusted Types bloqueó el media client del SDK: añade la política default (kaleyra-call/trusted-types) y "default" a trusted-types.',
+  },
+  unexpected: {
+    kind: 'unavailable',
+    en: 'An unexpected failure: {server}',
+    it: 'Un errore inatteso: {server}',
+    es: 'Un fallo inesperado: {server}',
+  },
+} as const satisfies Record<string, Texts & { kind: Kind }>;
+
+export type MessageCode = keyof typeof MESSAGES;
+
+/**
+ * Codes of the status table that share another code's text, and the SDK's own
+ * codes, by the entry that explains them. The element reports the code it
+ * received; only the text is shared.
+ */
+export const SAME_AS: Record<string, MessageCode> = {
+  method_not_allowed: 'bad_request',
+  body_too_large: 'bad_request',
+  unsupported_media_type: 'bad_request',
+  internal: 'unavailable',
+  upstream_error: 'unavailable',
+  upstream_timeout: 'unavailable',
+  access_token_expired: 'access_token_invalid',
+  access_token_invalid_signature: 'access_token_invalid',
+  access_token_invalid_user: 'access_token_invalid',
+  app_id_invalid: 'access_token_invalid',
+  user_not_found: 'access_token_invalid',
+  sdk_version_invalid: 'connect_failed',
+  sdk_version_unsupported: 'connect_failed',
+  connect_error: 'connect_failed',
+  validation_error: 'call_failed',
+  authentication_error: 'call_failed',
+  room_create_error: 'call_failed',
+  internal_server_error: 'call_failed',
+  invalid_url: 'call_failed',
+  invalid_token: 'call_failed',
+  user_not_associated_to_link: 'call_failed',
+  join_url_mtm: 'call_failed',
+  create_channel_oto: 'call_failed',
+  channel_not_found: 'call_failed',
+  another_call_in_progress: 'busy',
+  current_user_busy: 'busy',
+  all_users_busy: 'busy',
+  current_user_not_available: 'busy',
+};
+
+/** The entry that explains `code` (unknown codes get their phase's generic one). */
+export function entryFor(code: string): (typeof MESSAGES)[MessageCode] | undefined {
+  return MESSAGES[(SAME_AS[code] ?? code) as MessageCode];
+}
+
+/** Appended when the retries of an episode ran out (retry.ts). */
+const GAVE_UP: Texts = {
+  en: 'Gave up after {n} attempts.',
+  it: 'Abbandonato dopo {n} tentativi.',
+  es: 'Abandonado tras {n} intentos.',
+};
+
+/** The visitor's sentence and the detail of a failure, in `language`. */
+export function describe(
+  error: { code: string; params?: Record<string, unknown> | undefined },
+  language: Language,
+): { visitor: string; detail: string } | undefined {
+  const entry = entryFor(error.code);
+  if (!entry) return undefined;
+  return {
+    visitor: VISITOR[entry.kind][language],
+    detail:
+      fill(entry[language], error.params).replace(/ \( ?\)/g, '') +
+      (error.params?.attempts ? ` ${fill(GAVE_UP[language], { n: error.params.attempts })}` : ''),
+  };
+}
+
+/** A failure with its English detail as the message. */
+export function failure(
+  phase: ErrorPhase,
+  code: string,
+  params: Record<string, unknown> = {},
+  fatal = true,
+  status?: number,
+  retryInMs?: number,
+): KaleyraCallError {
+  const detail = describe({ code, params }, 'en')?.detail ?? code;
+  return new KaleyraCallError(phase, code, detail, fatal, status, retryInMs, params);
+}
+
+/**
+ * Normalises what the SDK rejects with (`Error`s named after their code,
+ * `{code}` objects, and — updateAccessToken with another user's token — raw
+ * server objects) into a failure of `phase`: a code the table explains keeps
+ * its name; any other becomes `fallback`, the SDK's own code in `params.sdk`.
+ */
+export function fromSdk(err: unknown, phase: ErrorPhase, fallback: string): KaleyraCallError {
+  if (err instanceof KaleyraCallError) return err;
+  const { code, name, message } = (err ?? {}) as Record<string, unknown>;
+  const id = [code, name, message].find(
+    (c): c is string => typeof c === 'string' && /^[a-z][a-z0-9_]*$/.test(c) && c !== 'error',
+  );
+  const text = typeof message === 'string' ? message : String(err);
+  return failure(phase, id && entryFor(id) ? id : fallback, { sdk: id ?? text, server: text });
+}
