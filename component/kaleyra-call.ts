@@ -72,7 +72,6 @@ const IN_CALL: readonly CallState[] = ['dialing', 'ringing', 'active'];
  *
  * @cssstate idle - not started (also the reflected attribute `state="idle"`)
  * @cssstate loading - token request and SDK download in flight
- * @cssstate verifying - the guest challenge is showing
  * @cssstate connecting - the SDK client is connecting
  * @cssstate connected - ready for calls and chats
  * @cssstate reconnecting - getting a new token after the old one expired

@@ -294,6 +294,12 @@ export const MESSAGES = {
     it: `Trusted Types ha bloccato il media client dell'SDK: aggiungi la policy default (kaleyra-call/trusted-types) e "default" a trusted-types.`,
     es: 'Trusted Types bloqueó el media client del SDK: añade la política default (kaleyra-call/trusted-types) y "default" a trusted-types.',
   },
+  disconnected: {
+    kind: 'ended',
+    en: 'disconnect() was called, or the element left the page, before the connection was ready.',
+    it: "È stato chiamato disconnect(), o l'elemento ha lasciato la pagina, prima che la connessione fosse pronta.",
+    es: 'Se llamó a disconnect(), o el elemento dejó la página, antes de que la conexión estuviera lista.',
+  },
   unexpected: {
     kind: 'unavailable',
     en: 'An unexpected failure: {server}',

@@ -51,7 +51,7 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
     const fail = (code: string, message: string) => {
       settle();
       script.remove();
-      reject(new KaleyraCallError('sdk', code, message));
+      reject(new KaleyraCallError('sdk', code, message, true, undefined, undefined, { url }));
     };
     const timer = clock.setTimeout(
       () => fail('sdk_timeout', 'The video SDK load timed out.'),

@@ -6,6 +6,7 @@
  * browser checks the `integrity` hash for real.
  */
 import { expect } from '@open-wc/testing';
+import { until } from './helpers.js';
 
 type FrameWindow = Window & { KaleyraCall?: { KaleyraCallElement?: unknown } };
 
@@ -40,6 +41,10 @@ async function frame(body: string): Promise<FrameWindow> {
   return iframe.contentWindow as FrameWindow;
 }
 
+/** The pasted tag, started only by the launcher. */
+const clickMode = (html: string) =>
+  html.replace('<kaleyra-call ', '<kaleyra-call connect="click" ');
+
 const requested = (win: Window) =>
   win.performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);
 
@@ -48,14 +53,27 @@ describe('the CDN builds, loaded as the README shows', () => {
     for (const f of frames.splice(0)) f.remove();
   });
 
-  it('the CMS snippet works as pasted: classic script, SRI checked, a launcher and no request yet', async () => {
+  it('the CMS snippet works as pasted: classic script, SRI checked, the one-attribute tag starts', async () => {
     const html = snippet(await readme(), 'In a CMS');
     expect(html).to.contain('integrity="sha384-');
+    expect(html).to.match(/<kaleyra-call token-endpoint="[^"]+"><\/kaleyra-call>/);
     const win = await frame(html);
 
     const Element = win.customElements.get('kaleyra-call');
     expect(Element, 'the classic script registered <kaleyra-call>').to.be.a('function');
     expect(win.KaleyraCall?.KaleyraCallElement).to.equal(Element);
+    const el = win.document.querySelector('kaleyra-call')!;
+    await el.updateComplete;
+    // connect="auto": it starts at once, with its runtime (offline here, so the SDK then fails).
+    expect(el.state).not.to.equal('idle');
+    await until(
+      () => requested(win).includes('/fake/raw/dist/kaleyra-call.runtime'),
+      'the runtime',
+    );
+  });
+
+  it('with connect="click", nothing but the element’s own file until the button is pressed', async () => {
+    const win = await frame(clickMode(snippet(await readme(), 'In a CMS')));
     const el = win.document.querySelector('kaleyra-call')!;
     await el.updateComplete;
     expect(el.state).to.equal('idle');
@@ -64,7 +82,6 @@ describe('the CDN builds, loaded as the README shows', () => {
     expect(
       launcher.textContent!.trim() || el.shadowRoot!.querySelector('slot')!.textContent,
     ).to.equal('Video call');
-    // connect="click": nothing but the element's own file until the button is pressed.
     expect(requested(win)).to.deep.equal(['/fake/raw/dist/kaleyra-call.iife']);
   });
 
@@ -84,8 +101,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   });
 
   it('a start loads the runtime beside the bundle, checked against the hash the bundle carries', async () => {
-    const html = snippet(await readme(), 'In a CMS');
-    const win = await frame(html);
+    const win = await frame(clickMode(snippet(await readme(), 'In a CMS')));
     const el = win.document.querySelector('kaleyra-call')!;
     await el.updateComplete;
     const built = (await (await fetch('/dist/integrity.json')).json()) as Record<string, string>;

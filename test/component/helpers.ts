@@ -17,6 +17,8 @@ export interface Step {
   hang?: boolean;
   user?: string;
   ttlSeconds?: number;
+  /** Fields added to a minted token's answer (app_id, region, environment). */
+  extra?: Record<string, unknown>;
   append?: string;
 }
 
@@ -41,6 +43,7 @@ export interface EmulatorControl {
   expire(): void;
   forceDisconnect(reason?: string): void;
   incomingCall(fromUserId: string): void;
+  setRingTimeoutMs(ms: number): void;
   client: { listenerCount?(event: string): number } | null;
   listenerCount(): number;
   activeTimers(): number;

@@ -10,7 +10,7 @@
 //   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (demo/sandbox/turnstile-server.mjs):
 //   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
 //                                 control route; one stand-in per id, knowing SANDBOX_SITE
-// A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true,
+// A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true, extra?,
 // user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
 // token step without a body answers with a fresh HS256 token for `user`; an SDK
 // step's `append` is script text added after the emulator (to set it up).
@@ -162,6 +162,7 @@ export function fakeServers() {
           access_token: mintToken(user, ttl),
           expires_at: new Date(Date.now() + ttl * 1000).toISOString(),
           user_id: user,
+          ...step.extra,
         });
       }
     }

@@ -1,0 +1,80 @@
+/**
+ * After any number of reconnects the page holds exactly one SDK widget root
+ * (the SDK appends one per `connect()`, as the emulator does), and errors keep
+ * the phase they happened in.
+ */
+import { expect } from '@open-wc/testing';
+import {
+  emulator,
+  fake,
+  fakeClock,
+  freshPage,
+  mount,
+  record,
+  until,
+  untilState,
+} from './helpers.js';
+
+const roots = () => document.querySelectorAll('#Bandyer-bandyer-chat-widget').length;
+
+describe('<kaleyra-call> reconnects', () => {
+  afterEach(freshPage);
+
+  it('three expiries later: one widget root, and the widget still in it', async () => {
+    const f = await fake({ token: [{ ttlSeconds: 3600 }, { ttlSeconds: 3601 }] });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    expect(roots()).to.equal(1);
+    for (let i = 0; i < 3; i++) {
+      emulator().expire();
+      await untilState(el, 'reconnecting');
+      await untilState(el, 'connected');
+      expect(roots(), `after reconnect ${i + 1}`).to.equal(1);
+    }
+    expect(emulator().count('connect')).to.equal(4);
+    expect(document.querySelector('#Bandyer-bandyer-chat-widget')!.childElementCount).to.be.above(
+      0,
+    );
+  });
+
+  it('after an outage and "Try again", and after an attribute change: one root', async () => {
+    const f = await fake({
+      token: [{}, { status: 401, body: { error: { code: 'unauthenticated' } } }],
+    });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    emulator().expire();
+    await untilState(el, 'error');
+    // A failed session holds no client, nor its widget.
+    await until(() => roots() === 0, 'the teardown');
+    await f.script({ token: [{}] });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="retry"]')!.click();
+    await untilState(el, 'connected');
+    expect(roots()).to.equal(1);
+    el.setAttribute('call-type', 'audio_only');
+    el.setAttribute('sdk-src', `${f.sdk}?v=2`);
+    await untilState(el, 'disconnected');
+    await untilState(el, 'connected');
+    expect(roots()).to.equal(1);
+  });
+
+  it('a refresh that gives up reports phase refresh, its retries and its last error alike', async () => {
+    const clock = fakeClock().script(0);
+    const f = await fake({
+      token: [{}, { status: 503, body: { error: { code: 'unavailable', message: 'x' } } }],
+    });
+    const el = mount(f);
+    await untilState(el, 'connected');
+    const errors = record(el, 'kaleyra-call-error');
+    emulator().aboutToExpire();
+    await until(async () => (await f.log('token')).length === 2, 'the first refresh');
+    for (let n = 3; n <= 7; n++) {
+      await clock.advance(30_000);
+      await until(async () => errors.length >= n - 2, `retry ${n - 2}`);
+    }
+    await untilState(el, 'error');
+    expect(errors.map((e) => e.detail.phase)).to.deep.equal(Array(6).fill('refresh'));
+    expect(errors.at(-1)!.detail).to.include({ code: 'unavailable', fatal: true });
+    expect(errors.at(-1)!.detail.message).to.contain('Gave up after 6 attempts.');
+  });
+});

@@ -1,0 +1,89 @@
+// Every failure the element can report is explained (component/messages.ts), in
+// every language, and listed in the README's "Error codes" table; visitors never
+// read a vendor, an endpoint or a status.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { test } from 'node:test';
+import { build } from 'esbuild';
+
+const bundled = await build({
+  entryPoints: ['component/messages.ts'],
+  bundle: true,
+  write: false,
+  format: 'esm',
+});
+const { MESSAGES, SAME_AS, describe } = await import(
+  `data:text/javascript,${encodeURIComponent(bundled.outputFiles[0].text)}`
+);
+const explained = new Set([...Object.keys(MESSAGES), ...Object.keys(SAME_AS)]);
+const LANGUAGES = ['en', 'it', 'es'];
+
+/** The codes the element's sources report: `failure(phase, 'code'…)`, `new KaleyraCallError(phase, 'code'…)`, its own checks, the SDK loader's. */
+function reportedCodes() {
+  const codes = new Set();
+  for (const file of readdirSync('component').filter((f) => f.endsWith('.ts'))) {
+    const source = readFileSync(`component/${file}`, 'utf8');
+    for (const pattern of [
+      /failure\(\s*'\w+',\s*'(\w+)'/g,
+      /new KaleyraCallError\(\s*'\w+',\s*'(\w+)'/g,
+      /_checkError\(\s*'\w+',\s*'(\w+)'/g,
+      /fail\(\s*'(\w+)',/g,
+      /fromSdk\([^,]+,\s*'\w+',\s*'(\w+)'/g,
+      /code: '([a-z][a-z0-9_]*)'/g,
+    ]) {
+      for (const [, code] of source.matchAll(pattern)) codes.add(code);
+    }
+  }
+  // The token endpoint's codes come from its status table.
+  const tokenClient = readFileSync('component/token-client.ts', 'utf8');
+  const table = /STATUS_CODES[^=]*=\s*\{([^}]*)\}/.exec(tokenClient)[1];
+  for (const [, code] of table.matchAll(/'(\w+)'/g)) codes.add(code);
+  return codes;
+}
+
+test('every code the element reports is explained', () => {
+  const codes = reportedCodes();
+  assert.ok(codes.size > 30, `found only ${codes.size} codes: the scan is broken`);
+  const missing = [...codes].filter((c) => !explained.has(c));
+  assert.deepEqual(missing, [], 'codes reported by component/ but missing from messages.ts');
+});
+
+test('every explanation exists in every language, with the same placeholders', () => {
+  const placeholders = (text) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  for (const [code, entry] of Object.entries(MESSAGES)) {
+    for (const lang of LANGUAGES) assert.ok(entry[lang]?.trim(), `${code} has no ${lang} text`);
+    for (const lang of LANGUAGES.slice(1)) {
+      assert.deepEqual(placeholders(entry[lang]), placeholders(entry.en), `${code} in ${lang}`);
+    }
+  }
+  for (const [code, target] of Object.entries(SAME_AS)) {
+    assert.ok(MESSAGES[target], `${code} points at ${target}, which is not explained`);
+  }
+});
+
+test('the visitor never reads a vendor, an endpoint or a status', () => {
+  for (const code of explained) {
+    for (const lang of LANGUAGES) {
+      const { visitor } = describe(
+        { code, params: { url: 'https://x.test/v1/token', status: 404 } },
+        lang,
+      );
+      assert.doesNotMatch(
+        visitor,
+        /kaleyra|bandyer|sdk|token|endpoint|https?:|\d{3}/i,
+        `${code} (${lang})`,
+      );
+    }
+  }
+});
+
+test('the README’s "Error codes" table lists exactly the codes the element can report', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const start = readme.indexOf('\n### Error codes\n');
+  assert.ok(start >= 0, 'README.md has no "### Error codes"');
+  const section = readme.slice(start, readme.indexOf('\n**', start));
+  const listed = [...section.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]);
+  const missing = [...explained].filter((c) => !listed.includes(c));
+  const extra = listed.filter((c) => !explained.has(c));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] });
+});
