@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError, ConfigError } from './errors.js';
-import type { AppEnv, AuthConfig, Bindings, Config } from './env.js';
+import type { AppEnv, AuthConfig, Bindings, Config, KaleyraApp } from './env.js';
 import { jwtKeys } from './keys.js';
 import { note } from './log.js';
 
@@ -18,6 +18,8 @@ const ENVIRONMENTS = ['sandbox', 'production'];
  */
 const PREFIX = /^(?:[A-Za-z0-9]{1,31}[-_.])?$/;
 const MIN_SECRET_LENGTH = 32;
+/** Kaleyra web app ids look like `wAppId_0a1b2c`; the value is echoed to pages, so its shape is fixed. */
+const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const parsed = new WeakMap<object, Config | ConfigError>();
 
@@ -65,6 +67,7 @@ function readConfig(env: Bindings): Config {
   return {
     apiKey,
     apiBase: readApiBase(env),
+    app: readApp(env),
     ttlSeconds: readTtl(env.TOKEN_TTL_SECONDS, warnings),
     tokenCache: readSwitch('TOKEN_CACHE', env.TOKEN_CACHE),
     allowedOrigins: readOrigins(env.ALLOWED_ORIGINS),
@@ -79,16 +82,32 @@ function readConfig(env: Bindings): Config {
 function readApiBase(env: Bindings): string {
   const override = env.KALEYRA_API_BASE?.trim();
   if (override) return readUrl('KALEYRA_API_BASE', override).replace(/\/+$/, '');
-  const region = oneOf('KALEYRA_REGION', env.KALEYRA_REGION, REGIONS, 'eu');
-  const environment = oneOf(
-    'KALEYRA_ENVIRONMENT',
-    env.KALEYRA_ENVIRONMENT,
-    ENVIRONMENTS,
-    'sandbox',
-  );
+  const { region, environment } = readPlace(env);
   return environment === 'production'
     ? `https://api.${region}.bandyer.com/v2`
     : `https://api.sandbox.${region}.bandyer.com/v2`;
+}
+
+function readPlace(env: Bindings): Pick<KaleyraApp, 'region' | 'environment'> {
+  return {
+    region: oneOf('KALEYRA_REGION', env.KALEYRA_REGION, REGIONS, 'eu'),
+    environment: oneOf('KALEYRA_ENVIRONMENT', env.KALEYRA_ENVIRONMENT, ENVIRONMENTS, 'sandbox'),
+  };
+}
+
+/**
+ * With KALEYRA_APP_ID set, token answers name the app, region and environment
+ * they were minted for, so a page needs no attributes for them (and a page
+ * attribute that contradicts them is caught by the element).
+ */
+function readApp(env: Bindings): KaleyraApp | undefined {
+  const raw = env.KALEYRA_APP_ID;
+  if (raw === undefined) return undefined;
+  const appId = raw.trim();
+  if (!APP_ID.test(appId)) {
+    throw new ConfigError('KALEYRA_APP_ID', 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+  }
+  return { appId, ...readPlace(env) };
 }
 
 /** Clamped to Kaleyra's accepted range; garbage falls back to the default with a warning. */

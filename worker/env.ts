@@ -20,6 +20,7 @@ export interface Bindings extends Cloudflare.Env {
   SITE_JWKS_URL?: string;
   SITE_JWKS_JSON?: string;
   SITE_JWT_COOKIE?: string;
+  KALEYRA_APP_ID?: string;
 }
 
 /** The Hono environment of the app and of every middleware. */
@@ -35,6 +36,8 @@ export interface Config {
   apiKey: string;
   /** Kaleyra REST base without a trailing slash, e.g. https://api.sandbox.eu.bandyer.com/v2 */
   apiBase: string;
+  /** The Kaleyra web app the tokens are for (KALEYRA_APP_ID), when the deployment names it. */
+  app: KaleyraApp | undefined;
   ttlSeconds: number;
   tokenCache: boolean;
   allowedOrigins: ReadonlySet<string>;
@@ -44,6 +47,12 @@ export interface Config {
   userLimiter: RateLimit;
   /** Tolerated problems (a value replaced by its default), logged with each request. */
   warnings: readonly string[];
+}
+
+export interface KaleyraApp {
+  appId: string;
+  region: string;
+  environment: string;
 }
 
 export interface AuthConfig {
