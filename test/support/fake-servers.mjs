@@ -7,6 +7,9 @@
 //   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
 //   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[]}: what the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
+//   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (demo/sandbox/turnstile-server.mjs):
+//   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
+//                                 control route; one stand-in per id, knowing SANDBOX_SITE
 // A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true,
 // user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
 // token step without a body answers with a fresh HS256 token for `user`; an SDK
@@ -17,6 +20,8 @@
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { createTurnstileStandIn, SANDBOX_SITE } from '../../demo/sandbox/turnstile-api.mjs';
+import { turnstileListener } from '../../demo/sandbox/turnstile-server.mjs';
 
 export const TOKEN_SECRET = 'test-signing-secret';
 const EMULATOR_PATH = '/demo/sandbox/bandyer-sdk.js';
@@ -70,11 +75,31 @@ async function readBody(req) {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+const turnstiles = new Map();
+function turnstileFor(id) {
+  let listener = turnstiles.get(id);
+  if (!listener) {
+    listener = turnstileListener(createTurnstileStandIn({ sites: [SANDBOX_SITE] }));
+    turnstiles.set(id, listener);
+  }
+  return listener;
+}
+
 export function fakeServers() {
   return async function fakeServerMiddleware(ctx, next) {
     if (ctx.path === EMULATOR_PATH) {
       await ensureEmulator();
       return next();
+    }
+    const turnstile = /^\/fake\/([\w-]+)(\/turnstile\/v0\/[\w.]+|\/__control\/turnstile)$/.exec(
+      ctx.path,
+    );
+    if (turnstile) {
+      // The stand-in answers on Node's own request and response, at its own paths.
+      ctx.req.url = `${turnstile[2]}${ctx.search}`;
+      ctx.respond = false;
+      await turnstileFor(turnstile[1])(ctx.req, ctx.res);
+      return;
     }
     const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log)$/.exec(ctx.path);
     if (!match) return next();
