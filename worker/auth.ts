@@ -49,12 +49,12 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { config } = c.var;
   const credential = readCredential(c, config);
   const userId = credential.guest
-    ? await guestId(c, credential.token, config.guest)
+    ? await guestId(c, credential.token, credential.guest)
     : await siteUserId(c, credential, config);
   const key = await userKey(config, userId);
   c.set('userId', userId);
   c.set('userKey', key);
-  c.set('guest', credential.guest);
+  c.set('guest', credential.guest !== undefined);
   note(c, { userHash: key.slice(0, 16) });
   await next();
 });
@@ -86,13 +86,8 @@ async function siteUserId(
  * The guest path: a guest token, verified with the guest key only (guest-token.ts).
  * It never creates a Kaleyra user: the guest was created on POST /v1/guest.
  */
-async function guestId(
-  c: Context<AppEnv>,
-  token: string,
-  guest: GuestConfig | undefined,
-): Promise<string> {
+async function guestId(c: Context<AppEnv>, token: string, guest: GuestConfig): Promise<string> {
   try {
-    if (!guest) throw new GuestTokenError('guests_off');
     const id = await verifyGuestToken(guest, token, c.var.config.userIdPrefix);
     note(c, { guest: 'renewed' });
     return id;
@@ -106,21 +101,22 @@ async function guestId(
 interface Credential {
   token: string;
   ambient: boolean;
-  /** A bearer token that says it is a guest token, with guests on: the guest path. */
-  guest: boolean;
+  /** Set for a bearer token that says it is a guest token, with guests on: the guest path. */
+  guest: GuestConfig | undefined;
 }
 
 function readCredential(c: Context<AppEnv>, config: Config): Credential {
   const { auth } = config;
-  const guest = (token: string) => config.guest !== undefined && isGuestToken(token);
+  const guest = (token: string) => (isGuestToken(token) ? config.guest : undefined);
   if (auth.mode === 'access') {
     // A guest has no Access session; its guest token comes as a bearer token.
     const bearer = /^Bearer +(\S+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
-    if (bearer !== undefined && guest(bearer) && !c.req.header('cf-access-jwt-assertion')) {
-      return { token: compact(c, bearer), ambient: false, guest: true };
+    const guestPath = bearer === undefined ? undefined : guest(bearer);
+    if (bearer !== undefined && guestPath && !c.req.header('cf-access-jwt-assertion')) {
+      return { token: compact(c, bearer), ambient: false, guest: guestPath };
     }
     const token = compact(c, c.req.header('cf-access-jwt-assertion'));
-    return { token, ambient: true, guest: false };
+    return { token, ambient: true, guest: undefined };
   }
   // Refused before anything else, whichever credential the request would use.
   const cookie = auth.cookie === undefined ? undefined : onlyCookie(c, auth.cookie);
@@ -134,7 +130,7 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
     const token = compact(c, match[1]);
     return { token, ambient: false, guest: guest(token) };
   }
-  if (cookie !== undefined) return { token: compact(c, cookie), ambient: true, guest: false };
+  if (cookie !== undefined) return { token: compact(c, cookie), ambient: true, guest: undefined };
   note(c, { reason: 'no_credentials' });
   throw unauthenticated('Sign-in required.');
 }
