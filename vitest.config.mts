@@ -11,11 +11,17 @@ const testSecrets = {
   KALEYRA_API_KEY: 'ak_test_3f9c2e7a1b6d4f08a5c1e9b7d2f4a6c8',
   SITE_JWT_SECRET: 'site-test-secret-7e1f0c9a4b2d6e8f3a5c7b9d1e3f5a7c',
   KALEYRA_SIGNING_SECRET: 'kaleyra-test-signing-9d8c7b6a5f4e3d2c1b0a',
+  TURNSTILE_SECRET_KEY: '0x4AAAAAAATestSecret5e8a1c3f7b9d2e4a6c',
+  GUEST_SECRET: 'guest-test-secret-4b7e9a1c3d5f7a9b1c3e5d7f9a',
 };
+// The Turnstile site of the tests (public, unlike the secrets): the stand-in knows it with
+// TURNSTILE_SECRET_KEY. Guest tests turn GUEST_ACCESS on themselves (harness.ts, guestSetup).
+const testSite = { TURNSTILE_SITE_KEY: '0x4AAAAAAATestSiteKey0001' };
 
 // Worker tests run inside workerd (the real Workers runtime) via Miniflare,
 // with the bindings of wrangler.jsonc plus the test secrets above. Every
-// outbound fetch goes to the `outbound` worker: Kaleyra emulators and JWKS hosts,
+// outbound fetch goes to the `outbound` worker: Kaleyra emulators, JWKS hosts and
+// Turnstile stand-ins,
 // run from a bundle because Miniflare loads an auxiliary worker without resolving
 // its package imports (test/worker/support/bundle-outbound.mjs).
 const outbound = await bundleOutbound();
@@ -25,7 +31,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },
       miniflare: {
-        bindings: { ...testSecrets, KALEYRA_API_BASE: 'https://main.kaleyra.test/v2' },
+        bindings: { ...testSecrets, ...testSite, KALEYRA_API_BASE: 'https://main.kaleyra.test/v2' },
         outboundService: 'outbound',
         workers: [
           {
@@ -34,7 +40,7 @@ export default defineConfig({
             modulesRoot: root,
             scriptPath: outbound,
             compatibilityDate: '2026-04-20',
-            bindings: testSecrets,
+            bindings: { ...testSecrets, ...testSite },
           },
         ],
       },

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { base64url, jwtVerify, type JWTPayload } from 'jose';
-import type { AppEnv, AuthConfig } from './env.js';
+import type { AppEnv, AuthConfig, Config, GuestConfig } from './env.js';
 import { ApiError } from './errors.js';
+import { GuestTokenError, isGuestToken, verifyGuestToken } from './guest-token.js';
 import { KeysUnavailableError } from './keys.js';
 import { note } from './log.js';
 import { toKaleyraUserId, userKey } from './user-id.js';
@@ -20,8 +21,14 @@ import { toKaleyraUserId, userKey } from './user-id.js';
  * request that is not `Sec-Fetch-Site: cross-site` (CSRF). A bearer token is
  * never ambient: a page must hold it to send it.
  *
- * Further modes (a session "whoami" URL, anonymous guests) plug in as another
- * branch of readCredential() that yields a verified claim.
+ * Guests (GUEST_ACCESS=turnstile, in any mode): a bearer token whose header says
+ * it is a guest token takes the guest path, where only the guest key can verify
+ * it (guest-token.ts); every other credential takes the site path, which
+ * refuses a guest token. The header only picks the path; a site JWT dressed up
+ * as a guest token fails on the guest path, and the reverse on the site path.
+ *
+ * Further modes (a session "whoami" URL) plug in as another branch of
+ * readCredential() that yields a verified claim.
  *
  * Beyond the signature, issuer, audience and `exp`, a verified token must be
  * plausible (checkClaims): its payload well-formed UTF-8 and every string in it
@@ -40,8 +47,29 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const { config } = c.var;
-  const credential = readCredential(c, config.auth);
+  const credential = readCredential(c, config);
+  const userId = credential.guest
+    ? await guestId(c, credential.token, credential.guest)
+    : await siteUserId(c, credential, config);
+  const key = await userKey(config, userId);
+  c.set('userId', userId);
+  c.set('userKey', key);
+  c.set('guest', credential.guest !== undefined);
+  note(c, { userHash: key.slice(0, 16) });
+  await next();
+});
+
+async function siteUserId(
+  c: Context<AppEnv>,
+  credential: Credential,
+  config: Config,
+): Promise<string> {
   if (credential.ambient) requireSameSite(c);
+  if (isGuestToken(credential.token)) {
+    // Only reachable with guests off, or in a place guest tokens are never read from.
+    note(c, { reason: 'guest_token_as_site_jwt' });
+    throw unauthenticated('The credentials are invalid or expired.');
+  }
   const claims = await verify(c, credential.token, config.auth);
   checkClaims(c, credential.token, claims, config.auth);
   const claim = claims[config.auth.userClaim];
@@ -51,22 +79,44 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     note(c, { reason: 'user_claim_missing' });
     throw unauthenticated('The credentials do not name a user.');
   }
-  const userId = await toKaleyraUserId(subject, config.userIdPrefix);
-  const key = await userKey(config, userId);
-  c.set('userId', userId);
-  c.set('userKey', key);
-  note(c, { userHash: key.slice(0, 16) });
-  await next();
-});
+  return toKaleyraUserId(subject, config.userIdPrefix);
+}
+
+/**
+ * The guest path: a guest token, verified with the guest key only (guest-token.ts).
+ * It never creates a Kaleyra user: the guest was created on POST /v1/guest.
+ */
+async function guestId(c: Context<AppEnv>, token: string, guest: GuestConfig): Promise<string> {
+  try {
+    const id = await verifyGuestToken(guest, token, c.var.config.userIdPrefix);
+    note(c, { guest: 'renewed' });
+    return id;
+  } catch (err) {
+    if (!(err instanceof GuestTokenError)) throw err;
+    note(c, { reason: err.message, guest: 'token_refused' });
+    throw unauthenticated('The guest session is invalid or expired.');
+  }
+}
 
 interface Credential {
   token: string;
   ambient: boolean;
+  /** Set for a bearer token that says it is a guest token, with guests on: the guest path. */
+  guest: GuestConfig | undefined;
 }
 
-function readCredential(c: Context<AppEnv>, auth: AuthConfig): Credential {
+function readCredential(c: Context<AppEnv>, config: Config): Credential {
+  const { auth } = config;
+  const guest = (token: string) => (isGuestToken(token) ? config.guest : undefined);
   if (auth.mode === 'access') {
-    return { token: compact(c, c.req.header('cf-access-jwt-assertion')), ambient: true };
+    // A guest has no Access session; its guest token comes as a bearer token.
+    const bearer = /^Bearer +(\S+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const guestPath = bearer === undefined ? undefined : guest(bearer);
+    if (bearer !== undefined && guestPath && !c.req.header('cf-access-jwt-assertion')) {
+      return { token: compact(c, bearer), ambient: false, guest: guestPath };
+    }
+    const token = compact(c, c.req.header('cf-access-jwt-assertion'));
+    return { token, ambient: true, guest: undefined };
   }
   // Refused before anything else, whichever credential the request would use.
   const cookie = auth.cookie === undefined ? undefined : onlyCookie(c, auth.cookie);
@@ -77,9 +127,10 @@ function readCredential(c: Context<AppEnv>, auth: AuthConfig): Credential {
       note(c, { reason: 'authorization_not_bearer' });
       throw unauthenticated('Send Authorization: Bearer <token>.');
     }
-    return { token: compact(c, match[1]), ambient: false };
+    const token = compact(c, match[1]);
+    return { token, ambient: false, guest: guest(token) };
   }
-  if (cookie !== undefined) return { token: compact(c, cookie), ambient: true };
+  if (cookie !== undefined) return { token: compact(c, cookie), ambient: true, guest: undefined };
   note(c, { reason: 'no_credentials' });
   throw unauthenticated('Sign-in required.');
 }

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './env.js';
@@ -19,25 +20,37 @@ export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const tooLarge = () =>
-  new ApiError(413, 'body_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+/** A guest request carries a Turnstile token of up to 2048 characters. */
+export const MAX_GUEST_BODY_BYTES = 4096;
+
+const tooLarge = (max: number) =>
+  new ApiError(413, 'body_too_large', `The body must be at most ${max} bytes.`);
 
 /**
  * Hono's body limit: refuses a declared Content-Length over the limit without
  * reading, and counts a streamed body without one, stopping at the limit.
  */
-export const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw tooLarge();
-  },
-});
+function limitTo(max: number) {
+  return bodyLimit({
+    maxSize: max,
+    onError: () => {
+      throw tooLarge(max);
+    },
+  });
+}
+
+export const limitBody = limitTo(MAX_BODY_BYTES);
+export const limitGuestBody = limitTo(MAX_GUEST_BODY_BYTES);
+
+/** The body as text, measured again after reading: it must not outgrow an understated Content-Length. */
+export async function bodyText(c: Context<AppEnv>, max: number): Promise<string> {
+  const bytes = await c.req.arrayBuffer();
+  if (bytes.byteLength > max) throw tooLarge(max);
+  return new TextDecoder().decode(bytes).trim();
+}
 
 export const requireEmptyObject = createMiddleware<AppEnv>(async (c, next) => {
-  // Measured again after reading: a body must not outgrow a Content-Length that understated it.
-  const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
-  const text = new TextDecoder().decode(bytes).trim();
+  const text = await bodyText(c, MAX_BODY_BYTES);
   if (text !== '') {
     let body: unknown;
     try {

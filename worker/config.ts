@@ -1,12 +1,21 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError, ConfigError } from './errors.js';
-import type { AppEnv, AuthConfig, Bindings, Config } from './env.js';
+import type { AppEnv, AuthConfig, Bindings, Config, GuestConfig, KaleyraApp } from './env.js';
 import { jwtKeys } from './keys.js';
 import { note } from './log.js';
 
 export const TTL_DEFAULT = 3600;
 export const TTL_MIN = 360;
 export const TTL_MAX = 86400;
+
+/** A setting in seconds: its default, and the range it is clamped to. */
+interface Seconds {
+  fallback: number;
+  min: number;
+  max: number;
+}
+/** Kaleyra's accepted token lifetimes. */
+const TTL: Seconds = { fallback: TTL_DEFAULT, min: TTL_MIN, max: TTL_MAX };
 
 const REGIONS = ['eu', 'in', 'us', 'me'];
 const ENVIRONMENTS = ['sandbox', 'production'];
@@ -18,6 +27,15 @@ const ENVIRONMENTS = ['sandbox', 'production'];
  */
 const PREFIX = /^(?:[A-Za-z0-9]{1,31}[-_.])?$/;
 const MIN_SECRET_LENGTH = 32;
+/** Turnstile keys are printable tokens (`0x4AAAAAAA…`); the site key is sent to pages. */
+const TURNSTILE_KEY = /^[A-Za-z0-9_-]{1,128}$/;
+export const SITEVERIFY_URL = 'https://challenges.cloudflare.com/turnstile/v0/siteverify';
+/** A guest token lives 4 hours by default, at least 5 minutes, at most a week. */
+const GUEST_SESSION: Seconds = { fallback: 14400, min: 300, max: 604800 };
+/** A guest's Kaleyra token: 30 minutes by default, within Kaleyra's range. */
+const GUEST_TTL: Seconds = { fallback: 1800, min: TTL_MIN, max: TTL_MAX };
+/** Kaleyra web app ids look like `wAppId_0a1b2c`; the value is echoed to pages, so its shape is fixed. */
+const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const parsed = new WeakMap<object, Config | ConfigError>();
 
@@ -62,16 +80,19 @@ function readConfig(env: Bindings): Config {
   if (!apiKey) {
     throw new ConfigError('KALEYRA_API_KEY', 'is not set (wrangler secret put KALEYRA_API_KEY)');
   }
+  const allowedOrigins = readOrigins(env.ALLOWED_ORIGINS);
   return {
     apiKey,
     apiBase: readApiBase(env),
-    ttlSeconds: readTtl(env.TOKEN_TTL_SECONDS, warnings),
+    app: readApp(env),
+    ttlSeconds: readSeconds('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, TTL, warnings),
     tokenCache: readSwitch('TOKEN_CACHE', env.TOKEN_CACHE),
-    allowedOrigins: readOrigins(env.ALLOWED_ORIGINS),
+    allowedOrigins,
     auth: readAuth(env),
     userIdPrefix: readPrefix(env.USER_ID_PREFIX),
     ipLimiter: readLimiter('IP_LIMITER', env.IP_LIMITER),
     userLimiter: readLimiter('USER_LIMITER', env.USER_LIMITER),
+    guest: readGuest(env, allowedOrigins, warnings),
     warnings,
   };
 }
@@ -79,27 +100,102 @@ function readConfig(env: Bindings): Config {
 function readApiBase(env: Bindings): string {
   const override = env.KALEYRA_API_BASE?.trim();
   if (override) return readUrl('KALEYRA_API_BASE', override).replace(/\/+$/, '');
-  const region = oneOf('KALEYRA_REGION', env.KALEYRA_REGION, REGIONS, 'eu');
-  const environment = oneOf(
-    'KALEYRA_ENVIRONMENT',
-    env.KALEYRA_ENVIRONMENT,
-    ENVIRONMENTS,
-    'sandbox',
-  );
+  const { region, environment } = readPlace(env);
   return environment === 'production'
     ? `https://api.${region}.bandyer.com/v2`
     : `https://api.sandbox.${region}.bandyer.com/v2`;
 }
 
-/** Clamped to Kaleyra's accepted range; garbage falls back to the default with a warning. */
-export function readTtl(raw: string | undefined, warnings: string[]): number {
+function readPlace(env: Bindings): Pick<KaleyraApp, 'region' | 'environment'> {
+  return {
+    region: oneOf('KALEYRA_REGION', env.KALEYRA_REGION, REGIONS, 'eu'),
+    environment: oneOf('KALEYRA_ENVIRONMENT', env.KALEYRA_ENVIRONMENT, ENVIRONMENTS, 'sandbox'),
+  };
+}
+
+/**
+ * With KALEYRA_APP_ID set, token answers name the app, region and environment
+ * they were minted for, so a page needs no attributes for them (and a page
+ * attribute that contradicts them is caught by the element).
+ */
+function readApp(env: Bindings): KaleyraApp | undefined {
+  const raw = env.KALEYRA_APP_ID;
+  if (raw === undefined) return undefined;
+  const appId = raw.trim();
+  if (!APP_ID.test(appId)) {
+    throw new ConfigError('KALEYRA_APP_ID', 'must be 1 to 64 characters of A-Z a-z 0-9 _ -');
+  }
+  return { appId, ...readPlace(env) };
+}
+
+/** Clamped to its range; garbage falls back to the default with a warning. */
+function readSeconds(
+  setting: string,
+  raw: string | undefined,
+  { fallback, min, max }: Seconds,
+  warnings: string[],
+): number {
   const text = raw?.trim() ?? '';
   if (!/^\d+$/.test(text)) {
-    if (text)
-      warnings.push(`TOKEN_TTL_SECONDS is not a whole number of seconds; using ${TTL_DEFAULT}`);
-    return TTL_DEFAULT;
+    if (text) warnings.push(`${setting} is not a whole number of seconds; using ${fallback}`);
+    return fallback;
   }
-  return Math.min(TTL_MAX, Math.max(TTL_MIN, Number(text)));
+  return Math.min(max, Math.max(min, Number(text)));
+}
+
+/** GUEST_ACCESS as set: `off` (the default) or `turnstile`; anything else is refused by readGuest. */
+export function guestAccess(env: Bindings): string {
+  return env.GUEST_ACCESS?.trim() || 'off';
+}
+
+/**
+ * Guest access (docs/architecture.md, Guest access): with GUEST_ACCESS=turnstile
+ * every guest setting is checked here, so a deployment that allows guests
+ * without being able to verify challenges, sign guest tokens or limit guest
+ * creations fails as a whole (500), instead of at a visitor's first click.
+ */
+function readGuest(
+  env: Bindings,
+  origins: ReadonlySet<string>,
+  warnings: string[],
+): GuestConfig | undefined {
+  if (oneOf('GUEST_ACCESS', guestAccess(env), ['off', 'turnstile'], 'off') === 'off') {
+    return undefined;
+  }
+  const siteKey = required('TURNSTILE_SITE_KEY', env.TURNSTILE_SITE_KEY);
+  if (!TURNSTILE_KEY.test(siteKey)) {
+    throw new ConfigError('TURNSTILE_SITE_KEY', 'is not a Turnstile site key (A-Z a-z 0-9 _ -)');
+  }
+  const verifyUrl = env.TURNSTILE_VERIFY_URL?.trim();
+  const turnstileSecret = required(
+    'TURNSTILE_SECRET_KEY',
+    env.TURNSTILE_SECRET_KEY,
+    '(wrangler secret put TURNSTILE_SECRET_KEY)',
+  );
+  const secret = required('GUEST_SECRET', env.GUEST_SECRET, '(wrangler secret put GUEST_SECRET)');
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('GUEST_SECRET', `is shorter than ${MIN_SECRET_LENGTH} characters`);
+  }
+  return {
+    siteKey,
+    verifyUrl: verifyUrl ? readUrl('TURNSTILE_VERIFY_URL', verifyUrl) : SITEVERIFY_URL,
+    turnstileSecret,
+    secret,
+    sessionSeconds: readSeconds(
+      'GUEST_SESSION_SECONDS',
+      env.GUEST_SESSION_SECONDS,
+      GUEST_SESSION,
+      warnings,
+    ),
+    ttlSeconds: readSeconds(
+      'GUEST_TOKEN_TTL_SECONDS',
+      env.GUEST_TOKEN_TTL_SECONDS,
+      GUEST_TTL,
+      warnings,
+    ),
+    hostnames: new Set([...origins].map((origin) => new URL(origin).hostname)),
+    limiter: readLimiter('GUEST_LIMITER', env.GUEST_LIMITER),
+  };
 }
 
 function readSwitch(setting: string, raw: string | undefined): boolean {
@@ -226,9 +322,9 @@ function readUrl(setting: string, value: string): string {
   return url.href;
 }
 
-function required(setting: string, raw: string | undefined): string {
+function required(setting: string, raw: string | undefined, hint?: string): string {
   const value = raw?.trim();
-  if (!value) throw new ConfigError(setting, 'is not set');
+  if (!value) throw new ConfigError(setting, hint ? `is not set ${hint}` : 'is not set');
   return value;
 }
 

@@ -20,6 +20,13 @@ export interface Bindings extends Cloudflare.Env {
   SITE_JWKS_URL?: string;
   SITE_JWKS_JSON?: string;
   SITE_JWT_COOKIE?: string;
+  KALEYRA_APP_ID?: string;
+  TURNSTILE_SITE_KEY?: string;
+  TURNSTILE_VERIFY_URL?: string;
+  GUEST_SESSION_SECONDS?: string;
+  GUEST_TOKEN_TTL_SECONDS?: string;
+  TURNSTILE_SECRET_KEY?: string;
+  GUEST_SECRET?: string;
 }
 
 /** The Hono environment of the app and of every middleware. */
@@ -35,6 +42,8 @@ export interface Config {
   apiKey: string;
   /** Kaleyra REST base without a trailing slash, e.g. https://api.sandbox.eu.bandyer.com/v2 */
   apiBase: string;
+  /** The Kaleyra web app the tokens are for (KALEYRA_APP_ID), when the deployment names it. */
+  app: KaleyraApp | undefined;
   ttlSeconds: number;
   tokenCache: boolean;
   allowedOrigins: ReadonlySet<string>;
@@ -42,8 +51,32 @@ export interface Config {
   userIdPrefix: string;
   ipLimiter: RateLimit;
   userLimiter: RateLimit;
+  /** Guest access (GUEST_ACCESS=turnstile); undefined when off. */
+  guest: GuestConfig | undefined;
   /** Tolerated problems (a value replaced by its default), logged with each request. */
   warnings: readonly string[];
+}
+
+export interface KaleyraApp {
+  appId: string;
+  region: string;
+  environment: string;
+}
+
+export interface GuestConfig {
+  siteKey: string;
+  /** Turnstile's siteverify URL (TURNSTILE_VERIFY_URL). */
+  verifyUrl: string;
+  turnstileSecret: string;
+  /** GUEST_SECRET, from which the guest token key is derived (guest-token.ts). */
+  secret: string;
+  /** Lifetime of a guest token (GUEST_SESSION_SECONDS). */
+  sessionSeconds: number;
+  /** Lifetime of a guest's Kaleyra token (GUEST_TOKEN_TTL_SECONDS). */
+  ttlSeconds: number;
+  /** Host names of ALLOWED_ORIGINS: where a Turnstile challenge may have been solved. */
+  hostnames: ReadonlySet<string>;
+  limiter: RateLimit;
 }
 
 export interface AuthConfig {
@@ -76,6 +109,10 @@ export interface LogFields {
   /** For the operator: a misconfiguration or an unexpected error, naming the setting. */
   problem?: string;
   warning?: string;
+  /** What happened to a guest: `created`, `existing`, `renewed`, `challenge_failed`, … */
+  guest?: string;
+  /** Turnstile's verdict as fixed labels (its error codes, or our own such as `wrong_hostname`). */
+  turnstile?: string;
 }
 
 declare module 'hono' {
@@ -87,6 +124,10 @@ declare module 'hono' {
     userId: string;
     /** Keyed hash of `userId`: cache key, limiter key and the log's `userHash`. */
     userKey: string;
+    /** True when `userId` is a guest's (the request holds a guest credential or just became one). */
+    guest: boolean;
+    /** The Turnstile token of a POST /v1/guest body; never logged. */
+    turnstileToken: string;
     /** Extra fields for this request's one log line. */
     log: LogFields;
   }

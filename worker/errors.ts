@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'origin_not_allowed'
   | 'forbidden'
+  | 'challenge_failed'
   | 'not_found'
   | 'method_not_allowed'
   | 'body_too_large'
@@ -17,9 +18,19 @@ export type ErrorCode =
   | 'unavailable'
   | 'upstream_timeout';
 
-/** The one JSON shape every failure takes. */
+/** The one JSON shape every failure takes; a 401 may carry the guest offer. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; message: string; guest?: GuestOffer };
+}
+
+/**
+ * What a 401 offers when guests are allowed: where to get a guest credential and
+ * which challenge proves the visitor is a person (docs/architecture.md, Guest access).
+ */
+export interface GuestOffer {
+  endpoint: string;
+  challenge: 'turnstile';
+  sitekey: string;
 }
 
 /**
@@ -37,8 +48,8 @@ export class ApiError extends HTTPException {
   }
 }
 
-export function errorBody(code: ErrorCode, message: string): ErrorBody {
-  return { error: { code, message } };
+export function errorBody(code: ErrorCode, message: string, guest?: GuestOffer): ErrorBody {
+  return { error: { code, message, ...(guest && { guest }) } };
 }
 
 /**

@@ -1,10 +1,19 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
-import { limitBody, requireEmptyObject, requireJson } from './body.js';
+import { limitBody, limitGuestBody, requireEmptyObject, requireJson } from './body.js';
 import { withConfig } from './config.js';
-import type { AppEnv } from './env.js';
+import type { AppEnv, Config } from './env.js';
 import { ApiError, errorBody } from './errors.js';
+import {
+  createGuest,
+  GUEST_PATH,
+  guestOffer,
+  guestRoute,
+  limitGuests,
+  passChallenge,
+  readChallenge,
+} from './guest.js';
 import { note, requestLog } from './log.js';
 import { checkOrigin, corsHeaders } from './origin.js';
 import { limitByIp, limitByUser } from './rate-limit.js';
@@ -14,6 +23,10 @@ import { issueToken } from './token.js';
  * The token worker. Routes (docs/architecture.md, Worker pipeline):
  *   POST    /v1/token   authenticate the site's user, mint a Kaleyra access token
  *   OPTIONS /v1/token   CORS preflight, allowed origins only
+ *   POST    /v1/guest   a Turnstile challenge passed → a new guest and its token
+ *   OPTIONS /v1/guest   CORS preflight; both /v1/guest routes are 404 unless
+ *                       GUEST_ACCESS=turnstile, and then every 401 of /v1/token
+ *                       carries the guest offer
  *   GET     /health     liveness; reveals no configuration
  *   wrong method → 405 with Allow; anything else → 404. Paths are exact and
  *   matched as sent: `/v1/%74oken` is a 404, not another spelling of /v1/token.
@@ -46,6 +59,20 @@ app.post(
 );
 app.all('/v1/token', methodNotAllowed('POST, OPTIONS'));
 
+app.use(GUEST_PATH, guestRoute);
+app.on(['OPTIONS', 'POST'], GUEST_PATH, withConfig, checkOrigin, corsHeaders);
+app.post(
+  GUEST_PATH,
+  limitGuests,
+  requireJson,
+  limitGuestBody,
+  readChallenge,
+  passChallenge,
+  createGuest,
+  issueToken,
+);
+app.all(GUEST_PATH, methodNotAllowed('POST, OPTIONS'));
+
 app.notFound((c) => {
   note(c, { code: 'not_found' });
   return c.json(errorBody('not_found', 'No such route.'), 404);
@@ -55,7 +82,9 @@ app.onError((err, c) => {
   if (err instanceof ApiError) {
     note(c, { code: err.code });
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
-    return c.json(errorBody(err.code, err.message), err.status);
+    const offer =
+      err.status === 401 ? guestOffer(c.get('config') as Config | undefined) : undefined;
+    return c.json(errorBody(err.code, err.message, offer), err.status);
   }
   note(c, { code: 'internal', problem: `unhandled ${err.name}` });
   return c.json(errorBody('internal', 'Internal error.'), 500);

@@ -2,9 +2,10 @@ import { BodyTooLargeError, readBounded } from './bounded.js';
 import { ApiError } from './errors.js';
 
 /**
- * The one call to Kaleyra: `POST {base}/sdk/credentials` with the secret
- * `apikey` header (docs/kaleyra-sdk-notes.md, REST: minting tokens). Every failure becomes a 502 or 504 with
- * our own words; Kaleyra's text never reaches the client.
+ * The calls to Kaleyra, each a POST with the secret `apikey` header: minting,
+ * `POST {base}/sdk/credentials` (docs/kaleyra-sdk-notes.md, REST: minting tokens),
+ * and creating a guest user, `POST {base}/users`. Every failure becomes a 502,
+ * 503 or 504 with our own words; Kaleyra's text never reaches the client.
  *
  * - Each attempt has 5 s, response body included, then 504 `upstream_timeout`.
  *   A timeout is not retried: a second 5 s would keep the page waiting longer
@@ -72,66 +73,120 @@ export class UpstreamError extends ApiError {
   }
 }
 
-type Attempt = { ok: true; minted: Minted } | { ok: false; error: UpstreamError; retry: boolean };
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: UpstreamError; retry: boolean };
 
 export async function mintKaleyraToken(request: MintRequest): Promise<Minted> {
-  const first = await attempt(request, 1);
-  if (first.ok) return first.minted;
+  return withOneRetry((attempts) => mintOnce(request, attempts));
+}
+
+export interface UserRequest {
+  apiBase: string;
+  apiKey: string;
+  userId: string;
+}
+
+export interface CreatedUser {
+  /** false when Kaleyra already had the id (its 409), which counts as success. */
+  created: boolean;
+  upstreamStatus: number;
+  attempts: number;
+}
+
+/**
+ * `POST {base}/users` `{ id, role: "basic" }` (docs/kaleyra-sdk-notes.md, Users):
+ * a guest is a `basic` user. Success is 200 or 201, and 409 ("already exists")
+ * too, so a retry after a lost answer is harmless. Failures, timeouts and
+ * retries follow the same rules as minting; the answer's body is not needed.
+ */
+export async function createKaleyraUser(request: UserRequest): Promise<CreatedUser> {
+  return withOneRetry(async (attempts) => {
+    const sent = await send(request, '/users', { id: request.userId, role: 'basic' }, attempts);
+    if (!sent.ok) return sent;
+    const { status } = sent.value;
+    await sent.value.body?.cancel().catch(() => {});
+    if (status === 200 || status === 201 || status === 409) {
+      return { ok: true, value: { created: status !== 409, upstreamStatus: status, attempts } };
+    }
+    return refused(sent.value, attempts);
+  });
+}
+
+async function withOneRetry<T>(once: (attempts: number) => Promise<Attempt<T>>): Promise<T> {
+  const first = await once(1);
+  if (first.ok) return first.value;
   if (!first.retry) throw first.error;
   const [min, max] = RETRY_PAUSE_MS;
   await new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)));
-  const second = await attempt(request, 2);
-  if (second.ok) return second.minted;
+  const second = await once(2);
+  if (second.ok) return second.value;
   throw second.error;
 }
 
-async function attempt(request: MintRequest, attempts: number): Promise<Attempt> {
-  const fail = (
-    status: 502 | 503 | 504,
-    upstream: UpstreamError['upstreamStatus'],
-    retry = false,
-    headers?: Record<string, string>,
-  ): Attempt => ({
-    ok: false,
-    error: new UpstreamError(status, upstream, attempts, headers),
-    retry,
-  });
+function fail(
+  attempts: number,
+  status: 502 | 503 | 504,
+  upstream: UpstreamError['upstreamStatus'],
+  retry = false,
+  headers?: Record<string, string>,
+): { ok: false; error: UpstreamError; retry: boolean } {
+  return { ok: false, error: new UpstreamError(status, upstream, attempts, headers), retry };
+}
 
-  const signal = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS);
-  let response: Response;
+/** An answer that is not a success: 429 → 503 (with Retry-After), else 502, retried on 5xx. */
+function refused(response: Response, attempts: number) {
+  const { status } = response;
+  if (status === 429) return fail(attempts, 503, status, false, retryAfter(response));
+  return fail(attempts, 502, status, RETRY_STATUSES.has(status));
+}
+
+/** One POST to Kaleyra with the API key; a network error or timeout becomes its failure. */
+async function send(
+  request: { apiBase: string; apiKey: string },
+  path: string,
+  body: unknown,
+  attempts: number,
+  signal = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+): Promise<Attempt<Response>> {
   try {
-    response = await fetch(`${request.apiBase}/sdk/credentials`, {
+    const response = await fetch(`${request.apiBase}${path}`, {
       method: 'POST',
       headers: {
         apikey: request.apiKey,
         'content-type': 'application/json',
         accept: 'application/json',
       },
-      body: JSON.stringify({ user_id: request.userId, expires_in: request.expiresIn }),
+      body: JSON.stringify(body),
       redirect: 'manual',
       signal,
     });
+    return { ok: true, value: response };
   } catch {
-    return signal.aborted ? fail(504, 'timeout') : fail(502, 'network', true);
+    return signal.aborted ? fail(attempts, 504, 'timeout') : fail(attempts, 502, 'network', true);
   }
+}
 
+async function mintOnce(request: MintRequest, attempts: number): Promise<Attempt<Minted>> {
+  const signal = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS);
+  const body = { user_id: request.userId, expires_in: request.expiresIn };
+  const sent = await send(request, '/sdk/credentials', body, attempts, signal);
+  if (!sent.ok) return sent;
+  const response = sent.value;
   const status = response.status;
   if (status !== 200 && status !== 201) {
     await response.body?.cancel().catch(() => {});
-    if (status === 429) return fail(503, status, false, retryAfter(response));
-    return fail(502, status, RETRY_STATUSES.has(status));
+    return refused(response, attempts);
   }
 
   let text: string;
   try {
     text = await readBounded(response, MAX_ANSWER_BYTES);
   } catch (err) {
-    if (err instanceof BodyTooLargeError) return fail(502, 'invalid_response');
-    return signal.aborted ? fail(504, 'timeout') : fail(502, 'network', true);
+    if (err instanceof BodyTooLargeError) return fail(attempts, 502, 'invalid_response');
+    return signal.aborted ? fail(attempts, 504, 'timeout') : fail(attempts, 502, 'network', true);
   }
   const token = parseToken(text, request);
-  if (!token) return fail(502, 'invalid_response');
-  return { ok: true, minted: { token, upstreamStatus: status, attempts } };
+  if (!token) return fail(attempts, 502, 'invalid_response');
+  return { ok: true, value: { token, upstreamStatus: status, attempts } };
 }
 
 /** A token for exactly this user, expiring when it was asked to, or undefined. */

@@ -3,9 +3,10 @@ import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
 
 /**
- * Workers Rate Limiting (bindings IP_LIMITER and USER_LIMITER in wrangler.jsonc):
- * one limit per client before authentication, so floods of bad tokens stay cheap,
- * and one per user after, so a signed-in user cannot mint tokens in a loop.
+ * Workers Rate Limiting (bindings IP_LIMITER, USER_LIMITER and GUEST_LIMITER in
+ * wrangler.jsonc): one limit per client before authentication, so floods of bad
+ * tokens stay cheap, one per user after, so a signed-in user cannot mint tokens
+ * in a loop, and one per client on guest creations.
  *
  * The binding only answers yes or no, so Retry-After is the limiters' period
  * (60 s in wrangler.jsonc): waiting that long always reaches a fresh window.
@@ -22,6 +23,15 @@ export const limitByUser = createMiddleware<AppEnv>(async (c, next) => {
   await enforce(c.var.config.userLimiter, `user:${c.var.userKey}`);
   await next();
 });
+
+/**
+ * GUEST_LIMITER: guest creations per client IP. It counts every POST /v1/guest,
+ * before the challenge is checked, so a flood costs neither Turnstile calls nor
+ * Kaleyra users beyond the limit.
+ */
+export async function enforceGuestLimit(limiter: RateLimit, ip: string | undefined) {
+  await enforce(limiter, `guest:${clientKey(ip)}`);
+}
 
 async function enforce(limiter: RateLimit, key: string): Promise<void> {
   let outcome: RateLimitOutcome;

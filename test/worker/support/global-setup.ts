@@ -24,6 +24,7 @@ export interface WorkerBundle {
 export interface Limits {
   ip: number;
   user: number;
+  guest: number;
   period: number;
 }
 
@@ -49,8 +50,11 @@ function readLimits(): Limits {
   };
   const ip = find('IP_LIMITER');
   const user = find('USER_LIMITER');
-  if (ip.period !== user.period) throw new Error('the two rate limiters should share one period');
-  return { ip: ip.limit, user: user.limit, period: ip.period };
+  const guest = find('GUEST_LIMITER');
+  if (ip.period !== user.period || ip.period !== guest.period) {
+    throw new Error('the rate limiters should share one period (the Retry-After the worker sends)');
+  }
+  return { ip: ip.limit, user: user.limit, guest: guest.limit, period: ip.period };
 }
 
 function dryRun(): WorkerBundle {

@@ -88,6 +88,18 @@ export class KaleyraHost {
     return calls.filter((c) => !(c.method === 'POST' && c.path === '/v2/users'));
   }
 
+  /** Users the emulator knows (those made by register() included). */
+  async users(): Promise<{ id: string; role: string }[]> {
+    const res = await fetch(`${this.base}/users?limit=1000`, { headers: { apikey: API_KEY } });
+    return ((await res.json()) as { users: { id: string; role: string }[] }).users;
+  }
+
+  /** Every call the emulator received, register()'s included. */
+  async allCalls(): Promise<EmulatorCall[]> {
+    const res = await fetch(`${this.origin}/__control/calls`);
+    return ((await res.json()) as { calls: EmulatorCall[] }).calls;
+  }
+
   async credentialCalls(): Promise<EmulatorCall[]> {
     return (await this.calls()).filter((c) => c.path === '/v2/sdk/credentials');
   }
@@ -121,8 +133,125 @@ export class RogueKaleyraHost {
     });
   }
 
-  async sent(): Promise<{ calls: number; bytesSent: number; cancelled: boolean }> {
+  async sent(): Promise<{
+    calls: number;
+    bytesSent: number;
+    cancelled: boolean;
+    users: { id: unknown; role: unknown }[];
+  }> {
     return (await fetch(`${this.origin}/__control/sent`)).json();
+  }
+
+  /** How the next POST /v2/users calls are answered, in order (then 201). */
+  async userAnswers(...answers: RogueUserAnswer[]): Promise<void> {
+    await fetch(`${this.origin}/__control/users`, {
+      method: 'POST',
+      body: JSON.stringify({ answers }),
+    });
+  }
+}
+
+export type RogueUserAnswer =
+  { status: number; retryAfter?: number } | { hang: true } | { disconnect: true };
+
+export const TURNSTILE_SITE_KEY = testEnv.TURNSTILE_SITE_KEY as string;
+export const TURNSTILE_ACTION = 'kaleyra-call';
+
+export interface SiteverifyRequest {
+  remoteip?: string;
+  idempotency_key?: string;
+  secret: string;
+  response: string;
+  success: boolean | null;
+  errorCodes: string[];
+}
+
+/** A Turnstile stand-in of its own (support/outbound.mjs): the widget's side and siteverify. */
+export class TurnstileHost {
+  readonly origin: string;
+  readonly verifyUrl: string;
+
+  constructor(readonly host = `${unique('ts')}.turnstile.test`) {
+    this.origin = `https://${host}`;
+    this.verifyUrl = `${this.origin}/turnstile/v0/siteverify`;
+  }
+
+  /**
+   * What the widget hands the page after a passed challenge: a single-use token
+   * for this hostname and action (by default the first allowed origin's, and
+   * the element's).
+   */
+  async solve(
+    fields: { hostname?: string; action?: string; sitekey?: string } = {},
+  ): Promise<string> {
+    const res = await fetch(`${this.origin}/turnstile/v0/challenge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        sitekey: fields.sitekey ?? TURNSTILE_SITE_KEY,
+        action: fields.action ?? TURNSTILE_ACTION,
+        hostname: fields.hostname ?? new URL(ORIGIN).hostname,
+      }),
+    });
+    const { token } = (await res.json()) as { token?: string };
+    if (!token) throw new Error(`challenge: no token (${res.status})`);
+    markSensitive(token);
+    return token;
+  }
+
+  async siteverify(behavior: {
+    mode: 'normal' | 'outage' | 'internal-error' | 'slow';
+    status?: number;
+    ms?: number;
+    times?: number;
+  }): Promise<void> {
+    const res = await fetch(`${this.origin}/__control/turnstile`, {
+      method: 'POST',
+      body: JSON.stringify({ siteverify: behavior }),
+    });
+    if (!res.ok) throw new Error(`siteverify behaviour: ${res.status}`);
+  }
+
+  /** siteverify requests so far, oldest first (the stand-in keeps the last 20). */
+  async requests(): Promise<SiteverifyRequest[]> {
+    const res = await fetch(`${this.origin}/__control/turnstile`);
+    return ((await res.json()) as { requests: SiteverifyRequest[] }).requests;
+  }
+
+  async siteverifyCalls(): Promise<number> {
+    const res = await fetch(`${this.origin}/__control/turnstile`);
+    return ((await res.json()) as { siteverifyCalls: number }).siteverifyCalls;
+  }
+
+  /** Runs the stand-in's clock `offsetMs` ahead (a token older than 300 s is expired). */
+  async clock(offsetMs: number): Promise<void> {
+    await fetch(`${this.origin}/__control/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ offsetMs }),
+    });
+  }
+}
+
+/** A siteverify that answers whatever a test scripts (support/outbound.mjs). */
+export class ScriptedSiteverify {
+  readonly origin: string;
+  readonly verifyUrl: string;
+
+  constructor(readonly host = `${unique('sv')}.siteverify.test`) {
+    this.origin = `https://${host}`;
+    this.verifyUrl = `${this.origin}/turnstile/v0/siteverify`;
+  }
+
+  async answer(status: number, body: string, contentType = 'application/json'): Promise<void> {
+    await fetch(`${this.origin}/__control/answer`, {
+      method: 'POST',
+      body: JSON.stringify({ status, body, contentType }),
+    });
+  }
+
+  async calls(): Promise<number> {
+    const res = await fetch(`${this.origin}/__control/count`);
+    return ((await res.json()) as { calls: number }).calls;
   }
 }
 
@@ -134,6 +263,7 @@ export interface RequestOptions extends RequestInit {
 export interface Setup {
   env: TestBindings;
   kaleyra: KaleyraHost;
+  turnstile: TurnstileHost;
   ip: string;
   /** Any request to the worker. */
   fetch(path: string, init?: RequestOptions): Promise<Response>;
@@ -143,9 +273,33 @@ export interface Setup {
     headers?: HeadersInit;
     body?: BodyInit | null;
   }): Promise<Response>;
+  /** A well-formed guest request (POST, JSON, `{"turnstile": token}`, allowed Origin). */
+  guest(
+    turnstileToken: string,
+    options?: { headers?: HeadersInit; body?: BodyInit | null; ip?: string | null },
+  ): Promise<Response>;
 }
 
-export function setup(overrides: Partial<TestBindings> = {}): Setup {
+/**
+ * A deployment with guests on: GUEST_ACCESS=turnstile against its own Turnstile
+ * stand-in (setup() makes one) and Kaleyra emulator.
+ */
+export function guestSetup(overrides: Partial<TestBindings> = {}): Setup {
+  const turnstile = new TurnstileHost();
+  return setup(
+    {
+      GUEST_ACCESS: 'turnstile',
+      TURNSTILE_VERIFY_URL: turnstile.verifyUrl,
+      ...overrides,
+    },
+    turnstile,
+  );
+}
+
+export function setup(
+  overrides: Partial<TestBindings> = {},
+  turnstile = new TurnstileHost(),
+): Setup {
   const kaleyra = new KaleyraHost();
   const ip = randomIp();
   const bindings: TestBindings = { ...testEnv, KALEYRA_API_BASE: kaleyra.base, ...overrides };
@@ -167,11 +321,24 @@ export function setup(overrides: Partial<TestBindings> = {}): Setup {
     await markIssuedToken(response);
     return response;
   };
+  const json = (headers: HeadersInit | undefined) => {
+    const all = new Headers({ origin: ORIGIN, 'content-type': 'application/json' });
+    new Headers(headers).forEach((value, name) => all.set(name, value));
+    return all;
+  };
   return {
     env: bindings,
     kaleyra,
+    turnstile,
     ip,
     fetch: fetchWorker,
+    guest: (turnstileToken, { headers, body, ip: clientIp } = {}) =>
+      fetchWorker('/v1/guest', {
+        method: 'POST',
+        headers: json(headers),
+        body: body === undefined ? JSON.stringify({ turnstile: turnstileToken }) : body,
+        ...(clientIp !== undefined && { ip: clientIp }),
+      }),
     token: ({ bearer, headers, body = '{}' } = {}) => {
       const all = new Headers({ origin: ORIGIN, 'content-type': 'application/json' });
       if (bearer !== undefined) all.set('authorization', `Bearer ${bearer}`);
@@ -181,12 +348,14 @@ export function setup(overrides: Partial<TestBindings> = {}): Setup {
   };
 }
 
-/** The log-capture check must also look for every access token the worker handed out. */
+/** The log-capture check must also look for every access and guest token the worker handed out. */
 async function markIssuedToken(response: Response): Promise<void> {
   if (response.status !== 200 || !response.headers.get('content-type')?.includes('json')) return;
   const text = await response.clone().text();
   if (text === '') return; // HEAD
-  markSensitive((JSON.parse(text) as { access_token?: string }).access_token);
+  const body = JSON.parse(text) as { access_token?: string; guest_token?: string };
+  markSensitive(body.access_token);
+  markSensitive(body.guest_token);
 }
 
 /** Claims of a valid site JWT for `sub`, valid for 5 minutes. */
@@ -299,7 +468,11 @@ export class IdpHost {
 }
 
 export interface ErrorJson {
-  error: { code: string; message: string };
+  error: {
+    code: string;
+    message: string;
+    guest?: { endpoint: string; challenge: string; sitekey: string };
+  };
 }
 
 export async function errorOf(response: Response): Promise<ErrorJson['error']> {

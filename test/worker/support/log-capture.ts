@@ -3,9 +3,11 @@
  * captures everything written to the console in the test isolate (the
  * worker's request log included) instead of printing it, and after each file
  * fails the run if any line holds a secret: the API key, the site JWT secret,
- * the emulator's signing secret, anything shaped like a JWT (site tokens,
- * Access assertions, cookie values and Kaleyra access tokens all are), or a
- * value a test registered as sensitive.
+ * the emulator's signing secret, the Turnstile secret, the guest secret,
+ * anything shaped like a JWT (site tokens, Access assertions, cookie values,
+ * Kaleyra access tokens and guest tokens all are), or a value a test
+ * registered as sensitive (every Turnstile token a test obtained, every
+ * guest token the worker handed out).
  */
 import { afterAll } from 'vitest';
 import { env } from 'cloudflare:workers';
@@ -44,7 +46,13 @@ export function findLeaks(
 
 export function knownSecrets(): string[] {
   const bindings = env as unknown as Record<string, unknown>;
-  const names = ['KALEYRA_API_KEY', 'SITE_JWT_SECRET', 'KALEYRA_SIGNING_SECRET'];
+  const names = [
+    'KALEYRA_API_KEY',
+    'SITE_JWT_SECRET',
+    'KALEYRA_SIGNING_SECRET',
+    'TURNSTILE_SECRET_KEY',
+    'GUEST_SECRET',
+  ];
   const fixed = names.map((n) => bindings[n]).filter((v): v is string => typeof v === 'string');
   return [...fixed, ...capture.sensitive];
 }

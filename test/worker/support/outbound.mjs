@@ -12,7 +12,8 @@
  *   <host>.bandyer.com    the same, for the real Kaleyra host names, so tests can
  *                         see which host a default configuration calls
  *   <name>.rogue.test     a Kaleyra that answers /v2/sdk/credentials as scripted
- *                         (a look-alike the emulator cannot be: huge or odd answers):
+ *                         (a look-alike the emulator cannot be: huge or odd answers),
+ *                         and POST /v2/users as scripted (201 unless told otherwise):
  *                           POST /__control/answer  {kind: "stream", bytes}: a 200 whose
  *                                                   body is made only as it is read
  *                                                   {kind: "token", expiresAt?, pad?}: a
@@ -20,7 +21,19 @@
  *                                                   for; expiresAt is an ISO string or a
  *                                                   number of seconds from now; pad adds
  *                                                   that many bytes of an extra field
- *                           GET  /__control/sent    {calls, bytesSent, cancelled}
+ *                           POST /__control/users   {answers: [{status?, retryAfter?} |
+ *                                                   {hang: true} | {disconnect: true}]}: the
+ *                                                   next POST /v2/users answers, in order
+ *                           GET  /__control/sent    {calls, bytesSent, cancelled, users}
+ *                                                   (users: the bodies POST /v2/users got)
+ *   <name>.turnstile.test the Turnstile stand-in (demo/sandbox/turnstile-api.mjs), one per
+ *                         host name, knowing one site: TURNSTILE_SITE_KEY with
+ *                         TURNSTILE_SECRET_KEY. Its own routes (siteverify, challenge,
+ *                         /__control/turnstile) plus POST /__control/clock {offsetMs}: its
+ *                         clock runs that far ahead (to expire a token)
+ *   <name>.siteverify.test a siteverify that answers as scripted, for answers the stand-in
+ *                         never gives: POST /__control/answer {status, contentType, body};
+ *                         GET /__control/count {calls}
  *   <name>.idp.test       an identity provider's JWKS endpoint:
  *                           PUT  /jwks.json        store the key set to serve
  *                           GET  /jwks.json        serve it (counted); also at
@@ -31,11 +44,14 @@
  *   anything else         502, so a stray call fails loudly
  */
 import { createKaleyraEmulator } from '../../../demo/sandbox/kaleyra-api.mjs';
+import { createTurnstileStandIn } from '../../../demo/sandbox/turnstile-api.mjs';
 
 const emulators = new Map();
 const clocks = new Map();
 const idps = new Map();
 const rogues = new Map();
+const turnstiles = new Map();
+const siteverifies = new Map();
 
 export default {
   async fetch(request, env) {
@@ -59,6 +75,8 @@ export default {
     }
     if (url.hostname.endsWith('.idp.test')) return identityProvider(request, url);
     if (url.hostname.endsWith('.rogue.test')) return rogueKaleyra(request, url);
+    if (url.hostname.endsWith('.turnstile.test')) return turnstile(request, url, env);
+    if (url.hostname.endsWith('.siteverify.test')) return scriptedSiteverify(request, url);
     return new Response(`test outbound: no route to ${url.hostname}`, { status: 502 });
   },
 };
@@ -93,7 +111,14 @@ async function identityProvider(request, url) {
 async function rogueKaleyra(request, url) {
   let rogue = rogues.get(url.hostname);
   if (!rogue) {
-    rogue = { answer: { kind: 'token' }, calls: 0, bytesSent: 0, cancelled: false };
+    rogue = {
+      answer: { kind: 'token' },
+      calls: 0,
+      bytesSent: 0,
+      cancelled: false,
+      users: [],
+      userAnswers: [],
+    };
     rogues.set(url.hostname, rogue);
   }
   const route = `${request.method} ${url.pathname}`;
@@ -102,8 +127,25 @@ async function rogueKaleyra(request, url) {
     return new Response(null, { status: 204 });
   }
   if (route === 'GET /__control/sent') {
-    const { calls, bytesSent, cancelled } = rogue;
-    return Response.json({ calls, bytesSent, cancelled });
+    const { calls, bytesSent, cancelled, users } = rogue;
+    return Response.json({ calls, bytesSent, cancelled, users });
+  }
+  if (route === 'POST /__control/users') {
+    rogue.userAnswers = (await request.json()).answers;
+    return new Response(null, { status: 204 });
+  }
+  if (route === 'POST /v2/users') {
+    rogue.users.push(await request.json());
+    const answer = rogue.userAnswers.shift() ?? { status: 201 };
+    if (answer.hang) await new Promise((resolve) => setTimeout(resolve, 10_000));
+    if (answer.disconnect) throw new Error('rogue Kaleyra dropped the connection');
+    return Response.json(
+      { error: 'scripted', message: 'rogue Kaleyra internal text' },
+      {
+        status: answer.status ?? 201,
+        headers: answer.retryAfter ? { 'retry-after': String(answer.retryAfter) } : {},
+      },
+    );
   }
   if (route !== 'POST /v2/sdk/credentials') return new Response('not found', { status: 404 });
   rogue.calls++;
@@ -142,4 +184,41 @@ async function rogueKaleyra(request, url) {
   });
   rogue.bytesSent += text.length;
   return new Response(text, { headers: { 'content-type': 'application/json' } });
+}
+
+function turnstile(request, url, env) {
+  const host = url.hostname;
+  if (request.method === 'POST' && url.pathname === '/__control/clock') {
+    return request.json().then(({ offsetMs }) => {
+      clocks.set(host, Number(offsetMs) || 0);
+      return new Response(null, { status: 204 });
+    });
+  }
+  let standIn = turnstiles.get(host);
+  if (!standIn) {
+    standIn = createTurnstileStandIn({
+      sites: [{ sitekey: env.TURNSTILE_SITE_KEY, secret: env.TURNSTILE_SECRET_KEY }],
+      now: () => Date.now() + (clocks.get(host) ?? 0),
+    });
+    turnstiles.set(host, standIn);
+  }
+  return standIn.fetch(request);
+}
+
+async function scriptedSiteverify(request, url) {
+  let stub = siteverifies.get(url.hostname);
+  if (!stub) {
+    stub = { calls: 0, answer: { status: 200, contentType: 'application/json', body: '{}' } };
+    siteverifies.set(url.hostname, stub);
+  }
+  const route = `${request.method} ${url.pathname}`;
+  if (route === 'POST /__control/answer') {
+    stub.answer = await request.json();
+    return new Response(null, { status: 204 });
+  }
+  if (route === 'GET /__control/count') return Response.json({ calls: stub.calls });
+  stub.calls++;
+  await request.text();
+  const { status, contentType, body } = stub.answer;
+  return new Response(body, { status, headers: { 'content-type': contentType } });
 }
