@@ -5,7 +5,13 @@
 // extension, so the test runner neither caches nor transforms them.
 //   POST /fake/<id>/token         the token endpoint (docs/architecture.md, Token endpoint), scripted
 //   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
-//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[]}: what the next requests get
+//   GET  /fake/<id>/bandyer-media-client.js
+//                                 the file the emulator loads at connect from beside itself
+//                                 (demo/sandbox/bandyer-media-client.js), not logged
+//   GET  /fake/<id>/page          the script's `page`: an HTML page with its own
+//                                 Content-Security-Policy header (the test runner's has none)
+//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[], page?: {html, csp?}}: what
+//                                 the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
 // A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true,
 // user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
@@ -16,7 +22,7 @@
 // /demo/sandbox/bandyer-sdk.js, it is rebuilt if stale (demo/sandbox/sdk-emulator/build.mjs).
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
 
 export const TOKEN_SECRET = 'test-signing-secret';
 const EMULATOR_PATH = '/demo/sandbox/bandyer-sdk.js';
@@ -76,14 +82,34 @@ export function fakeServers() {
       await ensureEmulator();
       return next();
     }
-    const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log)$/.exec(ctx.path);
+    const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log|page|bandyer-media-client\.js)$/.exec(
+      ctx.path,
+    );
     if (!match) return next();
     const [, id, what] = match;
     const e = entry(id);
 
+    if (what === 'bandyer-media-client.js') {
+      ctx.type = 'text/javascript';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await readFile(MEDIA_CLIENT_FILE, 'utf8');
+      return;
+    }
+    if (what === 'page') {
+      if (!e.script.page) {
+        ctx.status = 404;
+        ctx.body = 'no page scripted';
+        return;
+      }
+      ctx.type = 'text/html';
+      ctx.set('Cache-Control', 'no-store');
+      if (e.script.page.csp) ctx.set('Content-Security-Policy', e.script.page.csp);
+      ctx.body = e.script.page.html;
+      return;
+    }
     if (what === 'script') {
       const body = JSON.parse((await readBody(ctx.req)) || '{}');
-      e.script = { token: body.token ?? [{}], sdk: body.sdk ?? [{}] };
+      e.script = { token: body.token ?? [{}], sdk: body.sdk ?? [{}], page: body.page };
       e.used = { token: 0, sdk: 0 };
       e.log = [];
       ctx.status = 204;
