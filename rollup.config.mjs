@@ -12,6 +12,9 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 // SDK loader, session): built first, so that each of the two carries its hash.
 //   dist/kaleyra-call.runtime.js  classic, loaded with that hash as `integrity`
 //   dist/integrity.json           the sha384 SRI hashes (and the README's copy)
+// and, apart, the opt-in Trusted Types `default` policy for the SDK's own sinks
+// (component/trusted-types-default.ts), a page's first script when it wants calls:
+//   dist/kaleyra-call.trusted-types.js  classic, sets window.KaleyraCallTrustedTypes
 // The npm build (unbundled ES modules + .d.ts in dist/esm, Lit as a
 // dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
@@ -59,6 +62,17 @@ export default [
       minifyCss({ include: /\/component\/[^/]+\.styles\.ts$/ }),
       integrity({ file: 'dist/integrity.json', readme: 'README.md' }),
     ],
+  },
+  {
+    input: 'component/trusted-types-default.ts',
+    output: {
+      file: 'dist/kaleyra-call.trusted-types.js',
+      format: 'iife',
+      name: 'KaleyraCallTrustedTypes',
+      sourcemap: true,
+      plugins: [minify(false)],
+    },
+    plugins: [...compile(), integrity({ file: 'dist/integrity.json', readme: 'README.md' })],
   },
 ];
 

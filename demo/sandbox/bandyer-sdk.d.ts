@@ -159,6 +159,18 @@ export interface CallStats {
   remoteTracks: number;
 }
 
+/**
+ * The media client the SDK loads at connect (WebRTC; calls need it). `failed`: the script URL
+ * was refused (Trusted Types) or the file did not load; kept for the page's lifetime.
+ */
+export interface MediaClientInfo {
+  /** Absolute URL: by default bandyer-media-client.js beside the emulator's own script. */
+  url: string;
+  status: 'idle' | 'loading' | 'loaded' | 'failed';
+  /** Why it failed; null otherwise. */
+  reason: string | null;
+}
+
 /** `window.__bandyerEmulator`: the "server side" of the emulator, for tests and the sandbox. */
 export interface EmulatorControl {
   readonly version: string;
@@ -174,6 +186,12 @@ export interface EmulatorControl {
   setPushLeadMs(ms: number | null): void;
   setExpectedAppId(appId: string | null): void;
   setRingTimeoutMs(ms: number): void;
+  /**
+   * Where the next connect loads the media client from (null: the default); forgets a load that
+   * happened. Without it, calls reject `media_client_unavailable`.
+   */
+  setMediaClientUrl(url: string | null): void;
+  readonly mediaClient: MediaClientInfo;
   emit(event: string, payload?: unknown): boolean;
   aboutToExpire(): void;
   expire(): void;
@@ -190,7 +208,10 @@ export interface EmulatorControl {
   callStats(): Promise<CallStats | null>;
   /** The first div#Bandyer-bandyer-chat-widget, the one the widget renders into. */
   widget(): HTMLElement | null;
-  /** A fresh page: no client, timers, logs or widget containers; default behaviours. */
+  /**
+   * A fresh page: no client, timers, logs or widget containers; default behaviours; the media
+   * client not loaded yet, from its default URL.
+   */
   reset(): void;
 }
 

@@ -4,7 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { EMULATOR_BUNDLE, ensureEmulator } from '../sandbox/sdk-emulator/build.mjs';
+import {
+  EMULATOR_BUNDLE,
+  MEDIA_CLIENT_FILE,
+  ensureEmulator,
+} from '../sandbox/sdk-emulator/build.mjs';
 import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 
 /**
@@ -15,6 +19,7 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress),
  *        /dist/kaleyra-call.runtime.js  and the runtime it loads when a call starts
  *   GET  /sandbox/bandyer-sdk.js  the SDK emulator (sandbox mode; the element's `sdk-src`)
+ *        /sandbox/bandyer-media-client.js  and the media client it loads beside itself (calls)
  *   POST /login  {userId}         the site-login stand-in: a site JWT in the body and a cookie
  *   POST /logout                  clears the cookie
  *   GET|POST /sandbox/token-endpoint  {broken}: make the Kaleyra API behind the worker fail
@@ -141,6 +146,7 @@ export function siteApp(options) {
       return next();
     };
     app.get('/sandbox/bandyer-sdk.js', emulatorBuilt, serveStatic({ path: EMULATOR_BUNDLE }));
+    app.get('/sandbox/bandyer-media-client.js', serveStatic({ path: MEDIA_CLIENT_FILE }));
   }
 
   // /site/<name> → demo/site/<name>; serveStatic refuses paths that climb out.

@@ -5,6 +5,7 @@
  *   GET  /p/<name>            a page registered with `addPage(name, html)`
  *   GET  /element.js          dist/kaleyra-call.js, the CDN build (gzip, cached a year, as a CDN serves it)
  *   GET  /sdk-standin.js      the size-faithful SDK stand-in (sdk-standin.mjs), gzip
+ *   GET  /bandyer-media-client.js  what the emulator loads beside itself at connect
  *   GET  /sdk.js?delay=&connectMs=   the SDK emulator, answered after `delay` ms; with
  *                             `connectMs`, its client.connect takes that long and is timed
  *   POST /token?delay=&user=  the token endpoint contract (docs/architecture.md, Token
@@ -17,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
-import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
 import { mintToken } from '../support/fake-servers.mjs';
 
 const ELEMENT = new URL('../../dist/kaleyra-call.js', import.meta.url);
@@ -26,7 +27,14 @@ const TOKEN_TTL_SECONDS = 3600;
 /** @param {{ sdkStandIn: { raw: Buffer, gzip: Buffer } }} options */
 export async function startPageServer({ sdkStandIn }) {
   const element = readFileSync(ELEMENT);
+  // What the emulator loads from beside itself at connect, as the real SDK loads its media script.
+  const mediaClient = readFileSync(MEDIA_CLIENT_FILE);
   const files = {
+    '/bandyer-media-client.js': {
+      raw: mediaClient,
+      gzip: gzipSync(mediaClient),
+      cache: 'public, max-age=3600',
+    },
     '/element.js': { raw: element, gzip: gzipSync(element), cache: 'public, max-age=31536000' },
     '/sdk-standin.js': { ...sdkStandIn, cache: 'public, max-age=3600' },
   };

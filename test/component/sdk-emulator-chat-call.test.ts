@@ -283,3 +283,77 @@ describe('SDK emulator: calls in one tab', () => {
     expect(document.querySelector(WIDGET_SELECTOR)!.childElementCount).to.equal(0);
   });
 });
+
+describe('SDK emulator: the media client calls need', () => {
+  const MEDIA_CLIENT = new URL('/demo/sandbox/bandyer-media-client.js', location.href).href;
+  const mediaScripts = (url: string) =>
+    [...document.querySelectorAll<HTMLScriptElement>('script')].filter((s) => s.src === url);
+
+  it('is loaded at connect from beside the emulator, once per page, and calls then work', async () => {
+    expect(emu.mediaClient).to.deep.equal({ url: MEDIA_CLIENT, status: 'idle', reason: null });
+    const client = await connected();
+    // A call asked for at once waits for the media client instead of failing.
+    const view = await client.createCall(['bob']);
+    expect(emu.mediaClient.status).to.equal('loaded');
+    expect(view.call.status).to.equal('dialing');
+    await view.call.end();
+    await client.disconnect();
+    await client.connect('alice', (await mintToken('alice')).token);
+    expect(mediaScripts(MEDIA_CLIENT)).to.have.length(1);
+  });
+
+  it('that did not load leaves connect and chat working and refuses every call, for good', async () => {
+    const missing = new URL('/fake/media/missing-media-client.js', location.href).href;
+    emu.setMediaClientUrl(missing);
+    const client = await connected({ tools: { chat: true } });
+    const view = await client.addChannel('bob');
+    expect((await view.channel.sendMessage('still here')).text).to.equal('still here');
+
+    const refused = await rejection(client.createCall(['bob']));
+    expect(refused).to.be.instanceOf(Error);
+    expect(refused).to.include({
+      name: 'media_client_unavailable',
+      code: 'media_client_unavailable',
+    });
+    expect(refused.message).to.contain(`${missing} failed to load`);
+    expect(emu.mediaClient).to.include({ url: missing, status: 'failed' });
+    expect(client.callView).to.equal(null);
+    expect((await rejection(client.joinCallURL('https://sandbox.example/room/r_1'))).name).to.equal(
+      'media_client_unavailable',
+    );
+
+    // An incoming call still rings; it cannot be answered, only declined.
+    const call = emu.incomingCall('carol');
+    expect((await rejection(call.answer())).name).to.equal('media_client_unavailable');
+    expect(call.status).to.equal('dialing');
+    await call.end();
+    expect(call.endReason).to.equal('declined');
+
+    // The failure is kept: a new connect does not try again.
+    await client.disconnect();
+    await client.connect('alice', (await mintToken('alice')).token);
+    expect(mediaScripts(missing)).to.have.length(1);
+    expect((await rejection(client.createCall(['bob']))).name).to.equal('media_client_unavailable');
+    expect(emu.calls.filter((c) => c.method === 'createCall')).to.have.length(2);
+  });
+
+  it('that loads but is not the media client does not count', async () => {
+    emu.setMediaClientUrl('data:text/javascript,void 0');
+    const client = await connected();
+    const refused = await rejection(client.createCall(['bob']));
+    expect(refused.name).to.equal('media_client_unavailable');
+    expect(refused.message).to.contain('is not the media client');
+  });
+
+  it('setMediaClientUrl checks its argument; null and reset() go back to the default', () => {
+    expect(() => emu.setMediaClientUrl('' as string)).to.throw(TypeError);
+    expect(() => emu.setMediaClientUrl(42 as unknown as string)).to.throw(TypeError);
+    emu.setMediaClientUrl('/elsewhere/media.js');
+    expect(emu.mediaClient.url).to.equal(new URL('/elsewhere/media.js', location.href).href);
+    emu.setMediaClientUrl(null);
+    expect(emu.mediaClient.url).to.equal(MEDIA_CLIENT);
+    emu.setMediaClientUrl('/elsewhere/media.js');
+    emu.reset();
+    expect(emu.mediaClient).to.deep.equal({ url: MEDIA_CLIENT, status: 'idle', reason: null });
+  });
+});

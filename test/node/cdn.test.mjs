@@ -10,13 +10,16 @@ import { test } from 'node:test';
 const CDN_FILES = ['dist/kaleyra-call.iife.js', 'dist/kaleyra-call.js'];
 // Loaded by either CDN file with the hash it carries, never from a page's tag.
 const RUNTIME = 'dist/kaleyra-call.runtime.js';
+// The opt-in Trusted Types `default` policy: a classic script of its own, pinned in the README.
+const TRUSTED_TYPES = 'dist/kaleyra-call.trusted-types.js';
 const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
 const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 test('dist/integrity.json holds the sha384 hash of each CDN file', () => {
-  assert.deepEqual(Object.keys(integrity).sort(), [...CDN_FILES, RUNTIME]);
-  for (const file of [...CDN_FILES, RUNTIME]) assert.equal(integrity[file], sri(file), file);
+  const files = [...CDN_FILES, RUNTIME, TRUSTED_TYPES];
+  assert.deepEqual(Object.keys(integrity).sort(), files.sort());
+  for (const file of files) assert.equal(integrity[file], sri(file), file);
 });
 
 test('each CDN file carries the runtime file’s hash, so the page’s integrity covers it', () => {
@@ -25,11 +28,11 @@ test('each CDN file carries the runtime file’s hash, so the page’s integrity
   }
 });
 
-test('the README pins both CDN files to this version with their current hashes', () => {
+test('the README pins the CDN files to this version with their current hashes', () => {
   const readme = readFileSync('README.md', 'utf8');
   const tags = [...readme.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
   const attr = (tag, a) => new RegExp(`\\s${a}(?:="([^"]*)")?`).exec(tag);
-  for (const file of CDN_FILES) {
+  for (const file of [...CDN_FILES, TRUSTED_TYPES]) {
     const url = `https://cdn.jsdelivr.net/npm/${name}@${version}/${file}`;
     const found = tags.filter((tag) => attr(tag, 'src')?.[1] === url);
     assert.ok(found.length > 0, `no <script src="${url}"> in README.md`);
@@ -56,6 +59,7 @@ test('the CDN files are ES2021, the level of the browsers the README supports', 
     ['dist/kaleyra-call.js', 'module'],
     ['dist/kaleyra-call.iife.js', 'script'],
     [RUNTIME, 'script'],
+    [TRUSTED_TYPES, 'script'],
   ]) {
     assert.doesNotThrow(
       () => parse(readFileSync(file, 'utf8'), { ecmaVersion: 2021, sourceType }),

@@ -24,7 +24,7 @@ const packed = new Set(files);
 
 const ALLOWED = [
   /^(README\.md|LICENSE|package\.json|custom-elements\.json)$/,
-  /^dist\/kaleyra-call(\.iife|\.runtime)?\.js(\.map)?$/,
+  /^dist\/kaleyra-call(\.iife|\.runtime|\.trusted-types)?\.js(\.map)?$/,
   /^dist\/integrity\.json$/,
   /^dist\/esm\/[\w.-]+\.(js|d\.ts)$/,
 ];
@@ -38,12 +38,15 @@ test('the package holds the CDN files, the npm modules with types, the manifest 
     'dist/kaleyra-call.js',
     'dist/kaleyra-call.iife.js',
     'dist/kaleyra-call.runtime.js',
+    'dist/kaleyra-call.trusted-types.js',
     'dist/integrity.json',
     'dist/esm/index.js',
     'dist/esm/index.d.ts',
     'dist/esm/define.js',
     'dist/esm/define.d.ts',
     'dist/esm/jsx.d.ts',
+    'dist/esm/trusted-types-default.js',
+    'dist/esm/trusted-types-default.d.ts',
   ]) {
     assert.ok(packed.has(file), `${file} is missing from the package`);
   }
@@ -90,12 +93,15 @@ test('every path package.json points at is in the package', () => {
   }
 });
 
-test('only the define entry (and the CDN files, which also register) has side effects', () => {
+test('only the define and trusted-types entries (and the CDN files) have side effects', () => {
+  // define registers the tag; trusted-types installs the page's `default` policy.
   assert.deepEqual([...pkg.sideEffects].sort(), [
     './dist/esm/define.js',
+    './dist/esm/trusted-types-default.js',
     './dist/kaleyra-call.iife.js',
     './dist/kaleyra-call.js',
     './dist/kaleyra-call.runtime.js',
+    './dist/kaleyra-call.trusted-types.js',
   ]);
   const index = readFileSync('dist/esm/index.js', 'utf8');
   assert.doesNotMatch(index, /customElements|define\(/, 'the class entry registers nothing');
@@ -108,6 +114,7 @@ test('the entry points resolve by package name, as an app imports them', async (
   assert.equal(resolve('kaleyra-call'), 'dist/esm/index.js');
   assert.equal(resolve('kaleyra-call/define'), 'dist/esm/define.js');
   assert.equal(resolve('kaleyra-call/jsx'), 'dist/esm/jsx.js');
+  assert.equal(resolve('kaleyra-call/trusted-types'), 'dist/esm/trusted-types-default.js');
   const { KaleyraCallElement } = await import('kaleyra-call');
   assert.equal(typeof KaleyraCallElement.define, 'function');
   const manifest = await import('kaleyra-call/custom-elements.json', { with: { type: 'json' } });

@@ -3,6 +3,7 @@
 // zlib's default level (what CDNs serve when a browser does not ask for brotli).
 //   each CDN bundle (Lit included): what a page loads before a call starts  ≤ 10 KiB gzip
 //   that bundle and the runtime it loads when a call starts, together      ≤ 20 KiB gzip
+//   the opt-in Trusted Types default policy (dist/kaleyra-call.trusted-types.js) ≤ 1 KiB gzip
 //   the worker bundle (`wrangler deploy --dry-run`)                        ≤ 60 KiB gzip
 // Every figure is printed, pass or fail.
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 
 const CDN_BUDGET = 10 * 1024;
 const TOTAL_BUDGET = 20 * 1024;
+const TRUSTED_TYPES_BUDGET = 1024;
 const WORKER_BUDGET = 60 * 1024;
 const RUNTIME = 'dist/kaleyra-call.runtime.js';
 
@@ -45,6 +47,13 @@ for (const file of ['dist/kaleyra-call.js', 'dist/kaleyra-call.iife.js']) {
     );
   });
 }
+
+test(`dist/kaleyra-call.trusted-types.js is at most ${TRUSTED_TYPES_BUDGET} B gzip`, (t) => {
+  const file = 'dist/kaleyra-call.trusted-types.js';
+  const size = measure(readFileSync(file));
+  report(t, file, size, TRUSTED_TYPES_BUDGET);
+  assert.ok(size.gzip <= TRUSTED_TYPES_BUDGET, `${file} is ${size.gzip} B gzip`);
+});
 
 test(`the worker bundle is at most ${WORKER_BUDGET} B gzip`, (t) => {
   const outdir = mkdtempSync(join(tmpdir(), 'kaleyra-worker-size-'));

@@ -19,3 +19,16 @@ test('the class entry has no side effects in Node', async () => {
   assert.equal(typeof mod.KaleyraCallElement, 'function');
   assert.equal(typeof mod.KaleyraCallElement.define, 'function');
 });
+
+test('the Trusted Types entry installs nothing in Node (no trustedTypes) and says so', async () => {
+  assert.equal(typeof globalThis.trustedTypes, 'undefined');
+  const { installDefaultPolicy } = await import(
+    pathToFileURL('dist/esm/trusted-types-default.js').href
+  );
+  assert.equal(installDefaultPolicy(), false);
+  assert.equal(typeof globalThis.document, 'undefined', 'import must not create a document');
+  // A malformed prefix is refused wherever it runs.
+  assert.throws(() => installDefaultPolicy({ scriptUrlPrefixes: ['https://cdn.example/media'] }), {
+    name: 'TypeError',
+  });
+});

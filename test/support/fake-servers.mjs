@@ -5,7 +5,13 @@
 // extension, so the test runner neither caches nor transforms them.
 //   POST /fake/<id>/token         the token endpoint (docs/architecture.md, Token endpoint), scripted
 //   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
-//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[]}: what the next requests get
+//   GET  /fake/<id>/bandyer-media-client.js
+//                                 the file the emulator loads at connect from beside itself
+//                                 (demo/sandbox/bandyer-media-client.js), not logged
+//   GET  /fake/<id>/page          the script's `page`: an HTML page with its own
+//                                 Content-Security-Policy header (the test runner's has none)
+//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[], page?: {html, csp?}}: what
+//                                 the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
 //   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (demo/sandbox/turnstile-server.mjs):
 //   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
@@ -19,7 +25,7 @@
 // /demo/sandbox/bandyer-sdk.js, it is rebuilt if stale (demo/sandbox/sdk-emulator/build.mjs).
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
 import { createTurnstileStandIn, SANDBOX_SITE } from '../../demo/sandbox/turnstile-api.mjs';
 import { turnstileListener } from '../../demo/sandbox/turnstile-server.mjs';
 
@@ -101,14 +107,34 @@ export function fakeServers() {
       await turnstileFor(turnstile[1])(ctx.req, ctx.res);
       return;
     }
-    const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log)$/.exec(ctx.path);
+    const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log|page|bandyer-media-client\.js)$/.exec(
+      ctx.path,
+    );
     if (!match) return next();
     const [, id, what] = match;
     const e = entry(id);
 
+    if (what === 'bandyer-media-client.js') {
+      ctx.type = 'text/javascript';
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = await readFile(MEDIA_CLIENT_FILE, 'utf8');
+      return;
+    }
+    if (what === 'page') {
+      if (!e.script.page) {
+        ctx.status = 404;
+        ctx.body = 'no page scripted';
+        return;
+      }
+      ctx.type = 'text/html';
+      ctx.set('Cache-Control', 'no-store');
+      if (e.script.page.csp) ctx.set('Content-Security-Policy', e.script.page.csp);
+      ctx.body = e.script.page.html;
+      return;
+    }
     if (what === 'script') {
       const body = JSON.parse((await readBody(ctx.req)) || '{}');
-      e.script = { token: body.token ?? [{}], sdk: body.sdk ?? [{}] };
+      e.script = { token: body.token ?? [{}], sdk: body.sdk ?? [{}], page: body.page };
       e.used = { token: 0, sdk: 0 };
       e.log = [];
       ctx.status = 204;

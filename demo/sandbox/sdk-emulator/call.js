@@ -8,6 +8,7 @@ import { control, record } from './control.js';
 import { ExposeError, invalid } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import { bindEngine, engineOf } from './facade.js';
+import { mediaClientGate } from './media-client.js';
 import { cancelAll, schedule } from './timers.js';
 
 const RING_ACK_MS = 60; // how long createCall waits for the callee's tabs to answer "busy"
@@ -180,6 +181,9 @@ export class CallSession {
     if (this.call.direction !== 'incoming' || this.call.status !== 'dialing') {
       return Promise.reject(invalid('Only a ringing incoming call can be answered'));
     }
+    // Without the media client the call keeps ringing: it can still be declined (end()).
+    const gate = mediaClientGate(() => this.answer());
+    if (gate) return gate;
     this.setStatus('connecting');
     return this.startMedia().then((live) => {
       if (!live) return;

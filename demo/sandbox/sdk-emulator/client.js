@@ -11,6 +11,7 @@ import { EventEmitter } from './event-emitter.js';
 import { bindEngine, engineOf } from './facade.js';
 import { randomId } from './ids.js';
 import { isoFromExp, judgeToken } from './jwt.js';
+import { loadMediaClient, mediaClientGate } from './media-client.js';
 import { TabBus } from './bus.js';
 import { cancelAll, schedule, scheduleAt } from './timers.js';
 import { Widget } from './widget.js';
@@ -126,6 +127,9 @@ export class ClientEngine {
     if (this.connected) {
       return Promise.reject(new ExposeError('connect_error', 'Client already connected'));
     }
+    // Like 2.7.5, every connect asks for the media client (loaded once per page); a failure
+    // only takes calls away, never the connection.
+    loadMediaClient();
     this.attempt++;
     cancelAll(this.timers);
     const attempt = this.attempt;
@@ -350,6 +354,8 @@ export class ClientEngine {
     if (this.call) {
       return Promise.reject(new ExposeError('another_call_in_progress', 'A call is in progress'));
     }
+    const gate = mediaClientGate(() => this.createCall(userIds, options));
+    if (gate) return gate;
     const opts = options || {};
     const callee = userIds[0] || null;
     const session = this.startCall({
@@ -384,6 +390,9 @@ export class ClientEngine {
     if (this.call) {
       return Promise.reject(new ExposeError('another_call_in_progress', 'A call is in progress'));
     }
+    // An access link may come without connect: the call loads the media client then.
+    const gate = mediaClientGate(() => this.joinCallURL(url));
+    if (gate) return gate;
     this.widget.ensureDiv();
     if (!this.widget.mounted) this.widget.mount();
     const room = parsed.pathname.split('/').filter(Boolean).pop() || parsed.host;

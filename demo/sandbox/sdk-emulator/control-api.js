@@ -9,6 +9,7 @@ import { CALL_TYPES } from './config.js';
 import { control, resetControl } from './control.js';
 import { ExposeError, isNonEmptyString } from './errors.js';
 import { randomId } from './ids.js';
+import { mediaClientInfo, resetMediaClient } from './media-client.js';
 import { VERSION } from './sdk.js';
 import { pendingTimers } from './timers.js';
 import { WIDGET_ID } from './widget.js';
@@ -68,6 +69,15 @@ export const api = {
   },
   setExpectedAppId(appId) {
     control.expectedAppId = appId === null ? null : String(appId);
+  },
+  /** The media client the next connect loads (null: the file beside the emulator), not yet loaded. */
+  setMediaClientUrl(url) {
+    if (url !== null && !isNonEmptyString(url)) throw new TypeError('url: string or null');
+    resetMediaClient(url === null ? null : new URL(url, document.baseURI).href);
+  },
+  /** `{url, status: 'idle' | 'loading' | 'loaded' | 'failed', reason}`. */
+  get mediaClient() {
+    return mediaClientInfo();
   },
   setRingTimeoutMs(ms) {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new TypeError('ms: number ≥ 0');
@@ -163,7 +173,10 @@ export const api = {
   widget() {
     return document.getElementById(WIDGET_ID);
   },
-  /** Back to a fresh page: no client, no timers, no logs, default behaviours, no widget. */
+  /**
+   * Back to a fresh page: no client, no timers, no logs, default behaviours, no widget, and a
+   * media client not yet loaded, from its default URL.
+   */
   reset() {
     if (control.current) control.current.destroy();
     for (const entry of pendingTimers) clearTimeout(entry.handle);
@@ -171,6 +184,7 @@ export const api = {
     for (const track of acquiredTracks) track.stop();
     acquiredTracks.clear();
     resetControl();
+    resetMediaClient();
     for (const div of document.querySelectorAll(`div#${WIDGET_ID}`)) div.remove();
   },
 };

@@ -18,6 +18,7 @@
  *   bus.js            the BroadcastChannel between tabs (presence, chat, ringing, signalling)
  *   widget.js         the widget in div#Bandyer-bandyer-chat-widget (widget-strings.js: its text)
  *   control-api.js    window.__bandyerEmulator; control.js: the state it shares with the SDK
+ *   media-client.js   the WebRTC "media client" loaded at connect (bandyer-media-client.js)
  *   errors.js, event-emitter.js, timers.js, facade.js, ids.js: the parts they are built from
  *
  * The emulator is its own server. `connect` decodes the HS256 access token and judges it like the
@@ -55,6 +56,14 @@
  *   (`setRingTimeoutMs`); a call whose peer connection fails ends with `hang_up`; leaving the
  *   page (pagehide) disconnects. A call to a user whose every tab is busy rejects
  *   `all_users_busy`; to an offline user it rings until the timeout.
+ * - The media client (media-client.js): like 2.7.5, connect loads a script by assigning a plain
+ *   string to `script.src`, once per page, success or failure kept; by default the file beside
+ *   the emulator's own script, bandyer-media-client.js (`setMediaClientUrl` overrides). Where
+ *   Trusted Types refuse that assignment, or the file does not load, connect and chat go on and
+ *   calls are refused with a code of our own, `media_client_unavailable` (an Error whose name
+ *   and code are that string; its message says why): `createCall`, `joinCallURL` and
+ *   `Call.answer` reject with it (a refused incoming call keeps ringing: `end()` declines it).
+ *   A call asked for while the media client is still loading waits for it.
  */
 import { api } from './control-api.js';
 import { MARK, sdk } from './sdk.js';
