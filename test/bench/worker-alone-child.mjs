@@ -82,6 +82,7 @@ async function measure({ config, vars, apiBase, apiKey, users, origin, jwts, cou
     // request log in this process: the worker's own log line is workerd's work.
     cf: false,
     logRequests: false,
+    // Read, or workerd stops at its next log line once the pipe's buffer is full.
     handleRuntimeStdio: (/** @type {import('node:stream').Readable[]} */ ...streams) => {
       for (const stream of streams) createInterface({ input: stream }).on('line', keep);
     },
