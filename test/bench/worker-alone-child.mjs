@@ -46,15 +46,18 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 }
 
 process.once('message', async (/** @type {any} */ options) => {
+  let reply;
   try {
-    process.send?.({ result: await measure(options) });
+    reply = { result: await measure(options) };
   } catch (err) {
     const message = `${err?.stack ?? err}${recent.length ? `\nworkerd's last lines:\n${recent.join('\n')}` : ''}`;
-    process.send?.({ error: message });
-  } finally {
-    await mf?.dispose();
-    process.disconnect?.();
+    reply = { error: message };
   }
+  // Before answering: the parent stops the process group once it has the answer and
+  // this process has ended, and Miniflare removes its temporary folder on dispose.
+  await mf?.dispose();
+  process.send?.(reply);
+  process.disconnect?.();
 });
 
 /**

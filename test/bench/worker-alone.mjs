@@ -69,15 +69,14 @@ export function measureWorkerAlone(options) {
       process.off('exit', onExit);
     })());
 
-  const done = new Promise((resolve, reject) => {
-    child.once('message', (/** @type {any} */ message) =>
-      message.error ? reject(new Error(message.error)) : resolve(message.result),
-    );
-    void exited.then((how) =>
-      reject(
-        new Error(`the worker-alone measurement ended (${how}) early\n${output.join('').trim()}`),
-      ),
-    );
+  // Settles once the child has answered and ended by itself (Miniflare's clean-up
+  // included), so that `stop` afterwards finds nothing left to stop.
+  let answer;
+  child.once('message', (/** @type {any} */ message) => (answer = message));
+  const done = exited.then((how) => {
+    if (answer?.error) throw new Error(answer.error);
+    if (answer?.result) return answer.result;
+    throw new Error(`the worker-alone measurement ended (${how}) early\n${output.join('').trim()}`);
   });
   child.send({
     ...options,
