@@ -10,6 +10,7 @@ import {
   type AttributeValues,
   type ConfigProblem,
 } from './attributes.js';
+import { clock } from './clock.js';
 import { KaleyraCallError } from './errors.js';
 import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
 import {
@@ -22,6 +23,7 @@ import {
   type Language,
   type Strings,
 } from './i18n.js';
+import { warmUp } from './intent.js';
 import { styles } from './kaleyra-call.styles.js';
 import type { BandyerClient } from './sdk.js';
 import { sdkUrl } from './sdk-loader.js';
@@ -142,6 +144,9 @@ export class KaleyraCallElement extends ReactiveElement {
   private readonly _session: SessionController;
   /** The visitor asked for a call (the launcher, "Try again", or the page's `connect()`). */
   private _gestured = false;
+  /** Intent was shown (intent.ts): the warm-up is done. */
+  private _warmed = false;
+  private _intentTimer?: number | undefined;
   private _onGesture?: (() => void) | undefined;
 
   constructor() {
@@ -197,6 +202,23 @@ export class KaleyraCallElement extends ReactiveElement {
     this._gestured = true;
     this._onGesture?.();
     return this._session.connect();
+  }
+
+  /**
+   * Warms up for a start the visitor is likely to ask for (intent.ts): the
+   * runtime file, the SDK download (not run), the token endpoint's connection.
+   */
+  private _warm(): void {
+    if (this._warmed || this._problem || this._session.session || !this.isConnected) return;
+    this._warmed = true;
+    void this._session.loadRuntime();
+    const { sdkSrc, sdkIntegrity } = this._source();
+    warmUp(
+      sdkSrc,
+      sdkIntegrity,
+      this.tokenProvider ? undefined : this.tokenEndpoint,
+      this.credentials,
+    );
   }
 
   /** How the guest flow (guest.ts) reaches this element. */
@@ -550,6 +572,12 @@ export class KaleyraCallElement extends ReactiveElement {
       ui.slot = add('slot', ui.launcher);
       add('slot', root).setAttribute('name', 'challenge');
       ui.launcher.onclick = () => void this._onLaunch();
+      // Intent: a pointer resting on the launcher (100 ms), focus, or a touch starting on it.
+      const warm = () => this._warm();
+      ui.launcher.onpointerenter = () => (this._intentTimer = clock.setTimeout(warm, 100));
+      ui.launcher.onpointerleave = () => clock.clearTimeout(this._intentTimer);
+      ui.launcher.onfocus = warm;
+      ui.launcher.addEventListener('touchstart', warm, { passive: true });
       ui.retry.onclick = () => void this._connect().catch(() => {});
     }
     ui.error.hidden = !error;

@@ -1,0 +1,44 @@
+/**
+ * Intent warms up (docs/architecture.md, Intent): a pointer resting on the
+ * launcher, keyboard focus on it or a touch starting on it means a call is
+ * likely. Then the SDK starts downloading — preloaded, not run — and the
+ * connection to the token endpoint's origin opens, so that after the click only
+ * the token and the connect remain. A page that never shows intent pays
+ * nothing more. Each hint is given once per page, whatever the number of
+ * elements or bundle copies.
+ */
+const GIVEN = Symbol.for('kaleyra-call.hints');
+
+function hint(rel: 'preload' | 'preconnect', href: string, cors?: string, integrity = ''): void {
+  const g = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  const given = (g[GIVEN] ??= new Set());
+  if (given.has(rel + href)) return;
+  given.add(rel + href);
+  const link = document.createElement('link');
+  link.rel = rel;
+  link.href = href;
+  if (rel === 'preload') link.as = 'script';
+  if (integrity) link.integrity = integrity;
+  // The hint serves the request only if their CORS modes match.
+  if (cors !== undefined) link.crossOrigin = cors;
+  document.head.append(link);
+}
+
+/**
+ * Preloads `sdkSrc` as the SDK loader will request it (with `integrity`, a
+ * CORS request), and preconnects the token endpoint's origin when it is
+ * another origin, in the credentials mode its request will use.
+ */
+export function warmUp(
+  sdkSrc: string,
+  integrity: string | undefined,
+  tokenEndpoint: string | undefined,
+  credentials: RequestCredentials,
+): void {
+  hint('preload', sdkSrc, integrity ? 'anonymous' : undefined, integrity);
+  if (!tokenEndpoint) return;
+  const { origin } = new URL(tokenEndpoint, document.baseURI);
+  if (origin !== location.origin) {
+    hint('preconnect', origin, credentials === 'include' ? 'use-credentials' : 'anonymous');
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Intent warms up: a pointer resting on the launcher, focus or a touch starting
+ * on it downloads the SDK without running it (and loads the runtime); the
+ * click then runs what was fetched. No intent, nothing more.
+ */
+import { expect } from '@open-wc/testing';
+import { fake, fakeClock, freshPage, launcher, mount, until, untilState } from './helpers.js';
+
+/** The links the element added (the test runner has preloads of its own). */
+const ours = () =>
+  [
+    ...document.head.querySelectorAll<HTMLLinkElement>('link[rel=preload], link[rel=preconnect]'),
+  ].filter((l) => l.href.includes('/fake/') || !l.href.startsWith(location.origin));
+const hints = () =>
+  ours().map((l) => {
+    const url = new URL(l.href);
+    return `${l.rel} ${url.origin === location.origin ? url.pathname : url.origin}`;
+  });
+
+describe('<kaleyra-call> intent', () => {
+  afterEach(async () => {
+    await freshPage();
+    for (const link of ours()) link.remove();
+    delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('kaleyra-call.hints')];
+  });
+
+  it('a pointer resting 100 ms downloads the SDK without running it; the click uses that download', async () => {
+    const clock = fakeClock();
+    const f = await fake();
+    const el = mount(f, { connect: 'click' });
+    await el.updateComplete;
+    const button = launcher(el);
+    button.dispatchEvent(new PointerEvent('pointerenter'));
+    await clock.advance(99);
+    expect(hints()).to.deep.equal([]);
+    await clock.advance(1);
+    expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
+    await until(async () => (await f.log('sdk')).length === 1, 'the SDK download');
+    // Fetched, not run, and no token asked for.
+    expect(window.BandyerSDK).to.equal(undefined);
+    expect(await f.log('token')).to.have.length(0);
+    expect(el.state).to.equal('idle');
+    clock.uninstall();
+    button.click();
+    await untilState(el, 'connected');
+    expect(await f.log('sdk')).to.have.length(1);
+  });
+
+  it('a pointer that passes by (under 100 ms) fetches nothing', async () => {
+    const clock = fakeClock();
+    const f = await fake();
+    const el = mount(f, { connect: 'click' });
+    await el.updateComplete;
+    launcher(el).dispatchEvent(new PointerEvent('pointerenter'));
+    await clock.advance(50);
+    launcher(el).dispatchEvent(new PointerEvent('pointerleave'));
+    await clock.advance(3_600_000);
+    expect(hints()).to.deep.equal([]);
+    expect(await f.log()).to.have.length(0);
+  });
+
+  it('keyboard focus and a touch warm up at once, each hint once per page', async () => {
+    const f = await fake();
+    const first = mount(f, { connect: 'click' });
+    const second = mount(f, { connect: 'click' });
+    await Promise.all([first.updateComplete, second.updateComplete]);
+    launcher(first).focus();
+    launcher(second).dispatchEvent(new TouchEvent('touchstart'));
+    expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
+  });
+
+  it('preconnects a token endpoint of another origin, in the mode its request will use', async () => {
+    const f = await fake();
+    const el = mount(f, {
+      connect: 'manual',
+      attrs: { 'token-endpoint': 'https://token.example.com/v1/token', credentials: 'include' },
+    });
+    await el.updateComplete;
+    launcher(el).focus();
+    const [preconnect] = ours().filter((l) => l.rel === 'preconnect');
+    expect(preconnect!.href).to.equal('https://token.example.com/');
+    expect(preconnect!.crossOrigin).to.equal('use-credentials');
+  });
+
+  it('no intent: nothing is fetched, however long the page stays', async () => {
+    const clock = fakeClock();
+    const f = await fake();
+    mount(f, { connect: 'click' });
+    await clock.advance(3_600_000);
+    expect(hints()).to.deep.equal([]);
+    expect(await f.log()).to.have.length(0);
+  });
+});
