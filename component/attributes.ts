@@ -21,6 +21,13 @@ export const ATTRIBUTES = {
   region: { values: 'eu in us me' },
   /** Kaleyra environment: from the token endpoint when it says; else `sandbox`. */
   environment: { values: 'sandbox production' },
+  /** `auto`: accept a guest offer from the token endpoint (public pages); `off`: a 401 is always "sign in". */
+  guest: { values: 'auto off', default: 'auto' },
+  /** The guest challenge's script (Cloudflare Turnstile's, or a stand-in). */
+  challengeSrc: {
+    attribute: 'challenge-src',
+    default: 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit',
+  },
   /** SDK version loaded from Kaleyra's CDN. */
   sdkVersion: { attribute: 'sdk-version', default: DEFAULT_SDK_VERSION },
   /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
@@ -132,7 +139,7 @@ export const attributeOf = (name: AttributeName): string =>
   (ATTRIBUTES[name] as AttributeSpec).attribute ?? name;
 
 /** URL attributes: parsed against the page, and not `http:` on an `https:` page (mixed content). */
-const URLS: AttributeName[] = ['tokenEndpoint', 'sdkSrc'];
+const URLS: AttributeName[] = ['tokenEndpoint', 'sdkSrc', 'challengeSrc'];
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 
 /**

@@ -25,6 +25,7 @@ import {
 import { styles } from './kaleyra-call.styles.js';
 import type { BandyerClient } from './sdk.js';
 import { sdkUrl } from './sdk-loader.js';
+import type { GuestHost } from './guest.js';
 import type { CallInfo, CallState, SdkCall, SessionSource } from './session.js';
 import { SessionController, type SessionView } from './session-controller.js';
 import { loadRuntime } from './runtime-loader.js';
@@ -50,6 +51,7 @@ const IN_CALL: readonly CallState[] = ['dialing', 'ringing', 'active'];
  * @fires {KaleyraCallDisconnectedEvent} kaleyra-call-disconnected - teardown finished; detail `{reason}`
  *
  * @slot - launcher content; defaults to the `label`
+ * @slot challenge - the guest challenge while it is shown (the element adds it there itself)
  *
  * @csspart launcher - the button that starts the call
  * @csspart status - the status text (also announced to screen readers)
@@ -72,6 +74,7 @@ const IN_CALL: readonly CallState[] = ['dialing', 'ringing', 'active'];
  *
  * @cssstate idle - not started (also the reflected attribute `state="idle"`)
  * @cssstate loading - token request and SDK download in flight
+ * @cssstate verifying - the guest challenge is running
  * @cssstate connecting - the SDK client is connecting
  * @cssstate connected - ready for calls and chats
  * @cssstate reconnecting - getting a new token after the old one expired
@@ -137,6 +140,9 @@ export class KaleyraCallElement extends ReactiveElement {
   private _peer = '';
   private _internals?: ElementInternals;
   private readonly _session: SessionController;
+  /** The visitor asked for a call (the launcher, "Try again", or the page's `connect()`). */
+  private _gestured = false;
+  private _onGesture?: (() => void) | undefined;
 
   constructor() {
     super();
@@ -187,7 +193,32 @@ export class KaleyraCallElement extends ReactiveElement {
   }
 
   private _connect(): Promise<void> {
+    // A gesture: a guest offer waiting for one may go on (guest.ts).
+    this._gestured = true;
+    this._onGesture?.();
     return this._session.connect();
+  }
+
+  /** How the guest flow (guest.ts) reaches this element. */
+  private _guestHost(): GuestHost {
+    return {
+      element: this,
+      // An element given authToken or tokenProvider is a signed-in integration.
+      allowed: this.guest !== 'off' && !this.authToken && !this.tokenProvider,
+      challengeSrc: this.challengeSrc,
+      language: this._language,
+      gesture: () =>
+        new Promise<void>((resolve) => {
+          this._onGesture = () => {
+            this._gestured = false;
+            this._onGesture = undefined;
+            resolve();
+          };
+          if (this._gestured) this._onGesture();
+        }),
+      onWaiting: () => this._setState('idle'),
+      onVerifying: () => this._setState('verifying'),
+    };
   }
 
   /** Leaves the session (the last element out disconnects the SDK). Resolves after teardown. */
@@ -270,6 +301,8 @@ export class KaleyraCallElement extends ReactiveElement {
       onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
       onReady: (userId) => {
         this._error = undefined;
+        // The gesture that started this is spent.
+        this._gestured = false;
         this._fire('kaleyra-call-ready', { userId });
       },
       onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
@@ -325,7 +358,8 @@ export class KaleyraCallElement extends ReactiveElement {
       sdkSrc,
       sdkIntegrity: this.sdkIntegrity || undefined,
       connectTimeoutMs: this.connectTimeout,
-      getToken: (signal) => loadRuntime().then((rt) => rt.requestToken(this._tokens(), signal)),
+      getToken: (signal) =>
+        loadRuntime().then((rt) => rt.guestToken(this._tokens(), signal, this._guestHost())),
       // The attributes as `BandyerSDK.configure` expects them (docs/kaleyra-sdk-notes.md,
       // configure); the app, region and environment the page did not set come with the token.
       config: {
@@ -514,6 +548,7 @@ export class KaleyraCallElement extends ReactiveElement {
       };
       box.insertBefore(ui.text, details);
       ui.slot = add('slot', ui.launcher);
+      add('slot', root).setAttribute('name', 'challenge');
       ui.launcher.onclick = () => void this._onLaunch();
       ui.retry.onclick = () => void this._connect().catch(() => {});
     }

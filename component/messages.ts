@@ -21,7 +21,7 @@ import {
   type Texts,
 } from './i18n.js';
 
-type Kind = 'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call';
+type Kind = 'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call' | 'challenge';
 
 const VISITOR: Record<Kind, Texts> = {
   setup: VISITOR_SETUP,
@@ -42,6 +42,11 @@ const VISITOR: Record<Kind, Texts> = {
     es: 'La videollamada ha terminado.',
   },
   call: VISITOR_CALL,
+  challenge: {
+    en: 'We could not confirm you are a person. Please try again.',
+    it: 'Non siamo riusciti a verificare che tu sia una persona. Riprova.',
+    es: 'No pudimos confirmar que eres una persona. Inténtalo de nuevo.',
+  },
 };
 
 /** Every code the runtime reports: its kind, and its detail (cause, then fix). */
@@ -50,7 +55,7 @@ export const MESSAGES = {
   missing_attribute: {
     kind: 'setup',
     en: 'The "{a}" attribute is missing.',
-    it: 'Manca l\'attributo "{a}".',
+    it: `Manca l'attributo "{a}".`,
     es: 'Falta el atributo "{a}".',
   },
   invalid_attribute: {
@@ -62,7 +67,7 @@ export const MESSAGES = {
   malformed_url: {
     kind: 'setup',
     en: 'The "{a}" attribute is not a valid URL: "{v}".',
-    it: 'L\'attributo "{a}" non è un URL valido: "{v}".',
+    it: `L'attributo "{a}" non è un URL valido: "{v}".`,
     es: 'El atributo "{a}" no es una URL válida: "{v}".',
   },
   insecure_url: {
@@ -74,13 +79,13 @@ export const MESSAGES = {
   invalid_app_id: {
     kind: 'setup',
     en: '"{v}" is not a Kaleyra web app id (those start with wAppId_). Copy it from the Kaleyra console, or remove app-id when the token endpoint names the app.',
-    it: '"{v}" non è un app id web di Kaleyra (iniziano con wAppId_). Copialo dalla console Kaleyra, o togli app-id se il token endpoint indica l\'app.',
+    it: `"{v}" non è un app id web di Kaleyra (iniziano con wAppId_). Copialo dalla console Kaleyra, o togli app-id se il token endpoint indica l'app.`,
     es: '"{v}" no es un app id web de Kaleyra (empiezan por wAppId_). Cópialo de la consola de Kaleyra, o quita app-id si el token endpoint indica la app.',
   },
   api_key_in_page: {
     kind: 'setup',
     en: 'The "app-id" attribute holds what looks like a secret API key (ak_…): remove it from the page now and rotate the key. An app id starts with wAppId_.',
-    it: 'L\'attributo "app-id" contiene quella che sembra una API key segreta (ak_…): toglila subito dalla pagina e cambia la chiave. Un app id inizia con wAppId_.',
+    it: `L'attributo "app-id" contiene quella che sembra una API key segreta (ak_…): toglila subito dalla pagina e cambia la chiave. Un app id inizia con wAppId_.`,
     es: 'El atributo "app-id" contiene lo que parece una API key secreta (ak_…): quítala de la página ya y cambia la clave. Un app id empieza por wAppId_.',
   },
   not_connected: {
@@ -293,6 +298,24 @@ export const MESSAGES = {
     en: `Trusted Types blocked the SDK's media client: add the default policy (kaleyra-call/trusted-types) and "default" to trusted-types.`,
     it: `Trusted Types ha bloccato il media client dell'SDK: aggiungi la policy default (kaleyra-call/trusted-types) e "default" a trusted-types.`,
     es: 'Trusted Types bloqueó el media client del SDK: añade la política default (kaleyra-call/trusted-types) y "default" a trusted-types.',
+  },
+  challenge_failed: {
+    kind: 'challenge',
+    en: 'The guest challenge did not pass ({reason}): refused, expired, or the endpoint refused its token (403). Try again.',
+    it: `La verifica per gli ospiti non è riuscita ({reason}): rifiutata, scaduta, o l'endpoint ne ha rifiutato il token (403). Riprova.`,
+    es: 'La verificación de invitado no pasó ({reason}): rechazada, caducada, o el endpoint rechazó su token (403). Inténtalo de nuevo.',
+  },
+  challenge_load_failed: {
+    kind: 'unavailable',
+    en: 'The guest challenge script {url} did not load: check challenge-src and the CSP (script-src and frame-src https://challenges.cloudflare.com).',
+    it: 'Lo script della verifica per gli ospiti {url} non si è caricato: controlla challenge-src e la CSP (script-src e frame-src https://challenges.cloudflare.com).',
+    es: 'El script de la verificación de invitado {url} no cargó: revisa challenge-src y la CSP (script-src y frame-src https://challenges.cloudflare.com).',
+  },
+  unsupported_challenge: {
+    kind: 'signin',
+    en: 'The endpoint offers guest access with a challenge this element does not know ({v}), so it counts as no offer: sign in.',
+    it: `L'endpoint offre l'accesso ospite con una verifica che questo elemento non conosce ({v}), quindi vale come nessuna offerta: accedi.`,
+    es: 'El endpoint ofrece acceso de invitado con una verificación que este elemento no conoce ({v}), así que cuenta como sin oferta: inicia sesión.',
   },
   disconnected: {
     kind: 'ended',

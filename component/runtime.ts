@@ -8,3 +8,4 @@
 export { acquireSession, releaseSession } from './session.js';
 export { requestToken } from './token-client.js';
 export { describe, fromSdk } from './messages.js';
+export { guestToken, forgetGuest } from './guest.js';

@@ -10,6 +10,9 @@ export interface Token extends AppInfo {
   userId: string;
   /** ISO date. */
   expiresAt: string;
+  /** A guest's credential for the next requests, and its expiry (guest.ts). */
+  guestToken?: string;
+  guestExpiresAt?: string;
 }
 
 /** What a token source may say about the app its tokens are for. */
@@ -82,6 +85,8 @@ export interface EndpointOptions {
   authToken?: AuthToken | undefined;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** The JSON body: `{}` for a token endpoint, `{turnstile}` for a guest endpoint. */
+  body?: object;
 }
 
 /** The codes a token endpoint's error body may name (else its status decides). */
@@ -105,7 +110,7 @@ const STATUS_CODES: Record<number, string> = {
  * usual login page), an answer that is not JSON, a 2xx that is not a token.
  */
 export async function fetchToken(options: EndpointOptions): Promise<Token> {
-  const { endpoint, credentials, authToken, signal, timeoutMs = 15_000 } = options;
+  const { endpoint, credentials, authToken, signal, timeoutMs = 15_000, body = {} } = options;
   const url = new URL(endpoint, document.baseURI).href;
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -127,7 +132,7 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
     res = await fetch(url, {
       method: 'POST',
       headers,
-      body: '{}',
+      body: JSON.stringify(body),
       credentials,
       cache: 'no-store',
       redirect: 'manual',
@@ -144,9 +149,9 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
   const { status } = res;
   if (res.type === 'opaqueredirect') throw failure('config', 'token_redirect', { url });
   if (status === 404) throw failure('config', 'not_found', { url }, true, status);
-  let body: { error?: { code?: unknown } } | undefined;
+  let answer: { error?: { code?: unknown; guest?: Record<string, unknown> } } | undefined;
   try {
-    body = JSON.parse(text);
+    answer = JSON.parse(text);
   } catch {
     // A 5xx is retried whatever its body (a proxy's error page, say).
     if (status < 500) {
@@ -154,18 +159,30 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
       throw failure('config', 'unexpected_response', { url, status, type }, true, status);
     }
   }
-  if (res.ok) return validate(body);
+  if (res.ok) return validate(answer);
   // Any 4xx but 429 is final; 429 and 5xx are retried (docs/architecture.md,
   // Status and element reaction). A code outside the contract is reported as
   // its status's, with the server's code in the details.
-  const server = body?.error?.code;
+  const server = answer?.error?.code;
+  // A 401 may offer guest access (guest.ts): its endpoint is relative to this one.
+  const offer = answer?.error?.guest;
+  const guest =
+    status === 401 && offer && typeof offer.endpoint === 'string'
+      ? { ...offer, endpoint: new URL(offer.endpoint, url).href }
+      : undefined;
   const known = typeof server === 'string' && entryFor(server) ? server : undefined;
   const code = known ?? STATUS_CODES[status] ?? (status < 500 ? 'bad_request' : 'internal');
   const retryAfter = Number(res.headers.get('Retry-After') || NaN);
   throw failure(
     'token',
     code,
-    { url, status, server: typeof server === 'string' ? server : '', origin: location.origin },
+    {
+      url,
+      status,
+      server: typeof server === 'string' ? server : '',
+      origin: location.origin,
+      ...(guest && { guest }),
+    },
     status !== 429 && status < 500,
     status,
     retryAfter >= 0 ? retryAfter * 1000 : undefined,
@@ -209,5 +226,9 @@ export function validate(body: unknown): Token {
   if (answer.app_id != null) token.appId = answer.app_id as string;
   if (answer.region != null) token.region = answer.region as string;
   if (answer.environment != null) token.environment = answer.environment as string;
+  if (typeof answer.guest_token === 'string') {
+    token.guestToken = answer.guest_token;
+    token.guestExpiresAt = String(answer.guest_expires_at);
+  }
   return token;
 }

@@ -19,11 +19,14 @@ export interface Step {
   ttlSeconds?: number;
   /** Fields added to a minted token's answer (app_id, region, environment). */
   extra?: Record<string, unknown>;
+  /** A 401 with a guest offer, unless a guest credential the fake gave is sent. */
+  guest?: boolean;
+  challenge?: string;
   append?: string;
 }
 
 export interface LogEntry {
-  kind: 'token' | 'sdk';
+  kind: 'token' | 'sdk' | 'guest';
   method: string;
   headers: Record<string, string>;
   body?: string;
@@ -70,18 +73,25 @@ export class Fake {
   readonly token = `/fake/${this.id}/token`;
   readonly sdk = `/fake/${this.id}/sdk`;
 
-  async script(steps: { token?: Step[]; sdk?: Step[] }): Promise<this> {
+  async script(steps: Script): Promise<this> {
     await fetch(`/fake/${this.id}/script`, { method: 'PUT', body: JSON.stringify(steps) });
     return this;
   }
 
-  async log(kind?: 'token' | 'sdk'): Promise<LogEntry[]> {
+  async log(kind?: LogEntry['kind']): Promise<LogEntry[]> {
     const entries = (await (await fetch(`/fake/${this.id}/log`)).json()) as LogEntry[];
     return kind ? entries.filter((e) => e.kind === kind) : entries;
   }
 }
 
-export async function fake(steps: { token?: Step[]; sdk?: Step[] } = {}): Promise<Fake> {
+/** What a fake answers: its token and SDK steps, and whose Turnstile stand-in its guest endpoint asks. */
+export interface Script {
+  token?: Step[];
+  sdk?: Step[];
+  turnstile?: string;
+}
+
+export async function fake(steps: Script = {}): Promise<Fake> {
   return new Fake().script(steps);
 }
 

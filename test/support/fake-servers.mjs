@@ -16,7 +16,11 @@
 //   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (demo/sandbox/turnstile-server.mjs):
 //   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
 //                                 control route; one stand-in per id, knowing SANDBOX_SITE
+//   POST /fake/<id>/guest         the guest endpoint, with the Turnstile stand-in of the
+//                                 id the script names (`turnstile`), else its own
 // A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true, extra?,
+// guest?: true (a 401 with a guest offer, unless a guest credential it gave is sent),
+// challenge? (the offer's challenge, default turnstile),
 // user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
 // token step without a body answers with a fresh HS256 token for `user`; an SDK
 // step's `append` is script text added after the emulator (to set it up).
@@ -61,7 +65,12 @@ function entry(id) {
   if (!e)
     state.set(
       id,
-      (e = { script: { token: [{}], sdk: [{}] }, used: { token: 0, sdk: 0 }, log: [] }),
+      (e = {
+        script: { token: [{}], sdk: [{}] },
+        used: { token: 0, sdk: 0 },
+        log: [],
+        guests: new Map(),
+      }),
     );
   return e;
 }
@@ -82,13 +91,78 @@ async function readBody(req) {
 }
 
 const turnstiles = new Map();
+/** The id's Turnstile stand-in: `{standIn, listener}`. */
 function turnstileFor(id) {
-  let listener = turnstiles.get(id);
-  if (!listener) {
-    listener = turnstileListener(createTurnstileStandIn({ sites: [SANDBOX_SITE] }));
-    turnstiles.set(id, listener);
+  let t = turnstiles.get(id);
+  if (!t) {
+    const standIn = createTurnstileStandIn({ sites: [SANDBOX_SITE] });
+    t = { standIn, listener: turnstileListener(standIn) };
+    turnstiles.set(id, t);
   }
-  return listener;
+  return t;
+}
+
+/** A token answer for `user`, as the fake endpoint mints them. */
+function tokenAnswer(user, ttl, extra) {
+  return {
+    access_token: mintToken(user, ttl),
+    expires_at: new Date(Date.now() + ttl * 1000).toISOString(),
+    user_id: user,
+    ...extra,
+  };
+}
+
+/**
+ * POST /fake/<id>/guest {turnstile}: the guest endpoint, a small stand-in of the
+ * worker's: the widget's token is checked with the id's Turnstile stand-in
+ * (siteverify with the sandbox site's secret, action `kaleyra-call`); a pass
+ * makes a guest and answers its token with a guest credential; anything else is
+ * 403 challenge_failed.
+ */
+async function guestEndpoint(ctx, e, id) {
+  const record = {
+    kind: 'guest',
+    method: ctx.method,
+    headers: { ...ctx.headers },
+    start: Date.now(),
+  };
+  e.log.push(record);
+  let response;
+  try {
+    response = JSON.parse(await readBody(ctx.req)).turnstile;
+  } catch {
+    response = undefined;
+  }
+  const verdict = await (
+    await turnstileFor(e.script.turnstile ?? id).standIn.fetch(
+      new Request('http://turnstile.test/turnstile/v0/siteverify', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ secret: SANDBOX_SITE.secret, response }),
+      }),
+    )
+  ).json();
+  ctx.type = 'application/json';
+  ctx.set('Cache-Control', 'no-store');
+  if (!verdict.success || verdict.action !== 'kaleyra-call') {
+    ctx.status = 403;
+    ctx.body = JSON.stringify({ error: { code: 'challenge_failed', message: 'refused' } });
+  } else {
+    const user = `guest_${e.guests.size + 1}`;
+    ctx.body = JSON.stringify(guestAnswer(e, user));
+  }
+  record.end = Date.now();
+}
+
+/** A guest's token answer, with a new guest credential (the old ones stay valid here). */
+function guestAnswer(e, user) {
+  const credential = `gt-${user}-${Math.random().toString(36).slice(2)}`;
+  e.guests.set(credential, user);
+  return {
+    ...tokenAnswer(user, 3600),
+    guest_token: credential,
+    guest_expires_at: new Date(Date.now() + 4 * 3600_000).toISOString(),
+  };
 }
 
 export function fakeServers() {
@@ -104,12 +178,13 @@ export function fakeServers() {
       // The stand-in answers on Node's own request and response, at its own paths.
       ctx.req.url = `${turnstile[2]}${ctx.search}`;
       ctx.respond = false;
-      await turnstileFor(turnstile[1])(ctx.req, ctx.res);
+      await turnstileFor(turnstile[1]).listener(ctx.req, ctx.res);
       return;
     }
-    const match = /^\/fake\/([\w-]+)\/(token|sdk|script|log|page|bandyer-media-client\.js)$/.exec(
-      ctx.path,
-    );
+    const match =
+      /^\/fake\/([\w-]+)\/(token|guest|sdk|script|log|page|bandyer-media-client\.js)$/.exec(
+        ctx.path,
+      );
     if (!match) return next();
     const [, id, what] = match;
     const e = entry(id);
@@ -120,6 +195,7 @@ export function fakeServers() {
       ctx.body = await readFile(MEDIA_CLIENT_FILE, 'utf8');
       return;
     }
+    if (what === 'guest') return guestEndpoint(ctx, e, id);
     if (what === 'page') {
       if (!e.script.page) {
         ctx.status = 404;
@@ -134,7 +210,12 @@ export function fakeServers() {
     }
     if (what === 'script') {
       const body = JSON.parse((await readBody(ctx.req)) || '{}');
-      e.script = { token: body.token ?? [{}], sdk: body.sdk ?? [{}], page: body.page };
+      e.script = {
+        token: body.token ?? [{}],
+        sdk: body.sdk ?? [{}],
+        page: body.page,
+        turnstile: body.turnstile,
+      };
       e.used = { token: 0, sdk: 0 };
       e.log = [];
       ctx.status = 204;
@@ -179,17 +260,30 @@ export function fakeServers() {
           : 'not found';
     } else {
       ctx.type = 'application/json';
-      if (step.body !== undefined) {
+      const bearer = /^Bearer (.+)$/.exec(ctx.get('Authorization'))?.[1];
+      if (step.guest && e.guests.has(bearer)) {
+        // A known guest: its token, and a renewed credential.
+        ctx.status = 200;
+        ctx.body = JSON.stringify(guestAnswer(e, e.guests.get(bearer)));
+      } else if (step.guest) {
+        ctx.status = 401;
+        ctx.body = JSON.stringify({
+          error: {
+            code: 'unauthenticated',
+            message: 'Sign-in required.',
+            guest: {
+              endpoint: 'guest',
+              challenge: step.challenge ?? 'turnstile',
+              sitekey: SANDBOX_SITE.sitekey,
+            },
+          },
+        });
+      } else if (step.body !== undefined) {
         ctx.body = typeof step.body === 'string' ? step.body : JSON.stringify(step.body);
       } else {
-        const user = step.user ?? 'user_1';
-        const ttl = step.ttlSeconds ?? 3600;
-        ctx.body = JSON.stringify({
-          access_token: mintToken(user, ttl),
-          expires_at: new Date(Date.now() + ttl * 1000).toISOString(),
-          user_id: user,
-          ...step.extra,
-        });
+        ctx.body = JSON.stringify(
+          tokenAnswer(step.user ?? 'user_1', step.ttlSeconds ?? 3600, step.extra),
+        );
       }
     }
     // Last, so that a step's headers (a Content-Type, say) win over the defaults above.
