@@ -457,6 +457,20 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       );
     }
     await logEntry(clinician, 'call', `incoming call from ${guestId} ended: hang_up`).waitFor();
+
+    // A reload comes back as the same guest: no challenge, no new Kaleyra user.
+    const challenges = (await standIn()).challengeCalls;
+    const users = (await userCreations()).length;
+    await guest.reload();
+    await guest.waitForSelector('#guest-token[data-kept="true"]');
+    await guest.evaluate(() => document.querySelector('kaleyra-call').connect());
+    await waitForState(guest, 'connected');
+    assert.equal(
+      await guest.evaluate(() => document.querySelector('kaleyra-call').userId),
+      guestId,
+    );
+    assert.equal((await standIn()).challengeCalls, challenges);
+    assert.equal((await userCreations()).length, users);
   });
 
   test('a guest who must tick the checkbox does so inside the element, and is a new guest', async () => {
@@ -495,9 +509,12 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     await failure.waitFor();
     const retry = guest.locator('kaleyra-call [part="retry"]');
     assert.equal(await retry.innerText(), 'Try again');
-    const errors = await guest.locator('#log [data-event="kaleyra-call-error"]').allInnerTexts();
-    assert.ok(errors.length > 0);
-    assert.doesNotMatch(await failure.innerText(), /sign in/i, 'not a sign-in problem');
+    assert.match(await failure.innerText(), /^We could not confirm you are a person\./);
+    const logged = logEntry(guest, 'kaleyra-call-error', 'token: challenge_failed');
+    await logged.waitFor();
+    assert.equal(await logged.getAttribute('data-tone'), 'error');
+    assert.match(await logged.innerText(), /\[fatal\]$/);
+    assert.equal(await guest.locator('kaleyra-call [slot="challenge"]').count(), 0);
     assert.equal((await userCreations()).length, usersBefore, 'no Kaleyra user for a failure');
     await guest.screenshot({ path: join(SCREENSHOTS, 'sandbox-17-guest-challenge-failed.png') });
 
