@@ -168,20 +168,21 @@ function setUpConsole() {
   $('forget-me').addEventListener('click', () => void forgetMe());
   showGuestToken();
   void askTokenEndpoint();
-  if (config.mode === 'sandbox') teachSdkEmulator(config.emulator);
-
-  if (!config.guests.on) {
-    $('challenge-choices').hidden = true;
-    $('controls-hint').textContent =
-      'Guests are off: in real mode they need a real Turnstile widget (TURNSTILE_SITE_KEY and ' +
-      'TURNSTILE_SECRET_KEY when starting). Pressing the button shows what a visitor then sees.';
-    return;
+  if (config.mode === 'sandbox') {
+    teachSdkEmulator(config.emulator);
+  } else {
+    $('console-mode').textContent = config.guests.on
+      ? "Real mode: Kaleyra's API and SDK, and Cloudflare's own Turnstile challenge."
+      : "Real mode: Kaleyra's API and SDK; guests are off.";
   }
   if (!config.guests.controlUrl) {
-    // Real mode with a real widget: Cloudflare decides, nobody tells it how.
+    // No stand-in to tell: Cloudflare decides, or there are no guests at all.
     $('challenge-choices').hidden = true;
-    $('console-mode').textContent =
-      "Real mode: Kaleyra's API and SDK, and Cloudflare's own Turnstile challenge.";
+    if (!config.guests.on) {
+      $('controls-hint').textContent =
+        'Guests are off: in real mode they need a real Turnstile widget (TURNSTILE_SITE_KEY and ' +
+        'TURNSTILE_SECRET_KEY when starting). Pressing the button shows what a visitor then sees.';
+    }
     return;
   }
   for (const button of document.querySelectorAll('[data-challenge]')) {
