@@ -11,7 +11,7 @@
  * Point the worker at it with KALEYRA_API_BASE=<printed URL>.
  */
 import { getRequestListener } from '@hono/node-server';
-import { createServer } from 'node:http';
+import { listen } from './listen.mjs';
 import { fileURLToPath } from 'node:url';
 import { createKaleyraEmulator, EmulatorDisconnect } from './kaleyra-api.mjs';
 
@@ -41,13 +41,7 @@ export async function startKaleyraEmulator({ port = 0, host = '127.0.0.1', ...op
             }),
     },
   );
-  const server = createServer(listener);
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(undefined));
-  });
-  const address = server.address();
-  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  const { server, url } = await listen(listener, port, host);
   return {
     url,
     apiBase: `${url}/v2`,

@@ -47,6 +47,9 @@
  *   do not matter.
  */
 import { Hono } from 'hono';
+import { base64url, sleep } from './shared.mjs';
+
+const encoder = new TextEncoder();
 
 export const USER_ID = /^[A-Za-z0-9._-]{1,128}$/;
 export const TTL_MIN = 360;
@@ -363,27 +366,6 @@ function json(status, body) {
 /** @param {number} status @param {string} error @param {string} message */
 function vendorError(status, error, message) {
   return json(status, { error, message });
-}
-
-/** @param {number} ms @param {AbortSignal | undefined} signal */
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
-  });
-}
-
-const encoder = new TextEncoder();
-
-/** @param {Uint8Array | string} data */
-function base64url(data) {
-  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 /** HS256 JWT via WebCrypto. @param {object} claims @param {string} secret */

@@ -52,6 +52,9 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { base64url, sleep } from './shared.mjs';
+
+const encoder = new TextEncoder();
 
 export const TOKEN_TTL_MS = 300_000;
 export const MAX_RESPONSE_LENGTH = 2048;
@@ -487,27 +490,6 @@ function parseJson(text) {
   } catch {
     return undefined;
   }
-}
-
-/** @param {number} ms @param {AbortSignal | undefined} signal */
-function sleep(ms, signal) {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
-  });
-}
-
-const encoder = new TextEncoder();
-
-/** @param {Uint8Array | string} data */
-function base64url(data) {
-  const bytes = typeof data === 'string' ? encoder.encode(data) : data;
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
 /** @param {string} text */

@@ -13,7 +13,7 @@
  */
 import { getRequestListener } from '@hono/node-server';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { listen } from './listen.mjs';
 import { fileURLToPath } from 'node:url';
 import { ensureTurnstileScript } from './turnstile/build.mjs';
 import { createTurnstileStandIn, SANDBOX_SITE, TurnstileDisconnect } from './turnstile-api.mjs';
@@ -64,13 +64,7 @@ async function script(request) {
  */
 export async function startTurnstileStandIn({ port = 0, host = '127.0.0.1', ...options } = {}) {
   const standIn = createTurnstileStandIn({ sites: [SANDBOX_SITE], ...options });
-  const server = createServer(turnstileListener(standIn));
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(undefined));
-  });
-  const address = server.address();
-  const url = `http://${host}:${typeof address === 'object' && address ? address.port : port}`;
+  const { server, url } = await listen(turnstileListener(standIn), port, host);
   return {
     url,
     scriptUrl: `${url}${SCRIPT_PATH}`,

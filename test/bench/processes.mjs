@@ -137,8 +137,12 @@ export async function startWorker({ vars }) {
   }
 }
 
-/** wrangler.jsonc with an absolute `main` (the copy lives elsewhere) and raised limits. */
-function benchConfig() {
+/**
+ * wrangler.jsonc with an absolute `main` (the copy lives elsewhere) and raised limits.
+ * Also what worker-alone.mjs gives Miniflare, so both ways of running the worker
+ * have the same settings.
+ */
+export function benchConfig() {
   const text = readFileSync(join(ROOT, 'wrangler.jsonc'), 'utf8');
   const { config, error } = ts.parseConfigFileTextToJson('wrangler.jsonc', text);
   if (error || !config) throw new Error('wrangler.jsonc could not be read');

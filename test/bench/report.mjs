@@ -3,6 +3,7 @@ import { PUBLISHED_SDK } from './sdk-standin.mjs';
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const ms = (n) => `${Number(n).toFixed(0)} ms`;
+const ms1 = (n) => `${Number(n).toFixed(1)} ms`;
 const x = (n, digits = 2) => `${Number(n).toFixed(digits)}×`;
 
 /** @param {string[][]} rows first row = header */
@@ -40,6 +41,64 @@ function cpuNotes(load) {
       return `  cache ${cache}: CPU per request ${c.runtime} ms in the worker's workerd, ${c.devProxy} ms in wrangler's dev proxy (workerd), ${c.wrangler} ms in wrangler's Node process`;
     });
   return lines.length ? ['', ...lines] : [];
+}
+
+/** The issue's target for the worker's added latency, cache off (ms). */
+const ADDED_TARGET = { p50: 3, p99: 10 };
+
+/**
+ * The worker alone on workerd (worker-alone.mjs) beside wrangler dev: what the
+ * worker adds, cache off (minus the upstream measured in the same turns), and its
+ * whole latency on cache hits (no upstream call then).
+ */
+function aloneBlock(seq, alone) {
+  const added = {
+    p50: alone.off.p50 - alone.upstream.p50,
+    p99: alone.off.p99 - alone.upstream.p99,
+  };
+  const met = added.p50 <= ADDED_TARGET.p50 && added.p99 <= ADDED_TARGET.p99;
+  const pair = (p50, p99) => `${ms1(p50)} / ${ms1(p99)}`;
+  const load = `${alone.loadAverage.start.toFixed(1)} → ${alone.loadAverage.end.toFixed(1)}`;
+  return [
+    `  The worker alone: its deploy bundle (${int(alone.bundleBytes)} B) on workerd ${alone.workerd} run by Miniflare ${alone.miniflare},`,
+    `  Node's fetch straight to its socket (no dev proxy, no wrangler process), same emulator; ${alone.upstream.n} requests each, load average ${load}`,
+    ...table([
+      ['one at a time', 'p50', 'p99', 'added p50', 'added p99'],
+      ['upstream alone (emulator)', ms1(alone.upstream.p50), ms1(alone.upstream.p99), '', ''],
+      ['worker, cache off', ms1(alone.off.p50), ms1(alone.off.p99), ms1(added.p50), ms1(added.p99)],
+      ['worker, cache on (cache hits)', ms1(alone.on.p50), ms1(alone.on.p99), '—', '—'],
+      [
+        'GET /health (the way in and out)',
+        ms1(alone.health.fetch.p50),
+        ms1(alone.health.fetch.p99),
+        '',
+        '',
+      ],
+      [
+        'GET /health, Miniflare dispatchFetch',
+        ms1(alone.health.dispatchFetch.p50),
+        ms1(alone.health.dispatchFetch.p99),
+        '',
+        '',
+      ],
+    ]),
+    '',
+    ...table([
+      [
+        'added by the worker, p50 / p99',
+        `wrangler dev (${seq.upstream.n})`,
+        `alone (${alone.upstream.n})`,
+      ],
+      [
+        'cache off: worker − upstream',
+        pair(seq.off.p50 - seq.upstream.p50, seq.off.p99 - seq.upstream.p99),
+        pair(added.p50, added.p99),
+      ],
+      ['cache on, hits: all of it', pair(seq.on.p50, seq.on.p99), pair(alone.on.p50, alone.on.p99)],
+    ]),
+    `  Target, cache off alone: ≤ ${ADDED_TARGET.p50} ms p50 and ≤ ${ADDED_TARGET.p99} ms p99 added: ${met ? 'met' : 'NOT met'}` +
+      ` (p50 ${ms1(added.p50)}, p99 ${ms1(added.p99)}).`,
+  ];
 }
 
 /** @param {any} results everything run.mjs measured */
@@ -115,6 +174,8 @@ export function formatReport(results) {
       ],
       ['worker, cache on (cache hits)', ms(seq.on.p50), ms(seq.on.p99), '—', '—'],
     ]),
+    '',
+    ...aloneBlock(seq, worker.alone),
     '',
     ...table([
       [

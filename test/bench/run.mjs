@@ -5,12 +5,13 @@
  *
  *   1. page cost before interaction (page-cost.mjs)
  *   2. critical path start → connected (critical-path.mjs)
- *   3. the worker: added latency, throughput, CPU-heavy steps (worker-load.mjs, jwt-micro.mjs)
+ *   3. the worker: added latency under wrangler dev and alone on workerd, throughput,
+ *      CPU-heavy steps (worker-load.mjs, worker-alone.mjs, jwt-micro.mjs)
  *   4. upstream economy: /sdk/credentials calls per page loads (economy.mjs)
  *
  * Everything listens on 127.0.0.1 on ports the OS picks; every server, browser and
  * child process is stopped on the way out, also after a failure or a Ctrl-C.
- * Takes about four minutes on two cores.
+ * Takes about five minutes on two cores.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ import {
   upstreamSender,
   workerSender,
 } from './worker-load.mjs';
+import { measureWorkerAlone } from './worker-alone.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUTPUT = join(ROOT, 'bench-results', 'bench.json');
@@ -104,22 +106,20 @@ async function main() {
   const sequential = {};
   const load = {};
   const economy = {};
+  const vars = {
+    KALEYRA_API_KEY: apiKey,
+    KALEYRA_API_BASE: emulator.apiBase,
+    ALLOWED_ORIGINS: server.origin,
+    AUTH_MODE: 'jwt',
+    SITE_JWT_SECRET: siteSecret,
+    SITE_JWT_ISSUER,
+    SITE_JWT_AUDIENCE,
+    USER_ID_PREFIX: '',
+    TOKEN_TTL_SECONDS: '3600',
+  };
   for (const cache of ['off', 'on']) {
     step(`worker with TOKEN_CACHE=${cache}: starting wrangler dev`);
-    const wrangler = await startWorker({
-      vars: {
-        KALEYRA_API_KEY: apiKey,
-        KALEYRA_API_BASE: emulator.apiBase,
-        ALLOWED_ORIGINS: server.origin,
-        AUTH_MODE: 'jwt',
-        SITE_JWT_SECRET: siteSecret,
-        SITE_JWT_ISSUER,
-        SITE_JWT_AUDIENCE,
-        USER_ID_PREFIX: '',
-        TOKEN_TTL_SECONDS: '3600',
-        TOKEN_CACHE: cache,
-      },
-    });
+    const wrangler = await startWorker({ vars: { ...vars, TOKEN_CACHE: cache } });
     running.add(wrangler.stop);
     try {
       const target = { url: wrangler.url, origin: server.origin, jwts };
@@ -164,6 +164,23 @@ async function main() {
       running.remove(wrangler.stop);
     }
   }
+  step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
+  const aloneRun = measureWorkerAlone({
+    vars,
+    apiBase: emulator.apiBase,
+    apiKey,
+    users: LOAD_USERS,
+    origin: server.origin,
+    jwts: jwts.slice(0, WARMUP_REQUESTS),
+  });
+  running.add(aloneRun.stop);
+  let alone;
+  try {
+    alone = await aloneRun.done;
+  } finally {
+    await aloneRun.stop();
+    running.remove(aloneRun.stop);
+  }
   step('upstream alone, autocannon');
   load.upstream = await loadUpstream({
     apiBase: emulator.apiBase,
@@ -178,7 +195,7 @@ async function main() {
     standIn: { bytes: sdkStandIn.raw.length, gzipBytes: sdkStandIn.gzip.length },
     pageCost,
     criticalPath,
-    worker: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, sequential, load },
+    worker: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, sequential, alone, load },
     cpuSteps,
     economy,
     seconds: Math.round((performance.now() - began) / 1000),
