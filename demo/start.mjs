@@ -4,13 +4,18 @@
  *
  * Sandbox mode (no Kaleyra credentials), all on 127.0.0.1:
  *   - the Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), in this process;
- *   - the token worker under `wrangler dev`, a child process group, pointed at it;
- *   - the demo site (demo/server/site.mjs), in this process: the page, the element's
- *     CDN build, the SDK emulator script and the "sign in as …" stand-in.
+ *   - the Turnstile stand-in (demo/sandbox/turnstile-server.mjs), in this process: the
+ *     challenge that makes a visitor of the public page a guest, and its siteverify;
+ *   - the token worker under `wrangler dev`, a child process group, pointed at both, with
+ *     guests on (GUEST_ACCESS=turnstile);
+ *   - the demo site (demo/server/site.mjs), in this process: the staff and patient page, the
+ *     public "Ask the clinic" page, the element's CDN build, the SDK emulator script and the
+ *     "sign in as …" stand-in.
  * Real mode (KALEYRA_API_KEY and KALEYRA_APP_ID set): no emulators; the worker calls
- * the real Kaleyra API and the page loads the real SDK from Kaleyra's CDN.
+ * the real Kaleyra API and the page loads the real SDK from Kaleyra's CDN. Guests are off
+ * there unless a real Turnstile widget's keys are given (demo/server/config.mjs).
  *
- * Secrets (the site-JWT secret, the emulator's API key) are made fresh at each
+ * Secrets (the site-JWT secret, the emulator's API key, the guest-token secret) are made fresh at each
  * start and handed to the worker through a private temporary file, never written
  * into the repository. The one URL to open is printed as soon as the site answers;
  * the element's build (when dist/ is missing or stale) and the worker start
@@ -32,6 +37,8 @@ import { startSite } from './server/site.mjs';
 import { DEMO_USERS } from './server/users.mjs';
 import { WorkerFailed, launchWorker } from './server/worker.mjs';
 import { startKaleyraEmulator } from './sandbox/kaleyra-api-server.mjs';
+import { SANDBOX_SITE } from './sandbox/turnstile-api.mjs';
+import { startTurnstileStandIn } from './sandbox/turnstile-server.mjs';
 import { stopList } from './server/stop-list.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -73,7 +80,10 @@ async function main() {
     { port: ports.site, what: 'demo site', env: 'DEMO_PORT' },
     { port: ports.worker, what: 'token worker', env: 'WORKER_PORT' },
     ...(sandbox
-      ? [{ port: ports.emulator, what: 'Kaleyra emulator', env: 'KALEYRA_EMULATOR_PORT' }]
+      ? [
+          { port: ports.emulator, what: 'Kaleyra emulator', env: 'KALEYRA_EMULATOR_PORT' },
+          { port: ports.turnstile, what: 'Turnstile stand-in', env: 'TURNSTILE_STANDIN_PORT' },
+        ]
       : []),
   ]);
 
@@ -114,6 +124,29 @@ async function main() {
     apiBase = started.apiBase;
   }
 
+  /**
+   * Guests of the public page: the stand-in's own site in the sandbox, a real widget's keys in
+   * real mode (or none: guests off). `challengeSrc` unset means the element's default, Cloudflare.
+   * @type {{ sitekey: string, secret: string, verifyUrl?: string, challengeSrc?: string,
+   *   controlUrl?: string } | undefined}
+   */
+  let guests = config.turnstile;
+  if (sandbox) {
+    const standIn = await listening(
+      () => startTurnstileStandIn({ port: ports.turnstile }),
+      ports.turnstile,
+      'Turnstile stand-in',
+      'TURNSTILE_STANDIN_PORT',
+    );
+    running.add(standIn.close);
+    guests = {
+      ...SANDBOX_SITE,
+      verifyUrl: standIn.siteverifyUrl,
+      challengeSrc: `${standIn.scriptUrl}?render=explicit`,
+      controlUrl: `${standIn.url}/__control/turnstile`,
+    };
+  }
+
   const site = await listening(
     () =>
       startSite({
@@ -125,6 +158,10 @@ async function main() {
         login: createSiteLogin({ secret: siteJwtSecret }),
         build,
         emulator,
+        guests: guests && {
+          challengeSrc: guests.challengeSrc,
+          controlUrl: guests.controlUrl,
+        },
       }),
     ports.site,
     'demo site',
@@ -152,6 +189,11 @@ async function main() {
       TOKEN_TTL_SECONDS: config.tokenTtlSeconds,
       // Every refresh reaches Kaleyra (the emulator), so "break" shows at once.
       TOKEN_CACHE: sandbox ? 'off' : 'on',
+      // Token answers name the app: the public page's tag needs only `token-endpoint`.
+      KALEYRA_APP_ID: kaleyra.appId,
+      ...guestVars(guests),
+      // A guest's token lives as long as a signed-in user's: a refresh within minutes here too.
+      GUEST_TOKEN_TTL_SECONDS: config.tokenTtlSeconds,
     },
   });
   running.add(worker.stop);
@@ -172,8 +214,27 @@ async function main() {
     });
   }
   await build;
-  const emulatorPort = sandbox ? `, Kaleyra emulator ${ports.emulator}` : '';
-  console.log(`Ready. Ports: site ${ports.site}, token worker ${ports.worker}${emulatorPort}.`);
+  const emulatorPorts = sandbox
+    ? `, Kaleyra emulator ${ports.emulator}, Turnstile stand-in ${ports.turnstile}`
+    : '';
+  console.log(`Ready. Ports: site ${ports.site}, token worker ${ports.worker}${emulatorPorts}.`);
+}
+
+/**
+ * The worker's guest settings (README "Public pages (guests)"). GUEST_LIMITER is the binding of
+ * wrangler.jsonc, which `wrangler dev` simulates as committed.
+ * @param {{ sitekey: string, secret: string, verifyUrl?: string } | undefined} guests
+ */
+function guestVars(guests) {
+  if (!guests) return { GUEST_ACCESS: 'off' };
+  return {
+    GUEST_ACCESS: 'turnstile',
+    TURNSTILE_SITE_KEY: guests.sitekey,
+    ...(guests.verifyUrl ? { TURNSTILE_VERIFY_URL: guests.verifyUrl } : {}),
+    TURNSTILE_SECRET_KEY: guests.secret,
+    // Fresh at each start: guest tokens of an earlier run are refused, a new challenge follows.
+    GUEST_SECRET: randomBytes(32).toString('base64url'),
+  };
 }
 
 main().catch((err) => {

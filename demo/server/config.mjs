@@ -5,12 +5,18 @@
  *   DEMO_PORT               demo site (default 8080)
  *   WORKER_PORT             token worker under wrangler dev (default 8787)
  *   KALEYRA_EMULATOR_PORT   Kaleyra REST emulator (default 8788; sandbox mode only)
+ *   TURNSTILE_STANDIN_PORT  Turnstile stand-in, the public page's challenge (default 8790;
+ *                           sandbox mode only)
  *   KALEYRA_API_KEY + KALEYRA_APP_ID   both set: real mode (real Kaleyra API and CDN SDK)
  *   KALEYRA_REGION          eu | in | us | me (default eu)
  *   KALEYRA_ENVIRONMENT     sandbox | production (default sandbox)
  *   KALEYRA_API_BASE        real mode only: REST base override (default derived from the two above)
  *   TOKEN_TTL_SECONDS       access-token lifetime (default 360 in sandbox mode, so a visitor sees
  *                           a refresh within minutes; 3600 in real mode)
+ *   TURNSTILE_SITE_KEY + TURNSTILE_SECRET_KEY   real mode only, both or neither: a real
+ *                           Turnstile widget's keys, which let guests call from the public page.
+ *                           Without them guests are off in real mode (the sandbox always has
+ *                           them: its stand-in's own site).
  */
 export class ConfigProblem extends Error {
   name = 'ConfigProblem';
@@ -44,6 +50,7 @@ export function readConfig(env) {
     site: port('DEMO_PORT', env.DEMO_PORT, 8080),
     worker: port('WORKER_PORT', env.WORKER_PORT, 8787),
     emulator: real ? undefined : port('KALEYRA_EMULATOR_PORT', env.KALEYRA_EMULATOR_PORT, 8788),
+    turnstile: real ? undefined : port('TURNSTILE_STANDIN_PORT', env.TURNSTILE_STANDIN_PORT, 8790),
   };
   const ttl = env.TOKEN_TTL_SECONDS?.trim() || (real ? '3600' : '360');
   if (!/^\d+$/.test(ttl)) throw new ConfigProblem('TOKEN_TTL_SECONDS must be a whole number.');
@@ -58,7 +65,25 @@ export function readConfig(env) {
       apiBase: real ? realApiBase(env.KALEYRA_API_BASE, region, environment) : undefined,
     },
     tokenTtlSeconds: ttl,
+    turnstile: real ? realTurnstile(env) : undefined,
   };
+}
+
+/**
+ * Real mode's guests: a real Turnstile widget (Cloudflare's script, Cloudflare's siteverify) when
+ * both keys are given, else none. The sandbox's own keys are never used against Cloudflare.
+ * @returns {{ sitekey: string, secret: string } | undefined}
+ */
+function realTurnstile(env) {
+  const sitekey = env.TURNSTILE_SITE_KEY?.trim() ?? '';
+  const secret = env.TURNSTILE_SECRET_KEY?.trim() ?? '';
+  if (Boolean(sitekey) !== Boolean(secret)) {
+    const missing = sitekey ? 'TURNSTILE_SECRET_KEY' : 'TURNSTILE_SITE_KEY';
+    throw new ConfigProblem(
+      `${missing} is not set: guests in real mode need both TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY (unset both to keep guests off).`,
+    );
+  }
+  return sitekey ? { sitekey, secret } : undefined;
 }
 
 /** @typedef {ReturnType<typeof readConfig>} SandboxConfig */

@@ -14,7 +14,10 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 /**
  * The demo site: what a CMS would serve, plus the sandbox's helpers.
  *
- *   GET  /                        the "Talk to a doctor" page (demo/site/index.html)
+ *   GET  /                        the "Talk to a doctor" page (demo/site/index.html): patients
+ *                                 and the doctor sign in
+ *   GET  /ask                     the public "Ask the clinic" page (demo/site/ask.html): no
+ *                                 sign-in; a visitor calls the doctor as a guest
  *   GET  /site/…                  its script, styles and icon
  *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress),
  *        /dist/kaleyra-call.runtime.js  and the runtime it loads when a call starts
@@ -47,6 +50,7 @@ const MAX_BODY_BYTES = 1024;
  *   login: ReturnType<typeof import('./site-login.mjs').createSiteLogin>,
  *   build: Promise<void>,
  *   emulator?: ReturnType<typeof import('../sandbox/kaleyra-api.mjs').createKaleyraEmulator>,
+ *   guests?: { challengeSrc?: string, controlUrl?: string },
  * }} options
  */
 export async function startSite(options) {
@@ -80,6 +84,7 @@ export function siteApp(options) {
   });
 
   app.get('/', (c) => c.html(page(c.req.header('host'))));
+  app.get('/ask', (c) => c.html(publicPage(c.req.header('host'))));
 
   app.post('/login', sameOrigin, smallBody('unknown user'), async (c) => {
     const body = await readJson(c);
@@ -165,30 +170,69 @@ export function siteApp(options) {
     return c.text('Internal error', 500);
   });
 
-  function page(hostHeader) {
+  /** The worker's token endpoint, on the host name the visitor used (see the top). */
+  function tokenEndpoint(hostHeader) {
     const host = LOCAL_HOSTS.find((name) => hostHeader?.startsWith(`${name}:`)) ?? 'localhost';
+    return `http://${host}:${options.workerPort}/v1/token`;
+  }
+
+  function page(hostHeader) {
     const { appId, region, environment } = options.kaleyra;
     const config = {
       mode: options.mode,
       users: DEMO_USERS,
       onCall: ON_CALL_CLINICIAN,
-      // The emulated Kaleyra server checks the tokens its REST twin signed. The key is
-      // the emulator's own, made at each start: no credential of anybody's.
-      emulator: sandbox
-        ? { signingSecret: options.emulator?.control.signingSecret, appId }
-        : undefined,
+      emulator: emulatorConfig(),
     };
     const html = render(readFileSync(join(siteDir, 'index.html'), 'utf8'), {
       appId: escape(appId),
       region: escape(region),
       environment: escape(environment),
-      tokenEndpoint: escape(`http://${host}:${options.workerPort}/v1/token`),
+      tokenEndpoint: escape(tokenEndpoint(hostHeader)),
       sdkSrc: sandbox ? '/sandbox/bandyer-sdk.js' : '',
       onCall: escape(ON_CALL_CLINICIAN),
       config: JSON.stringify(config).replaceAll('<', '\\u003c'),
     });
     // Real mode loads the SDK from Kaleyra's CDN, the element's default: no sdk-src.
     return sandbox ? html : html.replace(/\s+sdk-src=""/, '');
+  }
+
+  /**
+   * The public page: the tag needs only its token endpoint (the worker names the app), the
+   * doctor to call and, here, where the SDK and the challenge come from. Without guests (real
+   * mode without Turnstile keys) the page still shows, and its console says why a call fails.
+   */
+  function publicPage(hostHeader) {
+    const doctor = demoUser(ON_CALL_CLINICIAN);
+    const config = {
+      mode: options.mode,
+      doctor: { id: doctor?.id, name: doctor?.name },
+      guests: options.guests
+        ? { on: true, controlUrl: options.guests.controlUrl ?? null }
+        : { on: false, controlUrl: null },
+      emulator: emulatorConfig(),
+    };
+    let html = render(readFileSync(join(siteDir, 'ask.html'), 'utf8'), {
+      tokenEndpoint: escape(tokenEndpoint(hostHeader)),
+      callWith: escape(ON_CALL_CLINICIAN),
+      challengeSrc: escape(options.guests?.challengeSrc ?? ''),
+      sdkSrc: sandbox ? '/sandbox/bandyer-sdk.js' : '',
+      config: JSON.stringify(config).replaceAll('<', '\\u003c'),
+    });
+    // Unset, the element uses its defaults: Kaleyra's CDN SDK, Cloudflare's Turnstile.
+    if (!sandbox) html = html.replace(/\s+sdk-src=""/, '');
+    if (!options.guests?.challengeSrc) html = html.replace(/\s+challenge-src=""/, '');
+    return html;
+  }
+
+  /**
+   * The emulated Kaleyra server checks the tokens its REST twin signed. The key is the
+   * emulator's own, made at each start: no credential of anybody's.
+   */
+  function emulatorConfig() {
+    return sandbox
+      ? { signingSecret: options.emulator?.control.signingSecret, appId: options.kaleyra.appId }
+      : undefined;
   }
 
   return app;

@@ -5,15 +5,24 @@
  *
  * Sign-in is per tab: the site JWT is kept in sessionStorage, so two tabs can be
  * two people and call each other. In cookie style the HttpOnly cookie is per
- * browser: the last sign-in wins for every tab.
+ * browser: the last sign-in wins for every tab. What the public page shares with this one is
+ * in common.js.
  */
+import {
+  duration,
+  log,
+  logCalls,
+  logElementEvents,
+  teachSdkEmulator,
+  watchAvailability,
+} from './common.js';
+
 const config = JSON.parse(document.getElementById('sandbox-config').textContent);
 const element = document.querySelector('kaleyra-call');
 const $ = (id) => document.getElementById(id);
 
 const SESSION_KEY = 'kaleyra-call-demo:session';
 const AUTH_STYLE_KEY = 'kaleyra-call-demo:auth-style';
-const MAX_LOG_ENTRIES = 200;
 
 /** @returns {{ user: { id: string, name: string, role: string, title: string }, token: string } | null} */
 function session() {
@@ -112,7 +121,8 @@ function renderSignedIn({ user }) {
       'Go online to receive video calls from patients. Incoming calls ring in the video panel.';
     $('controls-hint').textContent =
       'Two tabs, one call: go online here, then in a second tab of this page sign in as a ' +
-      'patient and press Start video call. Answer in this tab.';
+      'patient and press Start video call, or open Ask the clinic (the public page) and call ' +
+      'as a guest. Answer in this tab.';
   } else {
     $('consult-hint').textContent =
       config.mode === 'sandbox'
@@ -132,7 +142,7 @@ function renderSignedIn({ user }) {
     // Whether the doctor is online is known only to a connected client, and a patient should
     // see it before pressing the button: the page connects at sign-in. (Signed out, the page
     // still loads nothing of the video service.) Failures arrive as error events.
-    watchAvailability(onCall);
+    availability = watchAvailability(element, onCall);
     element.connect().catch(() => {});
   }
 }
@@ -149,72 +159,7 @@ function initials(name) {
 // ---------------------------------------------------------------------------------------------
 // The sandbox console: event log, state, token lifetime
 
-function log(name, text, tone = 'event') {
-  const item = document.createElement('li');
-  item.dataset.event = name;
-  item.dataset.tone = tone;
-  const time = document.createElement('time');
-  time.textContent = new Date().toLocaleTimeString('en-GB');
-  const label = document.createElement('code');
-  label.textContent = name.replace(/^kaleyra-call-/, '');
-  const detail = document.createElement('span');
-  detail.textContent = text;
-  item.append(time, label, detail);
-  const list = $('log');
-  list.prepend(item);
-  while (list.children.length > MAX_LOG_ENTRIES) list.lastElementChild.remove();
-}
-
-/** @param {string | number} when an ISO date or a time value */
-const clock = (when) => new Date(when).toLocaleTimeString('en-GB');
-
-/** "5 min 07 s", "42 s". */
-function duration(ms) {
-  const seconds = Math.floor(ms / 1000);
-  const minutes = Math.floor(seconds / 60);
-  return minutes ? `${minutes} min ${String(seconds % 60).padStart(2, '0')} s` : `${seconds} s`;
-}
-
-/** One line per event. No token is ever written: the details carry none. */
-const describe = {
-  'kaleyra-call-state': ({ state, previous }) => `${previous} → ${state}`,
-  'kaleyra-call-ready': ({ userId }) => `connected as ${userId}`,
-  'kaleyra-call-token': ({ expiresAt }) => `new access token, valid until ${clock(expiresAt)}`,
-  'kaleyra-call-error': ({ phase, code, message, status, fatal, retryInMs }) =>
-    `${phase}: ${code}${status ? ` (HTTP ${status})` : ''}, ${message} ` +
-    (fatal ? '[fatal]' : `[retry in ${(retryInMs / 1000).toFixed(1)} s]`),
-  'kaleyra-call-sdk': ({ type, payload }) => `${type}${sdkSummary(type, payload)}`,
-  'kaleyra-call-disconnected': ({ reason }) => `torn down (${reason})`,
-};
-
-function sdkSummary(type, payload) {
-  const call = payload?.call;
-  if (type === 'call:incoming') return ` from ${call?.participants?.[0] ?? '?'}`;
-  if (type === 'call:status:changed') {
-    const reason = call?.status === 'ended' && call.endReason ? ` (${call.endReason})` : '';
-    return `: ${payload.status}${reason}`;
-  }
-  if (type === 'user:status:changed') return `: ${payload.userId} is ${payload.status}`;
-  // The expiry event carries the token's own expiry time, which is later than now when the
-  // service ended the token early: "expires …" there would read as if it still lived.
-  if (type === 'client:access_token:expired') {
-    return payload?.expiresAt ? ` (it was to expire at ${clock(payload.expiresAt)})` : '';
-  }
-  if (type.startsWith('client:access_token')) {
-    return payload?.expiresAt ? ` (expires ${clock(payload.expiresAt)})` : '';
-  }
-  if (type === 'client:force_disconnect') return ` (${payload?.reason ?? 'no reason'})`;
-  if (type.startsWith('channel:message')) return ` from ${payload?.message?.sender ?? '?'}`;
-  return '';
-}
-
-for (const name of Object.keys(describe)) {
-  element.addEventListener(name, (event) => {
-    const tone =
-      name === 'kaleyra-call-error' ? (event.detail.fatal ? 'error' : 'warning') : 'event';
-    log(name, describe[name](event.detail), tone);
-  });
-}
+logElementEvents(element);
 
 element.addEventListener('kaleyra-call-state', ({ detail }) => {
   const output = $('state');
@@ -308,164 +253,30 @@ element.addEventListener('kaleyra-call-state', ({ detail: { state } }) => {
 setInterval(showToken, 1000);
 
 // ---------------------------------------------------------------------------------------------
-// The doctor's availability, for a patient: the SDK's presence, live
-
-/** Whether the doctor is online: null while no connected client can tell. */
-const availability = { doctor: undefined, online: null };
-
-/** @param {{ id: string, name: string }} doctor */
-function watchAvailability(doctor) {
-  availability.doctor = doctor;
-  const set = (online) => {
-    availability.online = online;
-    showAvailability();
-  };
-  element.addEventListener('kaleyra-call-ready', () => {
-    // The snapshot; changes from now on arrive as `user:status:changed`.
-    set(element.client?.getOnlineUsers().includes(doctor.id) ?? null);
-  });
-  element.addEventListener('kaleyra-call-sdk', ({ detail: { type, payload } }) => {
-    if (type === 'user:status:changed' && payload?.userId === doctor.id) {
-      set(payload.status === 'online');
-    }
-  });
-  element.addEventListener('kaleyra-call-state', ({ detail: { state } }) => {
-    // Presence comes with the connection and leaves with it.
-    if (state !== 'connected') set(null);
-  });
-  $('availability').hidden = false;
-  showAvailability();
-}
-
-function showAvailability() {
-  const { doctor, online } = availability;
-  const checking = ['loading', 'connecting', 'reconnecting'].includes(element.state);
-  const status =
-    online === null ? (checking ? 'checking' : 'unknown') : online ? 'online' : 'offline';
-  $('availability').dataset.status = status;
-  $('availability-text').textContent = {
-    checking: `Checking whether ${doctor.name} is online…`,
-    unknown: `${doctor.name}'s availability shows once the video service is connected.`,
-    online: `${doctor.name} is online now.`,
-    offline:
-      `${doctor.name} is offline right now. You can still call, ` +
-      'but the call will ring until it times out.',
-  }[status];
-}
-
-// ---------------------------------------------------------------------------------------------
 // Calls in the log, from start to end, in either direction
+
+/**
+ * Whether the doctor is online, for a patient (common.js keeps it current); undefined for the
+ * doctor's own page.
+ * @type {ReturnType<typeof watchAvailability> | undefined}
+ */
+let availability;
 
 const nameOf = (userId) => {
   const user = config.users.find((u) => u.id === userId);
   return user ? `${user.name} (${userId})` : userId;
 };
 
-/** Each call seen → when it started and its last status, for the lines that follow. */
-const calls = new WeakMap();
-
-/** The other participants of `sdkCall`, by name. */
-function others(sdkCall) {
-  const me = element.userId;
-  const ids = (sdkCall.participants ?? []).filter((id) => id !== me);
-  return ids.length ? ids.map(nameOf).join(', ') : 'nobody';
-}
-
-function callSeen(sdkCall) {
-  let seen = calls.get(sdkCall);
-  if (!seen) {
-    const created = Date.parse(sdkCall.creationDate);
-    seen = { startedAt: Number.isNaN(created) ? Date.now() : created, status: 'dialing' };
-    calls.set(sdkCall, seen);
-  }
-  return seen;
-}
-
-function outgoingCall(sdkCall) {
-  if (!sdkCall || calls.has(sdkCall)) return;
-  callSeen(sdkCall);
-  const callee = others(sdkCall);
-  const offline =
-    availability.online === false && sdkCall.participants?.includes(availability.doctor?.id);
-  log(
-    'call',
-    `outgoing call to ${callee}, ringing` +
-      (offline ? ` (${availability.doctor.name} is offline: it will ring until it times out)` : ''),
-    offline ? 'warning' : 'call',
-  );
-}
-
-/** Why a call ended, in words; `timeout` means no answer while it was still ringing. */
-function endReason({ endReason: reason, direction }, lastStatus) {
-  if (reason === 'timeout') {
-    return lastStatus === 'dialing' ? 'timeout (nobody answered)' : 'timeout (media never flowed)';
-  }
-  const words = {
-    declined: 'declined',
-    canceled: `cancelled by the ${direction === 'outgoing' ? 'caller (you)' : 'caller'}`,
-    answered_of_another_device: 'answered on another device',
-    hang_up: 'hung up',
-  }[reason];
-  return words ? `${reason} (${words})` : (reason ?? 'no reason given');
-}
-
-element.addEventListener('kaleyra-call-sdk', ({ detail: { type, payload } }) => {
-  const sdkCall = payload?.call;
-  if (!sdkCall) return;
-  if (type === 'call:incoming') {
-    callSeen(sdkCall);
-    log('call', `incoming call from ${others(sdkCall)}, ringing`, 'call');
-    return;
-  }
-  if (type !== 'call:status:changed') return;
-  const seen = callSeen(sdkCall);
-  const what = `${sdkCall.direction ?? ''} call ${sdkCall.direction === 'incoming' ? 'from' : 'to'}`;
-  if (payload.status === 'connected') {
-    log('call', `${what} ${others(sdkCall)} connected`, 'call');
-  } else if (payload.status === 'ended') {
-    log(
-      'call',
-      `${what} ${others(sdkCall)} ended: ${endReason(sdkCall, seen.status)}, ` +
-        `${duration(Date.now() - seen.startedAt)} after it started at ${clock(seen.startedAt)}`,
-      sdkCall.endReason === 'timeout' ? 'warning' : 'call',
-    );
-  }
-  seen.status = payload.status;
+logCalls(element, {
+  nameOf,
+  ringingNote: (sdkCall) =>
+    availability?.online === false && sdkCall.participants?.includes(availability.doctor.id)
+      ? `${availability.doctor.name} is offline: it will ring until it times out`
+      : undefined,
 });
-
-/**
- * No SDK event announces a call this page starts: `call:status:changed` begins after the
- * first `dialing` (docs/kaleyra-sdk-notes.md, SDK emulator choices). So the console learns of
- * it from the call view that `startCall()` resolves with; the launcher uses that same method.
- */
-const startCall = element.startCall;
-element.startCall = function (...args) {
-  const started = startCall.apply(this, args);
-  started.then(
-    (view) => outgoingCall(view?.call),
-    () => {}, // reported by the element as an error event
-  );
-  return started;
-};
 
 // ---------------------------------------------------------------------------------------------
 // The sandbox's "server side": the SDK emulator's control API and the REST emulator's faults
-
-/**
- * When the SDK emulator has loaded (lazily, on the first click), it learns what
- * the real service knows: the key the REST emulator signs tokens with, and the
- * app id. Tokens are then checked as strictly as Kaleyra would.
- */
-function onSdkLoaded(event) {
-  const script = event.target;
-  if (!(script instanceof HTMLScriptElement) || !script.src.endsWith('/sandbox/bandyer-sdk.js')) {
-    return;
-  }
-  const emulator = window.__bandyerEmulator;
-  if (!emulator || !config.emulator) return;
-  if (config.emulator.signingSecret) emulator.setSigningSecret(config.emulator.signingSecret);
-  emulator.setExpectedAppId(config.emulator.appId);
-}
 
 function sandboxAction(button, what, action) {
   $(button).addEventListener('click', () => {
@@ -514,7 +325,7 @@ function setUpConsole() {
       "Real mode: the worker calls Kaleyra's API and the page loads Kaleyra's SDK.";
     return;
   }
-  document.addEventListener('load', onSdkLoaded, true);
+  teachSdkEmulator(config.emulator);
   sandboxAction('about-to-expire', 'the service says: token is about to expire', (emulator) =>
     emulator.aboutToExpire(),
   );

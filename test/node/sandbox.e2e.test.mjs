@@ -4,9 +4,11 @@
  * clinician and a patient: sign in, the doctor's availability as the patient sees
  * it, a call to the doctor while she is offline, the launcher, a token refresh
  * pushed by the (emulated) service, a broken and healed token endpoint, a token
- * expired by the service, a real WebRTC call between the tabs, hang-up, and
- * finally Ctrl-C, after which no process and no port may be left. Screenshots of
- * each stage go to test-results/screenshots/ for review.
+ * expired by the service, a real WebRTC call between the tabs, hang-up; then the
+ * public page, where a third tab signed in nowhere becomes a guest through the
+ * Turnstile stand-in's challenge (passed unseen, passed with a checkbox, failed)
+ * and calls the doctor; and finally Ctrl-C, after which no process and no port may
+ * be left. Screenshots of each stage go to test-results/screenshots/ for review.
  *
  * Everything it starts is stopped in `after`, and a watchdog ends the file if it
  * ever hangs. Linux only for the process check (it reads /proc).
@@ -26,8 +28,9 @@ const SCREENSHOTS = join(ROOT, 'test-results/screenshots');
 /** A build may be due (dist/ older than the sources), then wrangler starts. */
 const READY_MS = 100_000;
 const STEP_MS = 30_000;
-const WATCHDOG_MS = 200_000;
+const WATCHDOG_MS = 300_000;
 const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}/;
+const GUEST_ID = /^guest_[a-z2-7]{26}$/;
 
 let sandbox; // { child, output, url, ports }
 let npmStart; // the `npm start` process, from the moment it is spawned
@@ -44,8 +47,11 @@ watchdog.unref();
 process.once('exit', killEverything);
 
 describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10_000 }, () => {
+  let context;
   let clinician;
   let patient;
+  let guest; // the public page's visitor
+  const guestIds = [];
   const pageErrors = [];
 
   before(async () => {
@@ -56,7 +62,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       args: CHROMIUM_ARGS,
       headless: true,
     });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     clinician = await context.newPage();
     patient = await context.newPage();
     for (const page of [clinician, patient]) {
@@ -355,6 +361,176 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     assert.deepEqual(pageErrors, []);
   });
 
+  test('the public page has the tag as pasted, loads nothing, and the endpoint offers guests a challenge', async () => {
+    assert.equal(await clinician.locator('nav a[href="/ask"]').innerText(), 'Ask the clinic');
+    guest = await context.newPage();
+    guest.setDefaultTimeout(STEP_MS);
+    guest.on('pageerror', (err) => pageErrors.push(err.message));
+    await guest.goto(`${sandbox.url}ask`);
+    assert.equal(await guest.locator('h1').innerText(), 'Ask the clinic');
+    assert.equal(await guest.locator('nav a[href="/"]').first().isVisible(), true);
+    const tag = await guest.evaluate(() => {
+      const element = document.querySelector('kaleyra-call');
+      return Object.fromEntries([...element.attributes].map((a) => [a.name, a.value]));
+    });
+    const pasted = {
+      'token-endpoint': `http://localhost:${sandbox.ports.worker}/v1/token`,
+      'call-with': 'dr_rossi',
+      'challenge-src': `http://127.0.0.1:${sandbox.ports.turnstile}/turnstile/v0/api.js?render=explicit`,
+      'sdk-src': '/sandbox/bandyer-sdk.js',
+      connect: 'click',
+      label: 'Call the clinic',
+    };
+    for (const [name, value] of Object.entries(pasted)) assert.equal(tag[name], value, name);
+    // The worker names the app, and no credentials are set: the element's defaults.
+    for (const name of ['app-id', 'region', 'environment', 'credentials']) {
+      assert.equal(tag[name], undefined, name);
+    }
+    // The console asked the worker as a visitor with no credentials would be asked.
+    await guest.waitForSelector('#offer[data-offer="turnstile"]');
+    await logEntry(
+      guest,
+      'sandbox',
+      'the token endpoint, asked with no credentials: 401 unauthenticated, guest offer (turnstile challenge, then POST /v1/guest)',
+    ).waitFor();
+    await guest.waitForSelector('#challenge-choices[data-current="pass"]');
+    assert.equal(await guest.locator('#guest-token').getAttribute('data-kept'), 'false');
+    // connect="click": neither the SDK nor the challenge's script before the visitor asks.
+    assert.deepEqual(
+      await guest.evaluate(() => [typeof window.BandyerSDK, typeof window.turnstile]),
+      ['undefined', 'undefined'],
+    );
+    assert.equal((await standIn()).challengeCalls, 0);
+    await guest.screenshot({ path: join(SCREENSHOTS, 'sandbox-12-guest-public-page.png') });
+  });
+
+  test('a guest passes the challenge unseen, connects as guest_… and calls the doctor, who answers', async () => {
+    const usersBefore = (await userCreations()).length;
+    await guest.click('kaleyra-call [part="launcher"]'); // "Call the clinic"
+    await waitForState(guest, 'connected');
+    const guestId = await guest.evaluate(() => document.querySelector('kaleyra-call').userId);
+    assert.match(guestId, GUEST_ID);
+    guestIds.push(guestId);
+    await logEntry(guest, 'kaleyra-call-state', '→ verifying').waitFor();
+    await logEntry(guest, 'kaleyra-call-ready', `connected as ${guestId}`).waitFor();
+    assert.equal(await guest.locator('#visitor').getAttribute('data-user-id'), guestId);
+    // Passed unseen, verified once by the worker, and the challenge's container is gone.
+    const verdicts = (await standIn()).requests.map((r) => [r.secret, r.success]);
+    assert.deepEqual(verdicts, [['sandbox', true]]);
+    assert.equal(await guest.locator('kaleyra-call [slot="challenge"]').count(), 0);
+    // One Kaleyra user made for the guest, and a token for it; the tab keeps the guest token.
+    assert.deepEqual(
+      (await userCreations()).slice(usersBefore).map((c) => c.status),
+      [201],
+    );
+    assert.deepEqual(
+      (await credentialCalls(guestId)).map((c) => c.status),
+      [200],
+    );
+    await guest.waitForSelector('#guest-token[data-kept="true"]');
+    await guest.waitForSelector('#availability[data-status="online"]');
+
+    // The launcher's one press also called the doctor.
+    await logEntry(guest, 'call', 'outgoing call to Dr. Ada Rossi (dr_rossi), ringing').waitFor();
+    await logEntry(clinician, 'call', `incoming call from ${guestId}, ringing`).waitFor();
+    await guest.screenshot({ path: join(SCREENSHOTS, 'sandbox-13-guest-calling.png') });
+    await clinician.click('.Bandyer-answer');
+    const flowing = (page) =>
+      until(page, async () => {
+        const s = await window.__bandyerEmulator.callStats();
+        return s?.status === 'connected' && s.pcState === 'connected' && s.framesDecoded > 0;
+      });
+    await Promise.all([flowing(guest), flowing(clinician)]);
+    await logEntry(guest, 'call', 'outgoing call to Dr. Ada Rossi (dr_rossi) connected').waitFor();
+    await logEntry(clinician, 'call', `incoming call from ${guestId} connected`).waitFor();
+    assert.equal(await guest.evaluate(() => document.querySelector('kaleyra-call').call), 'active');
+    await guest.screenshot({ path: join(SCREENSHOTS, 'sandbox-14-guest-in-call.png') });
+    await clinician.screenshot({
+      path: join(SCREENSHOTS, 'sandbox-15-clinician-in-call-with-guest.png'),
+    });
+
+    await guest.click('.Bandyer-hangUp');
+    for (const page of [guest, clinician]) {
+      await until(
+        page,
+        async () => (await window.__bandyerEmulator.callStats()).status === 'ended',
+      );
+    }
+    await logEntry(clinician, 'call', `incoming call from ${guestId} ended: hang_up`).waitFor();
+
+    // A reload comes back as the same guest: no challenge, no new Kaleyra user.
+    const challenges = (await standIn()).challengeCalls;
+    const users = (await userCreations()).length;
+    await guest.reload();
+    await guest.waitForSelector('#guest-token[data-kept="true"]');
+    await guest.evaluate(() => document.querySelector('kaleyra-call').connect());
+    await waitForState(guest, 'connected');
+    assert.equal(
+      await guest.evaluate(() => document.querySelector('kaleyra-call').userId),
+      guestId,
+    );
+    assert.equal((await standIn()).challengeCalls, challenges);
+    assert.equal((await userCreations()).length, users);
+  });
+
+  test('a guest who must tick the checkbox does so inside the element, and is a new guest', async () => {
+    await guest.click('#forget-me');
+    await guest.waitForSelector('#guest-token[data-kept="false"]');
+    await guest.click('[data-challenge="interactive"]');
+    await guest.waitForSelector('#challenge-choices[data-current="interactive"]');
+    await guest.click('kaleyra-call [part="launcher"]');
+    await waitForState(guest, 'verifying');
+    // The widget, in the element's light-DOM container, asks for the visitor.
+    const frame = guest.frameLocator('kaleyra-call > [slot="challenge"] iframe');
+    const box = frame.locator('input[type="checkbox"]');
+    await box.waitFor();
+    await guest.screenshot({ path: join(SCREENSHOTS, 'sandbox-16-guest-checkbox.png') });
+    await box.click();
+    await waitForState(guest, 'connected');
+    const guestId = await guest.evaluate(() => document.querySelector('kaleyra-call').userId);
+    assert.match(guestId, GUEST_ID);
+    assert.ok(!guestIds.includes(guestId), 'a forgotten guest comes back as another one');
+    guestIds.push(guestId);
+    assert.equal(await guest.locator('kaleyra-call [slot="challenge"]').count(), 0);
+    // The call rings at the doctor's; the guest thinks better of it.
+    await logEntry(clinician, 'call', `incoming call from ${guestId}, ringing`).waitFor();
+    await guest.click('.Bandyer-cancel');
+    await logEntry(clinician, 'call', `incoming call from ${guestId} ended: canceled`).waitFor();
+  });
+
+  test('a failed challenge shows the plain failure and Try again, which can then pass', async () => {
+    await guest.click('#forget-me');
+    await guest.click('[data-challenge="fail"]');
+    await guest.waitForSelector('#challenge-choices[data-current="fail"]');
+    const usersBefore = (await userCreations()).length;
+    await guest.click('kaleyra-call [part="launcher"]');
+    await waitForState(guest, 'error');
+    const failure = guest.locator('kaleyra-call [part="error"]');
+    await failure.waitFor();
+    const retry = guest.locator('kaleyra-call [part="retry"]');
+    assert.equal(await retry.innerText(), 'Try again');
+    assert.match(await failure.innerText(), /^We could not confirm you are a person\./);
+    const logged = logEntry(guest, 'kaleyra-call-error', 'token: challenge_failed');
+    await logged.waitFor();
+    assert.equal(await logged.getAttribute('data-tone'), 'error');
+    assert.match(await logged.innerText(), /\[fatal\]$/);
+    assert.equal(await guest.locator('kaleyra-call [slot="challenge"]').count(), 0);
+    assert.equal((await userCreations()).length, usersBefore, 'no Kaleyra user for a failure');
+    await guest.screenshot({ path: join(SCREENSHOTS, 'sandbox-17-guest-challenge-failed.png') });
+
+    await guest.click('[data-challenge="pass"]');
+    await guest.waitForSelector('#challenge-choices[data-current="pass"]');
+    await retry.click();
+    await waitForState(guest, 'connected');
+    const guestId = await guest.evaluate(() => document.querySelector('kaleyra-call').userId);
+    assert.match(guestId, GUEST_ID);
+    assert.ok(!guestIds.includes(guestId));
+    for (const page of [guest, clinician]) {
+      assert.doesNotMatch(await page.locator('#log').innerText(), JWT, 'no token in the log');
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('Ctrl-C stops every process it started and frees every port', async () => {
     await browser.close();
     browser = undefined;
@@ -381,7 +557,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
 // Helpers
 
 async function startSandbox() {
-  const [site, worker, emulator] = await freePorts(3);
+  const [site, worker, emulator, turnstile] = await freePorts(4);
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true, // its own process group, like a terminal's foreground job
@@ -391,6 +567,7 @@ async function startSandbox() {
       DEMO_PORT: String(site),
       WORKER_PORT: String(worker),
       KALEYRA_EMULATOR_PORT: String(emulator),
+      TURNSTILE_STANDIN_PORT: String(turnstile),
       // The sandbox, even on a machine with real credentials in the environment.
       KALEYRA_API_KEY: '',
       KALEYRA_APP_ID: '',
@@ -398,7 +575,7 @@ async function startSandbox() {
   });
   npmStart = child;
   remember([child.pid]);
-  const started = { child, output: '', url: '', ports: { site, worker, emulator } };
+  const started = { child, output: '', url: '', ports: { site, worker, emulator, turnstile } };
   const ready = new Promise((resolve, reject) => {
     const onData = (chunk) => {
       started.output += chunk;
@@ -424,6 +601,19 @@ async function credentialCalls(userId) {
   return calls.filter(
     (c) => c.path === '/v2/sdk/credentials' && (userId === undefined || c.user_id === userId),
   );
+}
+
+/** Every user creation (POST /v2/users) the Kaleyra emulator received, oldest first. */
+async function userCreations() {
+  const res = await fetch(`http://127.0.0.1:${sandbox.ports.emulator}/__control/calls`);
+  const { calls } = await res.json();
+  return calls.filter((c) => c.method === 'POST' && c.path === '/v2/users');
+}
+
+/** The Turnstile stand-in's control state: behaviour, counters, the last siteverify requests. */
+async function standIn() {
+  const res = await fetch(`http://127.0.0.1:${sandbox.ports.turnstile}/__control/turnstile`);
+  return res.json();
 }
 
 const state = (page) => page.evaluate(() => document.querySelector('kaleyra-call').state);
