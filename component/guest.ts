@@ -192,5 +192,3 @@ function loadChallenge(src: string): Promise<Turnstile> {
   }
   return load;
 }
-
-export { forget as forgetGuest };
