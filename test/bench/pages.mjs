@@ -29,7 +29,7 @@ export function elementPage({ connect, tokenEndpoint, sdkSrc, belowFold = false,
       : // Set before the module upgrades the element; Lit keeps a property set that early.
         `<script>document.querySelector('kaleyra-call').authToken = ${JSON.stringify(authToken)};</script>`;
   return page(
-    `${MARKS}\n<script type="module" src="/element.js"></script>`,
+    `${MARKS}\n<script type="module" src="/kaleyra-call.js"></script>`,
     `${belowFold ? '<div style="height: 300vh">Content above the fold.</div>' : ''}
 <kaleyra-call app-id="${APP_ID}" token-endpoint="${tokenEndpoint}" sdk-src="${sdkSrc}" connect="${connect}"></kaleyra-call>
 ${auth}`,
