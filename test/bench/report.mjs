@@ -143,7 +143,7 @@ function clickBlock({ profiles, loadAverage }) {
     `  when the SDK download finished, from the click (median; negative: before it); "SDK in before": runs in which it`,
     `  finished before the click; "SDK fetches": the most SDK downloads in a run (1: the warm-up's preload served the`,
     `  script tag). The pointer rested a median ${ms(hover.pointerMedianMs)} before the click (fast profile). The SDK emulator's`,
-    `  connect makes no network round trip. Load average ${loadAverage.start} → ${loadAverage.end} during these runs.`,
+    `  connect makes no network round trip. Load average ${loadAverage.start.toFixed(1)} → ${loadAverage.end.toFixed(1)} during these runs.`,
     `  Target: after a ${HOVER_MS} ms hover, fast profile, ≤ ${TARGET_RATIO}× the eager snippet: ${met ? 'met' : 'NOT met'} (${x(hover.vsEager)}).`,
   ];
 }
