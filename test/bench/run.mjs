@@ -12,7 +12,7 @@
  *
  * Everything listens on 127.0.0.1 on ports the OS picks; every server, browser and
  * child process is stopped on the way out, also after a failure or a Ctrl-C.
- * Takes about six minutes on two cores.
+ * Takes four to six minutes on two cores.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
