@@ -61,6 +61,25 @@ export async function networkLog(page) {
 }
 
 /**
+ * Shapes the page's network with Chromium's own throttling (the DevTools
+ * protocol's `Network.emulateNetworkConditions`): `latencyMs` is added to every
+ * request (not per connection or per round trip), and the throughput is shared
+ * by all of the page's requests.
+ * @param {import('playwright-core').Page} page
+ * @param {{ downMbps: number, upMbps: number, latencyMs: number }} profile
+ */
+export async function shapeNetwork(page, { downMbps, upMbps, latencyMs }) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: latencyMs,
+    downloadThroughput: (downMbps * 1e6) / 8, // bytes per second
+    uploadThroughput: (upMbps * 1e6) / 8,
+  });
+}
+
+/**
  * Waits for `kaleyra-call-ready` (or an error, which fails the measurement).
  * @param {import('playwright-core').Page} page @param {number} [timeoutMs]
  */

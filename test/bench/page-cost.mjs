@@ -68,8 +68,11 @@ export async function measurePageCost({ browser, server }) {
   return rows;
 }
 
-/** Everything but the page's own document: what the snippet or the element adds. */
-function tally(entries) {
+/**
+ * Everything but the page's own document: what the snippet or the element adds.
+ * @param {import('./browser.mjs').NetworkEntry[]} entries
+ */
+export function tally(entries) {
   const added = entries.filter((e) => e.type !== 'Document');
   const failed = added.filter((e) => e.failed);
   if (failed.length) throw new Error(`request failed: ${failed.map((e) => e.url).join(', ')}`);

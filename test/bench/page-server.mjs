@@ -3,7 +3,9 @@
  * measures and the files they load, with latencies injected on request.
  *
  *   GET  /p/<name>            a page registered with `addPage(name, html)`
- *   GET  /element.js          dist/kaleyra-call.js, the CDN build (gzip, cached a year, as a CDN serves it)
+ *   GET  /kaleyra-call.js     dist/kaleyra-call.js, the CDN build (gzip, cached a year, as a CDN serves it)
+ *   GET  /kaleyra-call.runtime.js  the runtime file it loads from beside itself when a session
+ *                             starts or intent shows (docs/architecture.md, Intent), served the same way
  *   GET  /sdk-standin.js      the size-faithful SDK stand-in (sdk-standin.mjs), gzip
  *   GET  /bandyer-media-client.js  what the emulator loads beside itself at connect
  *   GET  /sdk.js?delay=&connectMs=   the SDK emulator, answered after `delay` ms; with
@@ -22,11 +24,13 @@ import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulat
 import { mintToken } from '../support/fake-servers.mjs';
 
 const ELEMENT = new URL('../../dist/kaleyra-call.js', import.meta.url);
+const RUNTIME = new URL('../../dist/kaleyra-call.runtime.js', import.meta.url);
 const TOKEN_TTL_SECONDS = 3600;
 
 /** @param {{ sdkStandIn: { raw: Buffer, gzip: Buffer } }} options */
 export async function startPageServer({ sdkStandIn }) {
   const element = readFileSync(ELEMENT);
+  const runtime = readFileSync(RUNTIME);
   // What the emulator loads from beside itself at connect, as the real SDK loads its media script.
   const mediaClient = readFileSync(MEDIA_CLIENT_FILE);
   const files = {
@@ -35,7 +39,16 @@ export async function startPageServer({ sdkStandIn }) {
       gzip: gzipSync(mediaClient),
       cache: 'public, max-age=3600',
     },
-    '/element.js': { raw: element, gzip: gzipSync(element), cache: 'public, max-age=31536000' },
+    '/kaleyra-call.js': {
+      raw: element,
+      gzip: gzipSync(element),
+      cache: 'public, max-age=31536000',
+    },
+    '/kaleyra-call.runtime.js': {
+      raw: runtime,
+      gzip: gzipSync(runtime),
+      cache: 'public, max-age=31536000',
+    },
     '/sdk-standin.js': { ...sdkStandIn, cache: 'public, max-age=3600' },
   };
   const emulator = readFileSync(await ensureEmulator(), 'utf8');

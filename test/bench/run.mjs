@@ -5,13 +5,14 @@
  *
  *   1. page cost before interaction (page-cost.mjs)
  *   2. critical path start → connected (critical-path.mjs)
- *   3. the worker: added latency under wrangler dev and alone on workerd, throughput,
+ *   3. click → connected beside the vendor snippet, on shaped networks (click-connected.mjs)
+ *   4. the worker: added latency under wrangler dev and alone on workerd, throughput,
  *      CPU-heavy steps (worker-load.mjs, worker-alone.mjs, jwt-micro.mjs)
- *   4. upstream economy: /sdk/credentials calls per page loads (economy.mjs)
+ *   5. upstream economy: /sdk/credentials calls per page loads (economy.mjs)
  *
  * Everything listens on 127.0.0.1 on ports the OS picks; every server, browser and
  * child process is stopped on the way out, also after a failure or a Ctrl-C.
- * Takes about five minutes on two cores.
+ * Takes four to six minutes on two cores.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { isBuildStale, runBuild } from '../../demo/server/build.mjs';
 import { stopList } from '../../demo/server/stop-list.mjs';
 import { launchBrowser } from './browser.mjs';
+import { measureClickToConnected } from './click-connected.mjs';
 import { measureCriticalPath } from './critical-path.mjs';
 import { measureEconomy } from './economy.mjs';
 import { measureCpuSteps } from './jwt-micro.mjs';
@@ -87,6 +89,8 @@ async function main() {
   const pageCost = await measurePageCost({ browser, server });
   step('critical path');
   const criticalPath = await measureCriticalPath({ browser, server });
+  step('click → connected, shaped networks');
+  const clickToConnected = await measureClickToConnected({ browser, server });
 
   const apiKey = `ak_bench_${randomBytes(12).toString('hex')}`;
   const siteSecret = randomBytes(32).toString('base64url');
@@ -195,6 +199,7 @@ async function main() {
     standIn: { bytes: sdkStandIn.raw.length, gzipBytes: sdkStandIn.gzip.length },
     pageCost,
     criticalPath,
+    clickToConnected,
     worker: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, sequential, alone, load },
     cpuSteps,
     economy,
