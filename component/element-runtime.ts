@@ -11,7 +11,7 @@ import { words } from './attributes.js';
 import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
 import { guestToken } from './guest.js';
-import { CALLS, fill, type CheckCode, type Language } from './i18n.js';
+import { CALLS, fill, inLanguage, type CheckCode, type Language } from './i18n.js';
 import type { KaleyraCallElement } from './kaleyra-call.js';
 import { fromSdk } from './messages.js';
 import type { BandyerClient } from './sdk.js';
@@ -190,7 +190,7 @@ export async function peerName(
 
 /** The status line during a call ("Calling Dr. Rossi…"), in `language`. */
 export const callStatus = (call: Exclude<CallState, 'none'>, name: string, language: Language) =>
-  fill(CALLS[call][language], { name });
+  fill(inLanguage(CALLS[call], language), { name });
 
 /** `values` without its undefined entries. */
 function defined<T extends object>(values: T): Partial<T> {

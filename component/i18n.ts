@@ -130,6 +130,13 @@ const TABLES: Record<Language, Strings> = {
   },
 };
 
+/**
+ * `texts` in `language`, else in English: a CDN runtime file holds only its
+ * own language and English (rollup.config.mjs), and an element whose language
+ * changed after its runtime loaded may ask it for another.
+ */
+export const inLanguage = (texts: Texts, language: Language): string => texts[language] ?? texts.en;
+
 /** `template` with each `{name}` replaced by `params[name]`. */
 export const fill = (template: string, params: Record<string, unknown> = {}): string =>
   template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));

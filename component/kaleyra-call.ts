@@ -263,6 +263,7 @@ export class KaleyraCallElement extends ReactiveElement {
     return {
       blocked: () => this._problem && this._configError(this._problem),
       key: () => this._key(),
+      language: () => this._language,
       preload: () => preloadSdk(this._sdkSrc(), this.sdkIntegrity),
       source: (runtime) =>
         runtime.sourceFor(this, {

@@ -3,6 +3,7 @@ import type { ConnectMode } from './attributes.js';
 import { clock } from './clock.js';
 import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
+import type { Language } from './i18n.js';
 import { loadRuntime, type Runtime } from './runtime-loader.js';
 import type { Session, SessionMember, SessionSource } from './session.js';
 
@@ -25,6 +26,8 @@ export interface SessionView extends SessionMember {
   key(): string;
   /** Starts the SDK download, to run beside the runtime's (intent.ts). */
   preload(): void;
+  /** The element's language: the CDN build loads that language's runtime file. */
+  language(): Language;
   /** What the session is made from, once the runtime is there. */
   source(runtime: Runtime): SessionSource;
   /** The element left its session (`reason`: removed, disconnect, reconfigured). */
@@ -134,7 +137,7 @@ export class SessionController implements ReactiveController {
     // The SDK download starts now, beside the runtime's: the session's SDK
     // loader will use it (sdk-loader.ts) and report its outcome.
     this._view.preload();
-    loadRuntime().then(
+    loadRuntime(this._view.language()).then(
       (runtime) => {
         if (run !== this._run) return;
         this._joining = false;
@@ -159,7 +162,7 @@ export class SessionController implements ReactiveController {
           new KaleyraCallError(
             'sdk',
             'runtime_load_failed',
-            'kaleyra-call.runtime.js, beside the bundle, did not load or failed its integrity check.',
+            'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
           ),
         );
       },
@@ -178,10 +181,10 @@ export class SessionController implements ReactiveController {
     this._view.onLeft(reason);
   }
 
-  /** Loads the runtime (once per page) and keeps it; resolves either way. */
+  /** Loads the runtime (once per page and language) and keeps it; resolves either way. */
   async loadRuntime(): Promise<Runtime | undefined> {
     try {
-      return (this.runtime ??= await loadRuntime());
+      return (this.runtime = await loadRuntime(this._view.language()));
     } catch {
       return undefined;
     }

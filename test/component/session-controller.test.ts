@@ -50,6 +50,7 @@ function setup(f: Fake, appId = 'wAppId_stub') {
   const view: SessionView = {
     blocked: () => blocked,
     key: () => `${app} ${f.token}`,
+    language: () => 'en',
     preload: () => preloadSdk(new URL(f.sdk, location.href).href, undefined),
     source: (): SessionSource => ({
       key: `${app} ${f.token}`,
