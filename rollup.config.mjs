@@ -193,8 +193,8 @@ function prune() {
 }
 
 /**
- * Minifies the element's own css`` literals (Lit keeps them as strings in the
- * bundle): comments, runs of whitespace, spaces around `{ } ; , > :` and the
+ * Minifies the element's own css`` and unsafeCSS(``) literals (Lit keeps them
+ * as strings in the bundle): comments, runs of whitespace, spaces around `{ } ; , > :` and the
  * zero of `0.5em` go; quoted strings are kept. A literal with `${}` is left alone.
  */
 function minifyCss({ include }) {
@@ -219,7 +219,10 @@ function minifyCss({ include }) {
     name: 'minify-css',
     transform(code, id) {
       if (!include.test(id)) return null;
-      const out = code.replace(/\bcss\s*`([^`$\\]*)`/g, (_, text) => `css\`${minifyText(text)}\``);
+      const out = code.replace(
+        /\b(css|unsafeCSS\()\s*`([^`$\\]*)`/g,
+        (_, tag, text) => `${tag}\`${minifyText(text)}\``,
+      );
       return out === code ? null : { code: out, map: null };
     },
   };
