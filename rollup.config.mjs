@@ -9,8 +9,10 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 //   dist/kaleyra-call.js          ES module   <script type="module" src=…>
 //   dist/kaleyra-call.iife.js     classic     <script src=…> (tag managers, CMSs)
 // and, for both, the runtime they load when a session starts (token client,
-// SDK loader, session): built first, so that each of the two carries its hash.
-//   dist/kaleyra-call.runtime.js  classic, loaded with that hash as `integrity`
+// SDK loader, session, the failures' messages), one file per language, holding
+// that language's texts and the English ones (every error's `message` is
+// English): built first, so that each of the two carries their hashes.
+//   dist/kaleyra-call.runtime.<en|it|es>.js  classic, loaded with its hash as `integrity`
 //   dist/integrity.json           the sha384 SRI hashes (and the README's copy)
 // and, apart, the opt-in Trusted Types `default` policy for the SDK's own sinks
 // (component/trusted-types-default.ts), a page's first script when it wants calls:
@@ -19,10 +21,11 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 // dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
-const RUNTIME_FILE = 'dist/kaleyra-call.runtime.js';
+const LANGUAGES = ['en', 'it', 'es'];
+const runtimeFile = (language) => `dist/kaleyra-call.runtime.${language}.js`;
 const hashes = {};
 
-const compile = () => [
+const compile = (language) => [
   nodeResolve({ exportConditions: ['production'] }),
   typescript({
     tsconfig: './tsconfig.json',
@@ -32,16 +35,30 @@ const compile = () => [
   }),
   constants({
     __VERSION__: () => version,
-    __RUNTIME_INTEGRITY__: () => hashes[RUNTIME_FILE],
+    __LANGUAGE__: () => language,
+    __RUNTIME_INTEGRITY__: () =>
+      LANGUAGES.some((l) => !hashes[runtimeFile(l)])
+        ? undefined
+        : Object.fromEntries(LANGUAGES.map((l) => [l, hashes[runtimeFile(l)]])),
   }),
 ];
 
 export default [
-  {
+  ...LANGUAGES.map((language, i) => ({
     input: 'component/runtime.cdn.ts',
-    output: { file: RUNTIME_FILE, format: 'iife', sourcemap: true, plugins: [minify(false)] },
-    plugins: [prune(), ...compile(), integrity({ file: 'dist/integrity.json' })],
-  },
+    output: {
+      file: runtimeFile(language),
+      format: 'iife',
+      sourcemap: true,
+      plugins: [minify(false)],
+    },
+    plugins: [
+      ...(i === 0 ? [prune()] : []),
+      ...compile(language),
+      onlyLanguage(language, { include: /\/component\/(messages|i18n)\.ts$/ }),
+      integrity({ file: 'dist/integrity.json' }),
+    ],
+  })),
   {
     input: 'component/define.ts',
     output: [
@@ -87,6 +104,24 @@ function cdnModule(name) {
       if (!importer || !source.endsWith(`/${name}.js`)) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       return resolved?.id.replace(new RegExp(`${name}\\.ts$`), `${name}.cdn.ts`) ?? null;
+    },
+  };
+}
+
+/**
+ * Keeps, of the texts in the languages (`en: '…',` lines of the compiled
+ * tables), English and `language` only: a page loads the runtime of its
+ * element's language. English stays, since every error's `message` is English.
+ */
+function onlyLanguage(language, { include }) {
+  const others = LANGUAGES.filter((l) => l !== 'en' && l !== language);
+  const line = new RegExp(`^\\s*(${others.join('|')}): (['"\`]).*\\2,?$\\n`, 'gm');
+  return {
+    name: 'only-language',
+    transform(code, id) {
+      if (!others.length || !include.test(id)) return null;
+      // Emptied, not removed: the lines keep their numbers, so the source map holds.
+      return { code: code.replace(line, '\n'), map: null };
     },
   };
 }
@@ -138,6 +173,9 @@ function prune() {
   return {
     name: 'prune',
     buildStart() {
+      // The single runtime file of earlier versions (now one per language).
+      rmSync('dist/kaleyra-call.runtime.js', { force: true });
+      rmSync('dist/kaleyra-call.runtime.js.map', { force: true });
       const esm = 'dist/esm';
       if (!existsSync(esm)) return;
       // The CDN build's own modules (`*.cdn.ts`) are not npm modules.
@@ -155,8 +193,8 @@ function prune() {
 }
 
 /**
- * Minifies the element's own css`` literals (Lit keeps them as strings in the
- * bundle): comments, runs of whitespace, spaces around `{ } ; , > :` and the
+ * Minifies the element's own css`` and unsafeCSS(``) literals (Lit keeps them
+ * as strings in the bundle): comments, runs of whitespace, spaces around `{ } ; , > :` and the
  * zero of `0.5em` go; quoted strings are kept. A literal with `${}` is left alone.
  */
 function minifyCss({ include }) {
@@ -181,7 +219,10 @@ function minifyCss({ include }) {
     name: 'minify-css',
     transform(code, id) {
       if (!include.test(id)) return null;
-      const out = code.replace(/\bcss\s*`([^`$\\]*)`/g, (_, text) => `css\`${minifyText(text)}\``);
+      const out = code.replace(
+        /\b(css|unsafeCSS\()\s*`([^`$\\]*)`/g,
+        (_, tag, text) => `${tag}\`${minifyText(text)}\``,
+      );
       return out === code ? null : { code: out, map: null };
     },
   };

@@ -41,8 +41,31 @@ export interface Strings {
   details: string;
   code: string;
   states: Record<KaleyraCallState, string>;
-  calls: Record<Exclude<CallState, 'none'>, string>;
 }
+
+/** The status line during a call (the runtime's: a call needs a session). */
+export const CALLS: Record<Exclude<CallState, 'none'>, Texts> = {
+  dialing: {
+    en: 'Calling {name}…',
+    it: 'Chiamata a {name}…',
+    es: 'Llamando a {name}…',
+  },
+  ringing: {
+    en: 'Incoming call from {name}',
+    it: 'Chiamata in arrivo da {name}',
+    es: 'Llamada entrante de {name}',
+  },
+  active: {
+    en: 'In a call with {name}',
+    it: 'In chiamata con {name}',
+    es: 'En llamada con {name}',
+  },
+  ended: {
+    en: 'Call ended',
+    it: 'Chiamata terminata',
+    es: 'Llamada finalizada',
+  },
+};
 
 export type CheckCode =
   | 'missing_attribute'
@@ -72,12 +95,6 @@ const TABLES: Record<Language, Strings> = {
       error: 'Video call unavailable',
       disconnected: 'Disconnected',
     },
-    calls: {
-      dialing: 'Calling {name}…',
-      ringing: 'Incoming call from {name}',
-      active: 'In a call with {name}',
-      ended: 'Call ended',
-    },
   },
   it: {
     label: 'Videochiamata',
@@ -93,12 +110,6 @@ const TABLES: Record<Language, Strings> = {
       reconnecting: 'Riconnessione in corso…',
       error: 'Videochiamata non disponibile',
       disconnected: 'Disconnesso',
-    },
-    calls: {
-      dialing: 'Chiamata a {name}…',
-      ringing: 'Chiamata in arrivo da {name}',
-      active: 'In chiamata con {name}',
-      ended: 'Chiamata terminata',
     },
   },
   es: {
@@ -116,14 +127,15 @@ const TABLES: Record<Language, Strings> = {
       error: 'Videollamada no disponible',
       disconnected: 'Desconectado',
     },
-    calls: {
-      dialing: 'Llamando a {name}…',
-      ringing: 'Llamada entrante de {name}',
-      active: 'En llamada con {name}',
-      ended: 'Llamada finalizada',
-    },
   },
 };
+
+/**
+ * `texts` in `language`, else in English: a CDN runtime file holds only its
+ * own language and English (rollup.config.mjs), and an element whose language
+ * changed after its runtime loaded may ask it for another.
+ */
+export const inLanguage = (texts: Texts, language: Language): string => texts[language] ?? texts.en;
 
 /** `template` with each `{name}` replaced by `params[name]`. */
 export const fill = (template: string, params: Record<string, unknown> = {}): string =>

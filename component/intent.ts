@@ -42,3 +42,12 @@ export function warmUp(
     hint('preconnect', origin, credentials === 'include' ? 'use-credentials' : 'anonymous');
   }
 }
+
+/**
+ * Preloads `sdkSrc` as the SDK loader will request it (with `integrity`, a CORS
+ * request). Also at a start, so that the SDK downloads while the runtime file
+ * (which holds the SDK loader) does; a page that already has the SDK needs none.
+ */
+export function preloadSdk(sdkSrc: string, integrity: string | undefined): void {
+  if (!window.BandyerSDK) warmUp(sdkSrc, integrity, undefined, 'omit');
+}

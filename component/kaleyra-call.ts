@@ -6,7 +6,6 @@ import {
 import {
   ATTRIBUTES,
   validateConfig,
-  words,
   type AttributeValues,
   type ConfigProblem,
 } from './attributes.js';
@@ -16,21 +15,19 @@ import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } fro
 import {
   VISITOR_SETUP,
   VISITOR_UNAVAILABLE,
-  fill,
   resolveLanguage,
   stringsFor,
   type CheckCode,
   type Language,
   type Strings,
 } from './i18n.js';
-import { warmUp } from './intent.js';
+import type { Action } from './element-runtime.js';
+import { preloadSdk, warmUp } from './intent.js';
 import { styles } from './kaleyra-call.styles.js';
 import type { BandyerClient } from './sdk.js';
 import { sdkUrl } from './sdk-loader.js';
-import type { GuestHost } from './guest.js';
-import type { CallInfo, CallState, SdkCall, SessionSource } from './session.js';
+import type { CallState } from './session.js';
 import { SessionController, type SessionView } from './session-controller.js';
-import { loadRuntime } from './runtime-loader.js';
 import { sourceKey, type AuthToken, type TokenProvider, type TokenSource } from './token-client.js';
 
 /** States in which the launcher is busy: a click waits rather than starting again. */
@@ -212,35 +209,12 @@ export class KaleyraCallElement extends ReactiveElement {
     if (this._warmed || this._problem || this._session.session || !this.isConnected) return;
     this._warmed = true;
     void this._session.loadRuntime();
-    const { sdkSrc, sdkIntegrity } = this._source();
     warmUp(
-      sdkSrc,
-      sdkIntegrity,
+      this._sdkSrc(),
+      this.sdkIntegrity,
       this.tokenProvider ? undefined : this.tokenEndpoint,
       this.credentials,
     );
-  }
-
-  /** How the guest flow (guest.ts) reaches this element. */
-  private _guestHost(): GuestHost {
-    return {
-      element: this,
-      // An element given authToken or tokenProvider is a signed-in integration.
-      allowed: this.guest !== 'off' && !this.authToken && !this.tokenProvider,
-      challengeSrc: this.challengeSrc,
-      language: this._language,
-      gesture: () =>
-        new Promise<void>((resolve) => {
-          this._onGesture = () => {
-            this._gestured = false;
-            this._onGesture = undefined;
-            resolve();
-          };
-          if (this._gestured) this._onGesture();
-        }),
-      onWaiting: () => this._setState('idle'),
-      onVerifying: () => this._setState('verifying'),
-    };
   }
 
   /** Leaves the session (the last element out disconnects the SDK). Resolves after teardown. */
@@ -250,75 +224,64 @@ export class KaleyraCallElement extends ReactiveElement {
 
   /** Starts a call (`client.createCall`) with `userIds`, or with `call-with`. */
   startCall(userIds?: string[], options?: Record<string, unknown>): Promise<unknown> {
-    return this._act(userIds ?? (this.callWith && [this.callWith]), 'no_callee', (client, ids) =>
-      this._follow(
-        client.createCall(ids, {
-          callType: this.callType,
-          recordingType: this.recordingType,
-          ...options,
-        }),
-      ),
-    );
+    return this._act('startCall', userIds, options);
   }
 
   /** Opens the chat with `userId`, or with `chat-with`. */
   openChat(userId?: string): Promise<unknown> {
-    return this._act(userId ?? this.chatWith, 'no_chat_user', async (client, id) => {
-      const view = await client.addChannel(id);
-      view.select();
-      return view;
-    });
+    return this._act('openChat', userId);
   }
 
   /** Joins a room link (`client.joinCallURL`), or `join-url`. */
   joinCall(url?: string): Promise<unknown> {
-    return this._act(url ?? this.joinUrl, 'no_join_url', (client, link) =>
-      this._follow(client.joinCallURL(link)),
-    );
+    return this._act('joinCall', url);
   }
 
   /** Expands the SDK widget. */
   openWidget(): Promise<boolean> {
-    return this._act(true, 'not_connected', (client) => client.openWidget());
+    return this._act('openWidget') as Promise<boolean>;
   }
 
   /** Minimises the SDK widget. */
   closeWidget(): Promise<boolean> {
-    return this._act(true, 'not_connected', (client) => client.closeWidget());
+    return this._act('closeWidget') as Promise<boolean>;
   }
 
-  /** The call view `createCall` or `joinCallURL` resolved with: its call is followed from now. */
-  private async _follow(view: Promise<unknown>): Promise<unknown> {
-    const resolved = (await view) as { call?: SdkCall } | undefined;
-    this._session.session?.trackCall(resolved?.call);
-    return resolved;
-  }
-
-  /** Runs an SDK action on the live client; a failure rejects typed and fires an error event. */
-  private async _act<A, T>(
-    arg: A | undefined | '',
-    missing: CheckCode,
-    action: (client: BandyerClient, arg: A) => T | Promise<T>,
-  ): Promise<T> {
-    const client = this._session.session?.state === 'connected' ? this.client : undefined;
-    try {
-      if (!client) throw this._checkError('call', 'not_connected');
-      if (!arg) throw this._checkError('call', missing);
-      return await action(client, arg);
-    } catch (err) {
-      // Connected, so the runtime is there to name the SDK's failure.
-      const error =
-        err instanceof KaleyraCallError ? err : this._runtime!.fromSdk(err, 'call', 'call_failed');
-      if (client) this._emitError(error);
-      throw error;
-    }
+  /**
+   * Runs an SDK action on the live client (element-runtime.ts); a failure
+   * rejects typed and fires an error event. Connected means the runtime is there.
+   */
+  private _act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
+    const session = this._session.session;
+    return session?.state === 'connected'
+      ? this._runtime!.act(this, session, action, (error) => this._emitError(error), a, b)
+      : Promise.reject(this._checkError('call', 'not_connected'));
   }
 
   /** How the session controller reaches this element. */
   private _sessionView(): SessionView {
     return {
       blocked: () => this._problem && this._configError(this._problem),
-      source: () => this._source(),
+      key: () => this._key(),
+      language: () => this._language,
+      preload: () => preloadSdk(this._sdkSrc(), this.sdkIntegrity),
+      source: (runtime) =>
+        runtime.sourceFor(this, {
+          key: this._key(),
+          sdkSrc: this._sdkSrc(),
+          language: this._language,
+          tokens: () => this._tokens(),
+          gesture: () =>
+            new Promise<void>((resolve) => {
+              this._onGesture = () => {
+                this._gestured = false;
+                this._onGesture = undefined;
+                resolve();
+              };
+              if (this._gestured) this._onGesture();
+            }),
+          setState: (state) => this._setState(state),
+        }),
       onState: (state) => this._setState(state),
       onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
       onReady: (userId) => {
@@ -329,7 +292,16 @@ export class KaleyraCallElement extends ReactiveElement {
       },
       onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
       onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
-      onCall: (call) => void this._onCall(call),
+      onCall: ({ state, peer }) => {
+        // The call changed: reflect it, and name the other participant as the page knows them.
+        this.call = state;
+        this._peer = peer ?? '';
+        if (peer && this.userDetailsProvider) {
+          void this._runtime!.peerName(this, peer, () => this._session.session).then((name) => {
+            if (name !== undefined) this._peer = name;
+          });
+        }
+      },
       onLeft: (reason) => {
         // A configuration problem keeps the element in `error`.
         if (!this._problem) this._setState('disconnected');
@@ -337,24 +309,6 @@ export class KaleyraCallElement extends ReactiveElement {
         this._fire('kaleyra-call-disconnected', { reason });
       },
     };
-  }
-
-  /** The call changed: reflect it, and name the other participant as the page knows them. */
-  private async _onCall({ state, peer }: CallInfo): Promise<void> {
-    this.call = state;
-    this._peer = peer ?? '';
-    if (!peer || !this.userDetailsProvider) return;
-    try {
-      const [user] = (await this.userDetailsProvider([peer])) as Record<string, unknown>[];
-      if (!user || this._session.session?.call.peer !== peer) return;
-      const { firstName, lastName, nickName, displayName, name } = user;
-      this._peer =
-        this.userDetailsFormatter?.(user) ||
-        [firstName, lastName].filter(Boolean).join(' ') ||
-        String(nickName ?? displayName ?? name ?? peer);
-    } catch {
-      // The id is shown instead.
-    }
   }
 
   /** Where tokens come from, read afresh for every request (a new `authToken` applies at once). */
@@ -367,42 +321,20 @@ export class KaleyraCallElement extends ReactiveElement {
     };
   }
 
-  private _source(): SessionSource {
-    const sdkSrc = new URL(this.sdkSrc || sdkUrl(this.sdkVersion), document.baseURI).href;
-    return {
-      key: JSON.stringify([
-        this.appId,
-        this.region,
-        this.environment,
-        sdkSrc,
-        sourceKey(this._tokens()),
-      ]),
-      sdkSrc,
-      sdkIntegrity: this.sdkIntegrity || undefined,
-      connectTimeoutMs: this.connectTimeout,
-      getToken: (signal) =>
-        loadRuntime().then((rt) => rt.guestToken(this._tokens(), signal, this._guestHost())),
-      // The attributes as `BandyerSDK.configure` expects them (docs/kaleyra-sdk-notes.md,
-      // configure); the app, region and environment the page did not set come with the token.
-      config: {
-        appId: this.appId || undefined,
-        region: this.region || undefined,
-        environment: this.environment || undefined,
-        hidden: this.widgetHidden,
-        recordingType: this.recordingType,
-        callType: this.callType,
-        mode: this.mode,
-        language: this._language,
-        tools: Object.fromEntries(words(this.tools).map((tool) => [tool, true])),
-        feedback: this.feedback,
-        ...defined({
-          virtualBackground: this.virtualBackground,
-          layout: this.layout,
-          userDetailsProvider: this.userDetailsProvider,
-          userDetailsFormatter: this.userDetailsFormatter,
-        }),
-      },
-    };
+  /** The SDK's URL, resolved against the page. */
+  private _sdkSrc(): string {
+    return new URL(this.sdkSrc || sdkUrl(this.sdkVersion), document.baseURI).href;
+  }
+
+  /** What makes a session: another key means another session (docs/architecture.md, Session model). */
+  private _key(): string {
+    return JSON.stringify([
+      this.appId,
+      this.region,
+      this.environment,
+      this._sdkSrc(),
+      sourceKey(this._tokens()),
+    ]);
   }
 
   /**
@@ -597,7 +529,7 @@ export class KaleyraCallElement extends ReactiveElement {
     ui.slot!.textContent = this.label || strings.label;
     ui.status.textContent =
       state === 'connected' && call !== 'none'
-        ? fill(strings.calls[call], { name: this._peer })
+        ? this._runtime!.callStatus(call, this._peer, this._language)
         : strings.states[state];
     ui.status.className = state === 'idle' ? 'sr' : '';
   }

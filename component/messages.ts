@@ -17,6 +17,7 @@ import {
   VISITOR_SETUP,
   VISITOR_UNAVAILABLE,
   fill,
+  inLanguage,
   type Language,
   type Texts,
 } from './i18n.js';
@@ -223,9 +224,9 @@ export const MESSAGES = {
   },
   runtime_load_failed: {
     kind: 'unavailable',
-    en: 'kaleyra-call.runtime.js, beside the bundle, did not load or failed its integrity check. Host both files together, unchanged.',
-    it: 'kaleyra-call.runtime.js, accanto al bundle, non si è caricato o non ha superato il controllo di integrità. Pubblica i due file insieme, senza modifiche.',
-    es: 'kaleyra-call.runtime.js, junto al bundle, no cargó o falló su control de integridad. Publica ambos archivos juntos, sin cambios.',
+    en: 'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check. Host all the files together, unchanged.',
+    it: 'kaleyra-call.runtime.<language>.js, accanto al bundle, non si è caricato o non ha superato il controllo di integrità. Pubblica tutti i file insieme, senza modifiche.',
+    es: 'kaleyra-call.runtime.<language>.js, junto al bundle, no cargó o falló su control de integridad. Publica todos los archivos juntos, sin cambios.',
   },
   invalid_config_error: {
     kind: 'setup',
@@ -389,10 +390,12 @@ export function describe(
   const entry = entryFor(error.code);
   if (!entry) return undefined;
   return {
-    visitor: VISITOR[entry.kind][language],
+    visitor: inLanguage(VISITOR[entry.kind], language),
     detail:
-      fill(entry[language], error.params).replace(/ \( ?\)/g, '') +
-      (error.params?.attempts ? ` ${fill(GAVE_UP[language], { n: error.params.attempts })}` : ''),
+      fill(inLanguage(entry, language), error.params).replace(/ \( ?\)/g, '') +
+      (error.params?.attempts
+        ? ` ${fill(inLanguage(GAVE_UP, language), { n: error.params.attempts })}`
+        : ''),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Language } from './i18n.js';
 import type * as RuntimeModule from './runtime.js';
 
 /** The runtime's exports (runtime.ts). */
@@ -7,11 +8,12 @@ let loading: Promise<Runtime> | undefined;
 
 /**
  * The runtime, loaded once. This is the npm build's loader: a dynamic import
- * that a bundler splits into its own chunk. The CDN build replaces this module
- * with runtime-loader.cdn.ts, which loads the runtime file beside the bundle
- * with its integrity hash.
+ * that a bundler splits into its own chunk, with the texts of every language
+ * (so `language` does not matter here). The CDN build replaces this module
+ * with runtime-loader.cdn.ts, which loads the runtime file of `language`
+ * beside the bundle with its integrity hash.
  */
-export function loadRuntime(): Promise<Runtime> {
+export function loadRuntime(_language: Language): Promise<Runtime> {
   return (loading ??= import('./runtime.js').catch((err: unknown) => {
     loading = undefined;
     throw err;

@@ -3,8 +3,8 @@ import type { ConnectMode } from './attributes.js';
 import { clock } from './clock.js';
 import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
+import type { Language } from './i18n.js';
 import { loadRuntime, type Runtime } from './runtime-loader.js';
-import { loadSdk } from './sdk-loader.js';
 import type { Session, SessionMember, SessionSource } from './session.js';
 
 /** The element, as its session controller sees it. */
@@ -22,8 +22,14 @@ export interface SessionHost extends ReactiveControllerHost, HTMLElement {
 export interface SessionView extends SessionMember {
   /** The configuration error that keeps the element from starting, if any. */
   blocked(): KaleyraCallError | undefined;
-  /** What the session is made from (only asked while not `blocked`). */
-  source(): SessionSource;
+  /** Which session the element belongs in: another key, another session (only asked while not `blocked`). */
+  key(): string;
+  /** Starts the SDK download, to run beside the runtime's (intent.ts). */
+  preload(): void;
+  /** The element's language: the CDN build loads that language's runtime file. */
+  language(): Language;
+  /** What the session is made from, once the runtime is there. */
+  source(runtime: Runtime): SessionSource;
   /** The element left its session (`reason`: removed, disconnect, reconfigured). */
   onLeft(reason: string): void;
 }
@@ -86,7 +92,7 @@ export class SessionController implements ReactiveController {
     if (this._stopped || !host.isConnected || this._view.blocked()) return;
     if (this.session || this._joining) {
       // App, region, environment, SDK or token source changed: reconnect cleanly.
-      if (this._key !== this._view.source().key) {
+      if (this._key !== this._view.key()) {
         void this.leave('reconfigured').then(() => this.start());
       }
     } else if (WAITING.includes(host.state)) {
@@ -124,20 +130,30 @@ export class SessionController implements ReactiveController {
     this._observe(false);
     if (this.session) return this.session.start();
     if (this._joining) return;
-    const source = this._view.source();
     const run = ++this._run;
     this._joining = true;
-    this._key = source.key;
+    this._key = this._view.key();
     this._view.onState('loading');
-    // The SDK download starts now, beside the runtime's: the session will find
-    // it under way (sdk-loader.ts shares one download per URL) and report its outcome.
-    loadSdk(source.sdkSrc, { integrity: source.sdkIntegrity }).catch(() => {});
-    loadRuntime().then(
+    // The SDK download starts now, beside the runtime's: the session's SDK
+    // loader will use it (sdk-loader.ts) and report its outcome.
+    this._view.preload();
+    loadRuntime(this._view.language()).then(
       (runtime) => {
         if (run !== this._run) return;
         this._joining = false;
         this.runtime = runtime;
-        this._join(runtime, source);
+        const member: SessionMember = {
+          ...this._view,
+          onReady: (userId) => {
+            this._view.onReady(userId);
+            for (const [resolve] of this._waiters.splice(0)) resolve();
+          },
+        };
+        // Joining a session under way catches up (element-runtime.ts).
+        runtime.join(this._view.source(runtime), member, (session) => {
+          this.session = session;
+          this._member = member;
+        });
       },
       () => {
         if (run !== this._run) return;
@@ -146,34 +162,11 @@ export class SessionController implements ReactiveController {
           new KaleyraCallError(
             'sdk',
             'runtime_load_failed',
-            'kaleyra-call.runtime.js, beside the bundle, did not load or failed its integrity check.',
+            'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
           ),
         );
       },
     );
-  }
-
-  private _join(runtime: Runtime, source: SessionSource): void {
-    const member: SessionMember = {
-      ...this._view,
-      onReady: (userId) => {
-        this._view.onReady(userId);
-        for (const [resolve] of this._waiters.splice(0)) resolve();
-      },
-    };
-    try {
-      this.session = runtime.acquireSession(source, member);
-    } catch (err) {
-      member.onError(err as KaleyraCallError);
-      return;
-    }
-    this._member = member;
-    // Joining a session that is already under way: catch up.
-    const { state, userId, token } = this.session;
-    if (state !== 'idle') member.onState(state);
-    if (token) member.onToken(token.expiresAt);
-    if (state === 'connected') member.onReady(userId!);
-    this.session.start();
   }
 
   /** Leaves the session (the last member out disconnects the SDK). Resolves after teardown. */
@@ -188,10 +181,10 @@ export class SessionController implements ReactiveController {
     this._view.onLeft(reason);
   }
 
-  /** Loads the runtime (once per page) and keeps it; resolves either way. */
+  /** Loads the runtime (once per page and language) and keeps it; resolves either way. */
   async loadRuntime(): Promise<Runtime | undefined> {
     try {
-      return (this.runtime ??= await loadRuntime());
+      return (this.runtime = await loadRuntime(this._view.language()));
     } catch {
       return undefined;
     }

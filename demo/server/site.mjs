@@ -20,7 +20,7 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  *                                 sign-in; a visitor calls the doctor as a guest
  *   GET  /site/…                  its script, styles and icon
  *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress),
- *        /dist/kaleyra-call.runtime.js  and the runtime it loads when a call starts
+ *        /dist/kaleyra-call.runtime.<en|it|es>.js  and the runtime it loads when a call starts
  *   GET  /sandbox/bandyer-sdk.js  the SDK emulator (sandbox mode; the element's `sdk-src`)
  *        /sandbox/bandyer-media-client.js  and the media client it loads beside itself (calls)
  *   POST /login  {userId}         the site-login stand-in: a site JWT in the body and a cookie
@@ -133,8 +133,10 @@ export function siteApp(options) {
   for (const file of [
     'dist/kaleyra-call.js',
     'dist/kaleyra-call.js.map',
-    'dist/kaleyra-call.runtime.js',
-    'dist/kaleyra-call.runtime.js.map',
+    ...['en', 'it', 'es'].flatMap((language) => [
+      `dist/kaleyra-call.runtime.${language}.js`,
+      `dist/kaleyra-call.runtime.${language}.js.map`,
+    ]),
   ]) {
     app.get(`/${file}`, built, serveStatic({ path: join(root, file) }));
   }

@@ -67,7 +67,7 @@ describe('the CDN builds, loaded as the README shows', () => {
     // connect="auto": it starts at once, with its runtime (offline here, so the SDK then fails).
     expect(el.state).not.to.equal('idle');
     await until(
-      () => requested(win).includes('/fake/raw/dist/kaleyra-call.runtime'),
+      () => requested(win).includes('/fake/raw/dist/kaleyra-call.runtime.en'),
       'the runtime',
     );
   });
@@ -117,15 +117,46 @@ describe('the CDN builds, loaded as the README shows', () => {
     );
     (el.shadowRoot!.querySelector('[part="launcher"]') as HTMLButtonElement).click();
     const tag = await script;
-    expect(new URL(tag.src).pathname).to.equal('/fake/raw/dist/kaleyra-call.runtime');
-    expect(tag.integrity).to.equal(built['dist/kaleyra-call.runtime.js']);
+    expect(new URL(tag.src).pathname).to.equal('/fake/raw/dist/kaleyra-call.runtime.en');
+    expect(tag.integrity).to.equal(built['dist/kaleyra-call.runtime.en.js']);
     expect(tag.crossOrigin).to.equal('anonymous');
     await new Promise((resolve) => tag.addEventListener('load', resolve, { once: true }));
     const runtimes = (win as unknown as Record<symbol, Map<string, unknown>>)[
       Symbol.for('kaleyra-call.runtimes')
     ]!;
     const runtime = [...runtimes.values()][0] as Record<string, unknown>;
-    expect(runtime.acquireSession).to.be.a('function');
+    expect(runtime.join).to.be.a('function');
+  });
+
+  it('elements in two languages load the runtime of each language, registered under it', async () => {
+    const html = clickMode(snippet(await readme(), 'In a CMS'));
+    const tag = /<kaleyra-call [^>]*><\/kaleyra-call>/.exec(html)![0];
+    const win = await frame(
+      `${html}${tag.replace('<kaleyra-call ', '<kaleyra-call language="it" ')}`,
+    );
+    const [en, it] = [...win.document.querySelectorAll('kaleyra-call')];
+    await Promise.all([en!.updateComplete, it!.updateComplete]);
+    for (const el of [en!, it!]) {
+      (el.shadowRoot!.querySelector('[part="launcher"]') as HTMLButtonElement).click();
+    }
+    const runtimes = () =>
+      (win as unknown as Record<symbol, Map<string, unknown> | undefined>)[
+        Symbol.for('kaleyra-call.runtimes')
+      ];
+    await until(
+      () =>
+        [...(runtimes()?.values() ?? [])].filter(
+          (r) => typeof (r as Promise<unknown>).then !== 'function',
+        ).length === 2,
+      'both runtimes',
+    );
+    const { version } = (await (await fetch('/package.json')).json()) as { version: string };
+    expect([...runtimes()!.keys()].sort()).to.deep.equal([`${version} en`, `${version} it`]);
+    const files = requested(win).filter((path) => path.includes('runtime'));
+    expect(files.sort()).to.deep.equal([
+      '/fake/raw/dist/kaleyra-call.runtime.en',
+      '/fake/raw/dist/kaleyra-call.runtime.it',
+    ]);
   });
 
   it('a runtime file that does not match the hash in the bundle is refused, and said so', async () => {

@@ -125,7 +125,7 @@ describe('Trusted Types: with the opt-in default policy', () => {
     expect({ direction, status }).to.deep.equal({ direction: 'outgoing', status: 'dialing' });
     const scripts = [...win.document.scripts].map((s) => new URL(s.src || win.location.href));
     expect(scripts.map((u) => u.pathname)).to.include.members([
-      '/fake/raw/dist/kaleyra-call.runtime',
+      '/fake/raw/dist/kaleyra-call.runtime.en',
       `/fake/${id}/sdk`,
     ]);
     expect(win.violations).to.deep.equal([]);

@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
 const CDN_FILES = ['dist/kaleyra-call.iife.js', 'dist/kaleyra-call.js'];
-// Loaded by either CDN file with the hash it carries, never from a page's tag.
-const RUNTIME = 'dist/kaleyra-call.runtime.js';
+// Loaded by either CDN file with the hash it carries, never from a page's tag:
+// one runtime per language, the one of the element's language.
+const RUNTIMES = ['en', 'it', 'es'].map((language) => `dist/kaleyra-call.runtime.${language}.js`);
 // The opt-in Trusted Types `default` policy: a classic script of its own, pinned in the README.
 const TRUSTED_TYPES = 'dist/kaleyra-call.trusted-types.js';
 const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
@@ -17,14 +18,35 @@ const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 test('dist/integrity.json holds the sha384 hash of each CDN file', () => {
-  const files = [...CDN_FILES, RUNTIME, TRUSTED_TYPES];
+  const files = [...CDN_FILES, ...RUNTIMES, TRUSTED_TYPES];
   assert.deepEqual(Object.keys(integrity).sort(), files.sort());
   for (const file of files) assert.equal(integrity[file], sri(file), file);
 });
 
-test('each CDN file carries the runtime file’s hash, so the page’s integrity covers it', () => {
+test('each CDN file carries the runtime files’ hashes, so the page’s integrity covers them', () => {
   for (const file of CDN_FILES) {
-    assert.ok(readFileSync(file, 'utf8').includes(`"${sri(RUNTIME)}"`), `${file} lacks it`);
+    for (const runtime of RUNTIMES) {
+      assert.ok(
+        readFileSync(file, 'utf8').includes(`"${sri(runtime)}"`),
+        `${file} lacks ${runtime}`,
+      );
+    }
+  }
+});
+
+test('each runtime file holds the texts of its language and English, and no other', () => {
+  // A sentence of each language's messages (component/messages.ts).
+  const texts = {
+    en: 'Please sign in to start a video call.',
+    it: 'Accedi per avviare una videochiamata.',
+    es: 'Inicia sesión para empezar una videollamada.',
+  };
+  for (const language of Object.keys(texts)) {
+    const code = readFileSync(`dist/kaleyra-call.runtime.${language}.js`, 'utf8');
+    for (const [other, text] of Object.entries(texts)) {
+      const kept = other === 'en' || other === language;
+      assert.equal(code.includes(text), kept, `${other} in the ${language} runtime`);
+    }
   }
 });
 
@@ -58,7 +80,7 @@ test('the CDN files are ES2021, the level of the browsers the README supports', 
   for (const [file, sourceType] of [
     ['dist/kaleyra-call.js', 'module'],
     ['dist/kaleyra-call.iife.js', 'script'],
-    [RUNTIME, 'script'],
+    ...RUNTIMES.map((runtime) => [runtime, 'script']),
     [TRUSTED_TYPES, 'script'],
   ]) {
     assert.doesNotThrow(

@@ -24,7 +24,7 @@ const packed = new Set(files);
 
 const ALLOWED = [
   /^(README\.md|LICENSE|package\.json|custom-elements\.json)$/,
-  /^dist\/kaleyra-call(\.iife|\.runtime|\.trusted-types)?\.js(\.map)?$/,
+  /^dist\/kaleyra-call(\.iife|\.runtime\.(en|it|es)|\.trusted-types)?\.js(\.map)?$/,
   /^dist\/integrity\.json$/,
   /^dist\/esm\/[\w.-]+\.(js|d\.ts)$/,
 ];
@@ -37,7 +37,9 @@ test('the package holds the CDN files, the npm modules with types, the manifest 
     'custom-elements.json',
     'dist/kaleyra-call.js',
     'dist/kaleyra-call.iife.js',
-    'dist/kaleyra-call.runtime.js',
+    'dist/kaleyra-call.runtime.en.js',
+    'dist/kaleyra-call.runtime.it.js',
+    'dist/kaleyra-call.runtime.es.js',
     'dist/kaleyra-call.trusted-types.js',
     'dist/integrity.json',
     'dist/esm/index.js',
@@ -100,7 +102,9 @@ test('only the define and trusted-types entries (and the CDN files) have side ef
     './dist/esm/trusted-types-default.js',
     './dist/kaleyra-call.iife.js',
     './dist/kaleyra-call.js',
-    './dist/kaleyra-call.runtime.js',
+    './dist/kaleyra-call.runtime.en.js',
+    './dist/kaleyra-call.runtime.es.js',
+    './dist/kaleyra-call.runtime.it.js',
     './dist/kaleyra-call.trusted-types.js',
   ]);
   const index = readFileSync('dist/esm/index.js', 'utf8');

@@ -2,7 +2,8 @@
 // and what Cloudflare deploys for the token worker, compressed with gzip at
 // zlib's default level (what CDNs serve when a browser does not ask for brotli).
 //   each CDN bundle (Lit included): what a page loads before a call starts  ≤ 10 KiB gzip
-//   that bundle and the runtime it loads when a call starts, together      ≤ 20 KiB gzip
+//   that bundle and the largest runtime it loads when a call starts (one per
+//   language: dist/kaleyra-call.runtime.<en|it|es>.js), together          ≤ 20 KiB gzip
 //   the opt-in Trusted Types default policy (dist/kaleyra-call.trusted-types.js) ≤ 1 KiB gzip
 //   the worker bundle (`wrangler deploy --dry-run`)                        ≤ 60 KiB gzip
 // Every figure is printed, pass or fail.
@@ -18,7 +19,7 @@ const CDN_BUDGET = 10 * 1024;
 const TOTAL_BUDGET = 20 * 1024;
 const TRUSTED_TYPES_BUDGET = 1024;
 const WORKER_BUDGET = 60 * 1024;
-const RUNTIME = 'dist/kaleyra-call.runtime.js';
+const RUNTIMES = ['en', 'it', 'es'].map((language) => `dist/kaleyra-call.runtime.${language}.js`);
 
 function measure(bytes) {
   return { bytes: bytes.length, gzip: gzipSync(bytes).length };
@@ -30,20 +31,21 @@ function report(t, label, { bytes, gzip }, budget) {
 }
 
 for (const file of ['dist/kaleyra-call.js', 'dist/kaleyra-call.iife.js']) {
-  test(`${file} is at most ${CDN_BUDGET} B gzip, and with the runtime at most ${TOTAL_BUDGET} B`, (t) => {
+  test(`${file} is at most ${CDN_BUDGET} B gzip, and with each runtime at most ${TOTAL_BUDGET} B`, (t) => {
     const size = measure(readFileSync(file));
-    const runtime = measure(readFileSync(RUNTIME));
     report(t, file, size, CDN_BUDGET);
-    report(
-      t,
-      `${file} + ${RUNTIME}`,
-      { bytes: size.bytes + runtime.bytes, gzip: size.gzip + runtime.gzip },
-      TOTAL_BUDGET,
-    );
+    const totals = RUNTIMES.map((runtime) => {
+      const own = measure(readFileSync(runtime));
+      t.diagnostic(`${runtime}: ${own.bytes} B, gzip ${own.gzip} B`);
+      const total = { bytes: size.bytes + own.bytes, gzip: size.gzip + own.gzip };
+      report(t, `${file} + ${runtime}`, total, TOTAL_BUDGET);
+      return total.gzip;
+    });
     assert.ok(size.gzip <= CDN_BUDGET, `${file} is ${size.gzip} B gzip, budget ${CDN_BUDGET} B`);
+    const largest = Math.max(...totals);
     assert.ok(
-      size.gzip + runtime.gzip <= TOTAL_BUDGET,
-      `${file} and the runtime are ${size.gzip + runtime.gzip} B gzip, budget ${TOTAL_BUDGET} B`,
+      largest <= TOTAL_BUDGET,
+      `${file} and its largest runtime are ${largest} B gzip, budget ${TOTAL_BUDGET} B`,
     );
   });
 }

@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * GET /fake/raw/dist/<name>: dist/<name>.js byte for byte. The test runner
  * rewrites every `.js` file it serves (its esbuild transform), which would break
  * the files' SRI hashes; a path without the extension is served untouched.
- * GET /fake/raw/tampered/<name>: the same, but the runtime file has one byte more.
+ * GET /fake/raw/tampered/<name>: the same, but the runtime files have one byte more.
  */
 export function rawDist() {
   return async function rawDistMiddleware(ctx, next) {
@@ -18,7 +18,7 @@ export function rawDist() {
     const [, folder, name] = match;
     try {
       const bytes = await readFile(new URL(`dist/${name}.js`, `file://${root}/`));
-      const tamper = folder === 'tampered' && name === 'kaleyra-call.runtime';
+      const tamper = folder === 'tampered' && name.startsWith('kaleyra-call.runtime.');
       ctx.body = tamper ? Buffer.concat([bytes, Buffer.from('\n')]) : bytes;
     } catch {
       ctx.status = 404;
