@@ -4,8 +4,9 @@
  *
  *   GET  /p/<name>            a page registered with `addPage(name, html)`
  *   GET  /kaleyra-call.js     dist/kaleyra-call.js, the CDN build (gzip, cached a year, as a CDN serves it)
- *   GET  /kaleyra-call.runtime.js  the runtime file it loads from beside itself when a session
- *                             starts or intent shows (docs/architecture.md, Intent), served the same way
+ *   GET  /kaleyra-call.runtime.<en|it|es>.js  the runtime file (of the element's language) it
+ *                             loads from beside itself when a session starts or intent shows
+ *                             (docs/architecture.md, Intent), served the same way
  *   GET  /sdk-standin.js      the size-faithful SDK stand-in (sdk-standin.mjs), gzip
  *   GET  /bandyer-media-client.js  what the emulator loads beside itself at connect
  *   GET  /sdk.js?delay=&connectMs=   the SDK emulator, answered after `delay` ms; with
@@ -24,13 +25,14 @@ import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulat
 import { mintToken } from '../support/fake-servers.mjs';
 
 const ELEMENT = new URL('../../dist/kaleyra-call.js', import.meta.url);
-const RUNTIME = new URL('../../dist/kaleyra-call.runtime.js', import.meta.url);
+const LANGUAGES = ['en', 'it', 'es'];
+const runtimeFile = (language) =>
+  new URL(`../../dist/kaleyra-call.runtime.${language}.js`, import.meta.url);
 const TOKEN_TTL_SECONDS = 3600;
 
 /** @param {{ sdkStandIn: { raw: Buffer, gzip: Buffer } }} options */
 export async function startPageServer({ sdkStandIn }) {
   const element = readFileSync(ELEMENT);
-  const runtime = readFileSync(RUNTIME);
   // What the emulator loads from beside itself at connect, as the real SDK loads its media script.
   const mediaClient = readFileSync(MEDIA_CLIENT_FILE);
   const files = {
@@ -44,11 +46,15 @@ export async function startPageServer({ sdkStandIn }) {
       gzip: gzipSync(element),
       cache: 'public, max-age=31536000',
     },
-    '/kaleyra-call.runtime.js': {
-      raw: runtime,
-      gzip: gzipSync(runtime),
-      cache: 'public, max-age=31536000',
-    },
+    ...Object.fromEntries(
+      LANGUAGES.map((language) => {
+        const runtime = readFileSync(runtimeFile(language));
+        return [
+          `/kaleyra-call.runtime.${language}.js`,
+          { raw: runtime, gzip: gzipSync(runtime), cache: 'public, max-age=31536000' },
+        ];
+      }),
+    ),
     '/sdk-standin.js': { ...sdkStandIn, cache: 'public, max-age=3600' },
   };
   const emulator = readFileSync(await ensureEmulator(), 'utf8');
