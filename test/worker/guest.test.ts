@@ -1,10 +1,12 @@
-import { SignJWT } from 'jose';
 import { describe, expect, inject, it } from 'vitest';
 import { configFor } from '../../worker/config';
 import { issueGuestToken } from '../../worker/guest-token';
 import { capturedLines } from './support/log-capture';
 import {
   claims,
+  GUEST_HEADER,
+  guestClaims,
+  signAsGuest,
   errorOf,
   guestSetup,
   hs256,
@@ -694,39 +696,21 @@ describe('the guest token on POST /v1/token', () => {
 
   it('a forged guest token (another key, or none) → 401 with the offer', async () => {
     const t = guestSetup();
-    const now = Math.floor(Date.now() / 1000);
-    const payload = {
-      iss: 'kaleyra-call-worker',
-      aud: 'kaleyra-call-guest',
-      sub: `guest_${'b'.repeat(26)}`,
-      iat: now,
-      exp: now + 600,
-    };
-    const forged = await new SignJWT(payload)
-      .setProtectedHeader({ alg: 'HS256', typ: 'kaleyra-call-guest+jwt' })
-      .sign(new TextEncoder().encode('an-attacker-secret-long-enough-0000000'));
+    const payload = guestClaims(`guest_${'b'.repeat(26)}`);
+    const forged = await signAsGuest(payload, 'an-attacker-secret-long-enough-0000000');
     await expectOffer(await t.token({ bearer: forged }));
     expect(lastLogLine()).toMatchObject({ reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
-    const none = unsigned(payload).replace(
-      /^[^.]+/,
-      btoa(JSON.stringify({ alg: 'none', typ: 'kaleyra-call-guest+jwt' })).replace(/=+$/, ''),
-    );
+    const none = unsigned(payload, GUEST_HEADER.typ);
     await expectOffer(await t.token({ bearer: none }));
     await expectKaleyraUntouched(t);
   });
 
   it('a token signed with GUEST_SECRET itself (not the derived key) is refused', async () => {
     const t = guestSetup();
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({
-      iss: 'kaleyra-call-worker',
-      aud: 'kaleyra-call-guest',
-      sub: `guest_${'c'.repeat(26)}`,
-      iat: now,
-      exp: now + 600,
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'kaleyra-call-guest+jwt' })
-      .sign(new TextEncoder().encode(t.env.GUEST_SECRET as string));
+    const token = await signAsGuest(
+      guestClaims(`guest_${'c'.repeat(26)}`),
+      t.env.GUEST_SECRET as string,
+    );
     await expectOffer(await t.token({ bearer: token }));
     await expectKaleyraUntouched(t);
   });
@@ -743,16 +727,7 @@ describe('the guest token on POST /v1/token', () => {
     // The worst case: one value for both secrets, and a site token that copies every guest claim.
     const shared = 'one-secret-for-both-kinds-of-token-0123456789';
     const t = guestSetup({ SITE_JWT_SECRET: shared, GUEST_SECRET: shared });
-    const now = Math.floor(Date.now() / 1000);
-    const token = await new SignJWT({
-      iss: 'kaleyra-call-worker',
-      aud: 'kaleyra-call-guest',
-      sub: `guest_${'d'.repeat(26)}`,
-      iat: now,
-      exp: now + 600,
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'kaleyra-call-guest+jwt' })
-      .sign(new TextEncoder().encode(shared));
+    const token = await signAsGuest(guestClaims(`guest_${'d'.repeat(26)}`), shared);
     await expectOffer(await t.token({ bearer: token }));
     expect(lastLogLine()).toMatchObject({ reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
     await expectKaleyraUntouched(t);

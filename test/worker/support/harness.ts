@@ -433,11 +433,27 @@ export async function hs256Raw(
   return `${input}.${base64url(mac)}`;
 }
 
-/** A JWT with `alg: none` and no signature. */
-export function unsigned(payload: JWTPayload): string {
+/** A JWT with `alg: none` and no signature (with the header's `typ`). */
+export function unsigned(payload: JWTPayload, typ = 'JWT'): string {
   const part = (value: object) =>
     btoa(JSON.stringify(value)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`;
+  return `${part({ alg: 'none', typ })}.${part(payload)}.`;
+}
+
+/** The header a guest token carries (worker/guest-token.ts). */
+export const GUEST_HEADER = { alg: 'HS256', typ: 'kaleyra-call-guest+jwt' } as const;
+
+/** The claims of a guest token for `sub`, valid for ten minutes: what a forgery would copy. */
+export function guestClaims(sub: string): JWTPayload {
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: 'kaleyra-call-worker', aud: 'kaleyra-call-guest', sub, iat: now, exp: now + 600 };
+}
+
+/** `payload` signed as a guest token would be, but with `secret` as the key. */
+export function signAsGuest(payload: JWTPayload, secret: string): Promise<string> {
+  return new SignJWT(payload)
+    .setProtectedHeader(GUEST_HEADER)
+    .sign(new TextEncoder().encode(secret));
 }
 
 /** An identity provider host serving a JWKS (support/outbound.mjs). */
