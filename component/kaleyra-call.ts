@@ -421,9 +421,11 @@ export class KaleyraCallElement extends ReactiveElement {
     this._error = error;
     this._setState('error');
     this._session.fail(error);
-    if (this._runtime) return this._emitError(error);
     // A problem found before any start (an attribute): its words are in the
-    // runtime, so the event follows once that has loaded (or failed to).
+    // runtime, so the event follows once that has loaded (or failed to). Any
+    // other failure comes after the runtime was asked for: reported as it is
+    // (a runtime that did not load is not asked for again).
+    if (this._runtime || error.phase !== 'config') return this._emitError(error);
     void this._session.loadRuntime().finally(() => {
       if (this._error === error) {
         this.requestUpdate();
