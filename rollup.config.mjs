@@ -55,7 +55,7 @@ export default [
     plugins: [
       ...(i === 0 ? [prune()] : []),
       ...compile(language),
-      onlyLanguage(language, { include: /\/component\/(messages|i18n)\.ts$/ }),
+      onlyLanguage(language, { include: /\/component\/(messages|texts)\.ts$/ }),
       integrity({ file: 'dist/integrity.json' }),
     ],
   })),

@@ -124,7 +124,7 @@ export type Region = AttributeValue<'region'>;
 export type Environment = AttributeValue<'environment'>;
 export type ConnectMode = AttributeValue<'connectOn'>;
 
-/** What is wrong with an attribute: `code` names the check (i18n.ts explains each). */
+/** What is wrong with an attribute: `code` names the check (messages.ts explains each). */
 export interface ConfigProblem {
   code: CheckCode;
   attribute: string;

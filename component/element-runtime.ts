@@ -2,18 +2,19 @@
  * The element's behaviour that runs only once a session starts, kept out of
  * the element's own file (docs/architecture.md, Element code layout): what a
  * session is made from, joining it, the SDK actions of the public methods and
- * the naming of a call's other participant. The element reaches these through
- * its runtime (runtime.ts), so they travel in the runtime file. They take the
- * element and read only its public properties: in the CDN build the element
- * and the runtime are two files, minified apart, whose private names differ.
+ * the naming of a call's other participant. Its driver (element-driver.ts)
+ * uses these, in the runtime file. They take the element and read only its
+ * public properties: in the CDN build the element and the runtime are two
+ * files, minified apart, whose private names differ.
  */
 import { words } from './attributes.js';
 import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
 import { guestToken } from './guest.js';
-import { CALLS, fill, inLanguage, type CheckCode, type Language } from './i18n.js';
+import type { CheckCode, Language } from './i18n.js';
 import type { KaleyraCallElement } from './kaleyra-call.js';
 import { fromSdk } from './messages.js';
+import { CALLS, fill, inLanguage } from './texts.js';
 import type { BandyerClient } from './sdk.js';
 import {
   acquireSession,

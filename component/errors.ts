@@ -5,7 +5,7 @@ import type { ErrorPhase } from './events.js';
  * `kaleyra-call-error` event. `fatal: false` means the element retries by
  * itself after `retryInMs` (or, for a token request, as docs/architecture.md,
  * Backoff, says). `message` is the English detail; `params` fill the
- * localized texts (messages.ts, i18n.ts) that the element shows.
+ * localized texts (messages.ts) that the element shows.
  */
 export class KaleyraCallError extends Error {
   override readonly name = 'KaleyraCallError';

@@ -13,6 +13,14 @@ export type KaleyraCallState =
   | 'error'
   | 'disconnected';
 
+/** States in which the launcher is busy: a click waits rather than starting again. */
+export const BUSY: readonly KaleyraCallState[] = [
+  'loading',
+  'verifying',
+  'connecting',
+  'reconnecting',
+];
+
 export type ErrorPhase = 'config' | 'token' | 'sdk' | 'connect' | 'refresh' | 'call';
 
 export interface StateDetail {

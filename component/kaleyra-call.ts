@@ -10,30 +10,23 @@ import {
   type ConfigProblem,
 } from './attributes.js';
 import { clock } from './clock.js';
-import { KaleyraCallError } from './errors.js';
-import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
-import {
-  VISITOR_SETUP,
-  VISITOR_UNAVAILABLE,
-  resolveLanguage,
-  stringsFor,
-  type CheckCode,
-  type Language,
-  type Strings,
-} from './i18n.js';
+import type { Driver, Shell } from './element-driver.js';
 import type { Action } from './element-runtime.js';
+import { KaleyraCallError } from './errors.js';
+import {
+  BUSY,
+  KaleyraCallEvent,
+  type KaleyraCallEventMap,
+  type KaleyraCallState,
+} from './events.js';
+import { resolveLanguage, stringsFor, type Language } from './i18n.js';
 import { preloadSdk, warmUp } from './intent.js';
 import { styles } from './kaleyra-call.styles.js';
+import { loadRuntime } from './runtime-loader.js';
 import type { BandyerClient } from './sdk.js';
 import { sdkUrl } from './sdk-loader.js';
 import type { CallState } from './session.js';
-import { SessionController, type SessionView } from './session-controller.js';
-import { sourceKey, type AuthToken, type TokenProvider, type TokenSource } from './token-client.js';
-
-/** States in which the launcher is busy: a click waits rather than starting again. */
-const BUSY: readonly KaleyraCallState[] = ['loading', 'verifying', 'connecting', 'reconnecting'];
-/** Call states during which the launcher brings the call forward instead of starting another. */
-const IN_CALL: readonly CallState[] = ['dialing', 'ringing', 'active'];
+import type { AuthToken, TokenProvider } from './token-client.js';
 
 /**
  * A drop-in Kaleyra Video call and chat launcher.
@@ -101,7 +94,6 @@ export class KaleyraCallElement extends ReactiveElement {
     _state: { state: true },
     _problem: { state: true },
     _error: { state: true },
-    _peer: { state: true },
   };
 
   /**
@@ -134,17 +126,19 @@ export class KaleyraCallElement extends ReactiveElement {
 
   private _state: KaleyraCallState = 'idle';
   private _problem?: ConfigProblem | undefined;
+  /** The failure shown inline (state `error`). */
   private _error?: KaleyraCallError | undefined;
-  /** The name shown for the call's other participant. */
-  private _peer = '';
   private _internals?: ElementInternals;
-  private readonly _session: SessionController;
-  /** The visitor asked for a call (the launcher, "Try again", or the page's `connect()`). */
-  private _gestured = false;
-  /** Intent was shown (intent.ts): the warm-up is done. */
-  private _warmed = false;
+  /**
+   * The element's behaviour from its first start on, in the runtime
+   * (element-driver.ts): made when the runtime has loaded, at intent or at a start.
+   */
+  private _driver?: Driver;
+  private _driving?: Promise<Driver> | undefined;
+  /** `disconnect()` was called before any start: do not start by ourselves. */
+  private _stopped = false;
+  private _observer?: IntersectionObserver | undefined;
   private _intentTimer?: number | undefined;
-  private _onGesture?: (() => void) | undefined;
 
   constructor() {
     super();
@@ -156,7 +150,6 @@ export class KaleyraCallElement extends ReactiveElement {
     } catch {
       // No ElementInternals (old browser): the reflected `state` attribute still works.
     }
-    this._session = new SessionController(this, this._sessionView());
   }
 
   /** The element's current state. */
@@ -165,19 +158,40 @@ export class KaleyraCallElement extends ReactiveElement {
   }
   /** The connected Kaleyra user id. */
   get userId(): string | undefined {
-    return this._session.session?.userId;
+    return this._driver?.controller.session?.userId;
   }
   /** When the current access token expires (ISO date). */
   get expiresAt(): string | undefined {
-    return this._session.session?.token?.expiresAt;
+    return this._driver?.controller.session?.token?.expiresAt;
   }
   /** The SDK client: an escape hatch to the full vendor API. */
   get client(): BandyerClient | undefined {
-    return this._session.session?.client;
+    return this._driver?.controller.session?.client;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Attached again: start (or observe) as the `connect` mode says.
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._observe(false);
   }
 
   protected override willUpdate(): void {
     this._checkConfig();
+    // The first start, as the `connect` mode says; from then on the driver's
+    // session controller starts again by itself.
+    const first =
+      !this._driving &&
+      !this._problem &&
+      !this._stopped &&
+      this.isConnected &&
+      this._state === 'idle';
+    this._observe(first && this.connectOn === 'visible');
+    if (first && this.connectOn === 'auto') this._begin('start').catch(() => {});
   }
 
   /**
@@ -195,31 +209,21 @@ export class KaleyraCallElement extends ReactiveElement {
   }
 
   private _connect(): Promise<void> {
-    // A gesture: a guest offer waiting for one may go on (guest.ts).
-    this._gestured = true;
-    this._onGesture?.();
-    return this._session.connect();
-  }
-
-  /**
-   * Warms up for a start the visitor is likely to ask for (intent.ts): the
-   * runtime file, the SDK download (not run), the token endpoint's connection.
-   */
-  private _warm(): void {
-    if (this._warmed || this._problem || this._session.session || !this.isConnected) return;
-    this._warmed = true;
-    void this._session.loadRuntime();
-    warmUp(
-      this._sdkSrc(),
-      this.sdkIntegrity,
-      this.tokenProvider ? undefined : this.tokenEndpoint,
-      this.credentials,
-    );
+    return this._begin('connect');
   }
 
   /** Leaves the session (the last element out disconnects the SDK). Resolves after teardown. */
   disconnect(): Promise<void> {
-    return this._session.disconnect();
+    this._stopped = true;
+    this._observe(false);
+    return (
+      this._driver?.controller.disconnect() ??
+      this._driving?.then(
+        (driver) => driver.controller.disconnect(),
+        () => {},
+      ) ??
+      Promise.resolve()
+    );
   }
 
   /** Starts a call (`client.createCall`) with `userIds`, or with `call-with`. */
@@ -247,116 +251,108 @@ export class KaleyraCallElement extends ReactiveElement {
     return this._act('closeWidget') as Promise<boolean>;
   }
 
-  /**
-   * Runs an SDK action on the live client (element-runtime.ts); a failure
-   * rejects typed and fires an error event. Connected means the runtime is there.
-   */
+  /** Runs an SDK action on the live client; a failure rejects typed and fires an error event. */
   private _act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
-    const session = this._session.session;
-    return session?.state === 'connected'
-      ? this._runtime!.act(this, session, action, (error) => this._emitError(error), a, b)
-      : Promise.reject(this._checkError('call', 'not_connected'));
+    return (
+      this._driver?.act(action, a, b) ??
+      Promise.reject(
+        new KaleyraCallError(
+          'call',
+          'not_connected',
+          'not_connected',
+          true,
+          undefined,
+          undefined,
+          {},
+        ),
+      )
+    );
   }
 
-  /** How the session controller reaches this element. */
-  private _sessionView(): SessionView {
+  /**
+   * Starts through the driver, loading the runtime first: `start` as the
+   * `connect` mode does, `connect` as asked (the page or "Try again"),
+   * `launch` for the launcher (then its action). With the driver there, it
+   * starts at once, in this task.
+   */
+  private async _begin(how: 'start' | 'connect' | 'launch'): Promise<void> {
+    this._stopped = false;
+    if (!this._driver && !this._problem && this._state !== 'loading') {
+      this._setState('loading');
+      // The SDK downloads beside the runtime; the runtime's SDK loader runs it.
+      preloadSdk(this._sdkSrc(), this.sdkIntegrity);
+    }
+    let driver: Driver;
+    try {
+      driver = this._driver ?? (await this._drive());
+    } catch {
+      if (this._problem) throw this._error;
+      const error = new KaleyraCallError(
+        'sdk',
+        'runtime_load_failed',
+        'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
+      );
+      this._show(error);
+      this._emit(error);
+      throw error;
+    }
+    return driver[how]();
+  }
+
+  /** The driver, once the runtime has loaded (once; a load that failed may be tried again). */
+  private _drive(): Promise<Driver> {
+    return (this._driving ??= loadRuntime(this._language).then(
+      (runtime) => {
+        this.requestUpdate();
+        return (this._driver ??= runtime.drive(this, this._shell()));
+      },
+      (err: unknown) => {
+        this._driving = undefined;
+        throw err;
+      },
+    ));
+  }
+
+  /** What the element lends its driver (element-driver.ts). */
+  private _shell(): Shell {
     return {
-      blocked: () => this._problem && this._configError(this._problem),
-      key: () => this._key(),
       language: () => this._language,
-      preload: () => preloadSdk(this._sdkSrc(), this.sdkIntegrity),
-      source: (runtime) =>
-        runtime.sourceFor(this, {
-          key: this._key(),
-          sdkSrc: this._sdkSrc(),
-          language: this._language,
-          tokens: () => this._tokens(),
-          gesture: () =>
-            new Promise<void>((resolve) => {
-              this._onGesture = () => {
-                this._gestured = false;
-                this._onGesture = undefined;
-                resolve();
-              };
-              if (this._gestured) this._onGesture();
-            }),
-          setState: (state) => this._setState(state),
-        }),
-      onState: (state) => this._setState(state),
-      onError: (error) => (error.fatal ? this._fail(error) : this._emitError(error)),
-      onReady: (userId) => {
-        this._error = undefined;
-        // The gesture that started this is spent.
-        this._gestured = false;
-        this._fire('kaleyra-call-ready', { userId });
-      },
-      onToken: (expiresAt) => this._fire('kaleyra-call-token', { expiresAt }),
-      onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
-      onCall: ({ state, peer }) => {
-        // The call changed: reflect it, and name the other participant as the page knows them.
-        this.call = state;
-        this._peer = peer ?? '';
-        if (peer && this.userDetailsProvider) {
-          void this._runtime!.peerName(this, peer, () => this._session.session).then((name) => {
-            if (name !== undefined) this._peer = name;
-          });
-        }
-      },
-      onLeft: (reason) => {
-        // A configuration problem keeps the element in `error`.
-        if (!this._problem) this._setState('disconnected');
-        this.call = 'none';
-        this._fire('kaleyra-call-disconnected', { reason });
-      },
+      sdkSrc: () => this._sdkSrc(),
+      blocked: () => (this._problem ? this._error : undefined),
+      setState: (state) => this._setState(state),
+      show: (error) => this._show(error),
     };
   }
 
-  /** Where tokens come from, read afresh for every request (a new `authToken` applies at once). */
-  private _tokens(): TokenSource {
-    return {
-      endpoint: this.tokenEndpoint,
-      credentials: this.credentials,
-      authToken: this.authToken,
-      provider: this.tokenProvider,
-    };
+  /**
+   * Warms up for a start the visitor is likely to ask for (intent.ts): the
+   * runtime file, the SDK download (not run), the token endpoint's connection.
+   */
+  private _warm(): void {
+    if (this._driving || this._problem || !this.isConnected) return;
+    this._drive().catch(() => {});
+    warmUp(
+      this._sdkSrc(),
+      this.sdkIntegrity,
+      this.tokenProvider ? undefined : this.tokenEndpoint,
+      this.credentials,
+    );
+  }
+
+  private _observe(on: boolean): void {
+    this._observer?.disconnect();
+    this._observer = undefined;
+    if (on && typeof IntersectionObserver === 'function') {
+      this._observer = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) this._begin('start').catch(() => {});
+      });
+      this._observer.observe(this);
+    }
   }
 
   /** The SDK's URL, resolved against the page. */
   private _sdkSrc(): string {
     return new URL(this.sdkSrc || sdkUrl(this.sdkVersion), document.baseURI).href;
-  }
-
-  /** What makes a session: another key means another session (docs/architecture.md, Session model). */
-  private _key(): string {
-    return JSON.stringify([
-      this.appId,
-      this.region,
-      this.environment,
-      this._sdkSrc(),
-      sourceKey(this._tokens()),
-    ]);
-  }
-
-  /**
-   * Launcher activation: start if needed, then do what the attributes ask.
-   * During a call it brings the call forward rather than starting another.
-   */
-  private async _onLaunch(): Promise<void> {
-    if (BUSY.includes(this._state)) return;
-    try {
-      await this._connect();
-      await (IN_CALL.includes(this.call)
-        ? this.openWidget()
-        : this.callWith
-          ? this.startCall()
-          : this.chatWith
-            ? this.openChat()
-            : this.joinUrl
-              ? this.joinCall()
-              : this.openWidget());
-    } catch {
-      // Already reported as an error event and shown inline.
-    }
   }
 
   private _checkConfig(): void {
@@ -365,84 +361,45 @@ export class KaleyraCallElement extends ReactiveElement {
     const before = this._problem;
     this._problem = problem;
     if (problem && JSON.stringify(problem) !== JSON.stringify(before)) {
-      void this._session.leave('reconfigured');
-      this._fail(this._configError(problem));
+      const { code, attribute, value, allowed } = problem;
+      const error = new KaleyraCallError(
+        'config',
+        code,
+        [code, attribute, value].filter(Boolean).join(': '),
+        true,
+        undefined,
+        undefined,
+        { a: attribute, v: value, l: allowed },
+      );
+      void this._driver?.controller.leave('reconfigured');
+      this._driver?.controller.fail(error);
+      this._show(error);
+      // The problem's words are the runtime's: the event follows once that has
+      // loaded, or with the error's own message if it cannot.
+      const report = (driver?: Driver) => {
+        if (this._error !== error) return;
+        if (driver) driver.emit(error);
+        else this._emit(error);
+      };
+      this._drive().then(report, () => report());
     } else if (!problem && before && this._state === 'error') {
       this._setState('idle');
     }
-  }
-
-  private _configError({ code, attribute, value, allowed }: ConfigProblem): KaleyraCallError {
-    return this._checkError('config', code, { a: attribute, v: value, l: allowed });
-  }
-
-  /**
-   * A failure of the element's own checks. Its texts are the runtime's
-   * (messages.ts): until that is loaded, the message is the code and what it is about.
-   */
-  private _checkError(
-    phase: 'config' | 'call',
-    code: CheckCode,
-    params: Record<string, unknown> = {},
-  ): KaleyraCallError {
-    const message = [code, params.a, params.v].filter(Boolean).join(': ');
-    return new KaleyraCallError(phase, code, message, true, undefined, undefined, params);
   }
 
   private get _language(): Language {
     return resolveLanguage(this.language, document.documentElement.lang);
   }
 
-  private get _strings(): Strings {
-    return stringsFor(this._language, undefined);
-  }
-
-  /**
-   * The visitor's sentence and the detail of `error`, in the element's language,
-   * from the runtime's messages (messages.ts). Before the runtime is there: the
-   * visitor's sentence only, and the error's own message.
-   */
-  private _describe(error: KaleyraCallError): { visitor: string; detail: string } {
-    const lang = this._language;
-    return (
-      this._runtime?.describe(error, lang) ?? {
-        visitor: (error.phase === 'config' ? VISITOR_SETUP : VISITOR_UNAVAILABLE)[lang],
-        detail: error.message,
-      }
-    );
-  }
-
-  /** The runtime, when loaded (the session controller loads it at the first start). */
-  private get _runtime() {
-    return this._session.runtime;
-  }
-
-  private _fail(error: KaleyraCallError): void {
+  /** Shows `error` inline: state `error`. */
+  private _show(error: KaleyraCallError): void {
     this._error = error;
     this._setState('error');
-    this._session.fail(error);
-    // A problem found before any start (an attribute): its words are in the
-    // runtime, so the event follows once that has loaded (or failed to). Any
-    // other failure comes after the runtime was asked for: reported as it is
-    // (a runtime that did not load is not asked for again).
-    if (this._runtime || error.phase !== 'config') return this._emitError(error);
-    void this._session.loadRuntime().finally(() => {
-      if (this._error === error) {
-        this.requestUpdate();
-        this._emitError(error);
-      }
-    });
   }
 
-  private _emitError(error: KaleyraCallError): void {
-    const { phase, code, fatal, status, retryInMs } = error;
-    this._fire('kaleyra-call-error', {
-      phase,
-      code,
-      message: this._describe(error).detail,
-      fatal,
-      ...defined({ status, retryInMs }),
-    });
+  /** Reports `error` with its own message, where the runtime is not there to word it. */
+  private _emit({ phase, code, message }: KaleyraCallError): void {
+    this._fire('kaleyra-call-error', { phase, code, message, fatal: true });
   }
 
   private _fire<K extends keyof KaleyraCallEventMap>(
@@ -472,13 +429,15 @@ export class KaleyraCallElement extends ReactiveElement {
   /**
    * Renders a fixed shadow tree once, then patches text and attributes. (Plain
    * DOM instead of lit-html keeps the CDN bundle small.) Built node by node, no
-   * innerHTML, so pages that enforce Trusted Types work.
+   * innerHTML, so pages that enforce Trusted Types work. Before the runtime is
+   * there, a failure shows the status line's words and the error's own
+   * message; the runtime words it (messages.ts).
    */
   protected override update(changed: PropertyValues): void {
     super.update(changed);
-    const strings = this._strings;
-    const { _problem: problem, _state: state, call } = this;
-    const error = problem ? this._configError(problem) : state === 'error' && this._error;
+    const strings = stringsFor(this._language);
+    const { _problem: problem, _state: state } = this;
+    const error = state === 'error' && this._error;
     let ui = this._ui;
     if (!ui) {
       const add = (tag: string, parent: Node, part?: string, role?: string) => {
@@ -505,18 +464,21 @@ export class KaleyraCallElement extends ReactiveElement {
       box.insertBefore(ui.text, details);
       ui.slot = add('slot', ui.launcher);
       add('slot', root).setAttribute('name', 'challenge');
-      ui.launcher.onclick = () => void this._onLaunch();
+      ui.launcher.onclick = () => BUSY.includes(this._state) || this._begin('launch');
       // Intent: a pointer resting on the launcher (100 ms), focus, or a touch starting on it.
       const warm = () => this._warm();
       ui.launcher.onpointerenter = () => (this._intentTimer = clock.setTimeout(warm, 100));
       ui.launcher.onpointerleave = () => clock.clearTimeout(this._intentTimer);
       ui.launcher.onfocus = warm;
       ui.launcher.addEventListener('touchstart', warm, { passive: true });
-      ui.retry.onclick = () => void this._connect().catch(() => {});
+      ui.retry.onclick = () => this._connect().catch(() => {});
     }
     ui.error.hidden = !error;
     if (error) {
-      const { visitor, detail } = this._describe(error);
+      const { visitor, detail } = this._driver?.describe(error) ?? {
+        visitor: strings.states.error!,
+        detail: error.message,
+      };
       ui.text.textContent = visitor;
       ui.summary.textContent = strings.details;
       ui.detail.textContent = detail;
@@ -529,10 +491,7 @@ export class KaleyraCallElement extends ReactiveElement {
     ui.launcher.hidden = ui.status.hidden = !!error;
     ui.launcher.ariaBusy = String(BUSY.includes(state));
     ui.slot!.textContent = this.label || strings.label;
-    ui.status.textContent =
-      state === 'connected' && call !== 'none'
-        ? this._runtime!.callStatus(call, this._peer, this._language)
-        : strings.states[state];
+    ui.status.textContent = this._driver?.status(state) ?? strings.states[state] ?? '';
     ui.status.className = state === 'idle' ? 'sr' : '';
   }
 }
@@ -544,10 +503,3 @@ type Ui = Record<
   'launcher' | 'status' | 'error' | 'text' | 'details' | 'summary' | 'detail' | 'code' | 'retry',
   HTMLElement
 > & { slot?: HTMLElement };
-
-/** `values` without its undefined entries. */
-function defined<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(values).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}

@@ -6,9 +6,8 @@
  *
  * One table: every code the runtime can report, with its visitor sentence's
  * kind and its detail in each language. The README's troubleshooting table
- * lists the same codes (test/node/messages.test.mjs checks it). Codes the
- * element checks itself before any request (attributes) are in i18n.ts.
- * `{name}` in a detail is filled from the error's `params`.
+ * lists the same codes (test/node/messages.test.mjs checks it),
+ * the element's own checks (attributes.ts) included. `{name}` in a detail is filled from the error's `params`.
  */
 import { KaleyraCallError } from './errors.js';
 import type { ErrorPhase } from './events.js';
@@ -18,9 +17,9 @@ import {
   VISITOR_UNAVAILABLE,
   fill,
   inLanguage,
-  type Language,
   type Texts,
-} from './i18n.js';
+} from './texts.js';
+import type { Language } from './i18n.js';
 
 type Kind = 'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call' | 'challenge';
 

@@ -1,11 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import type { ConnectMode } from './attributes.js';
 import { clock } from './clock.js';
+import { join } from './element-runtime.js';
 import { KaleyraCallError } from './errors.js';
 import type { KaleyraCallState } from './events.js';
-import type { Language } from './i18n.js';
-import { loadRuntime, type Runtime } from './runtime-loader.js';
-import type { Session, SessionMember, SessionSource } from './session.js';
+import { releaseSession, type Session, type SessionMember, type SessionSource } from './session.js';
 
 /** The element, as its session controller sees it. */
 export interface SessionHost extends ReactiveControllerHost, HTMLElement {
@@ -24,12 +23,8 @@ export interface SessionView extends SessionMember {
   blocked(): KaleyraCallError | undefined;
   /** Which session the element belongs in: another key, another session (only asked while not `blocked`). */
   key(): string;
-  /** Starts the SDK download, to run beside the runtime's (intent.ts). */
-  preload(): void;
-  /** The element's language: the CDN build loads that language's runtime file. */
-  language(): Language;
-  /** What the session is made from, once the runtime is there. */
-  source(runtime: Runtime): SessionSource;
+  /** What the session is made from. */
+  source(): SessionSource;
   /** The element left its session (`reason`: removed, disconnect, reconfigured). */
   onLeft(reason: string): void;
 }
@@ -44,6 +39,10 @@ const WAITING: readonly KaleyraCallState[] = ['idle', 'disconnected'];
  * alters the session, and leaves when the element leaves the page. A removal
  * followed by a re-insertion in the same task (a DOM move, a framework
  * re-render) keeps the session: leaving is deferred by one task.
+ *
+ * Part of the runtime (runtime.ts): the element adds it once the runtime is
+ * loaded, and starts it the first time itself (kaleyra-call.ts); from then on
+ * the controller starts again by itself as the mode says.
  */
 export class SessionController implements ReactiveController {
   /** The session this element belongs to, while it belongs to one. */
@@ -51,12 +50,6 @@ export class SessionController implements ReactiveController {
 
   private _key?: string | undefined;
   private _member?: SessionMember | undefined;
-  /** The runtime, once loaded (runtime-loader.ts). */
-  runtime?: Runtime;
-  /** Counts starts and leaves: a runtime that arrives after a leave is not used. */
-  private _run = 0;
-  /** Waiting for the runtime (runtime-loader.ts) before joining. */
-  private _joining = false;
   /** `disconnect()` was called: do not start again by ourselves. */
   private _stopped = false;
   private _releaseTimer?: number | undefined;
@@ -90,7 +83,7 @@ export class SessionController implements ReactiveController {
   hostUpdate(): void {
     const host = this._host;
     if (this._stopped || !host.isConnected || this._view.blocked()) return;
-    if (this.session || this._joining) {
+    if (this.session) {
       // App, region, environment, SDK or token source changed: reconnect cleanly.
       if (this._key !== this._view.key()) {
         void this.leave('reconfigured').then(() => this.start());
@@ -120,74 +113,34 @@ export class SessionController implements ReactiveController {
     return this.leave('disconnect');
   }
 
-  /**
-   * Joins the session (creating it when needed) and starts it unless under way.
-   * The first start of the page loads the runtime first; the element shows
-   * `loading` meanwhile.
-   */
+  /** Joins the session (creating it when needed) and starts it unless under way. */
   start(): void {
     if (!this._host.isConnected || this._view.blocked()) return;
     this._observe(false);
     if (this.session) return this.session.start();
-    if (this._joining) return;
-    const run = ++this._run;
-    this._joining = true;
     this._key = this._view.key();
-    this._view.onState('loading');
-    // The SDK download starts now, beside the runtime's: the session's SDK
-    // loader will use it (sdk-loader.ts) and report its outcome.
-    this._view.preload();
-    loadRuntime(this._view.language()).then(
-      (runtime) => {
-        if (run !== this._run) return;
-        this._joining = false;
-        this.runtime = runtime;
-        const member: SessionMember = {
-          ...this._view,
-          onReady: (userId) => {
-            this._view.onReady(userId);
-            for (const [resolve] of this._waiters.splice(0)) resolve();
-          },
-        };
-        // Joining a session under way catches up (element-runtime.ts).
-        runtime.join(this._view.source(runtime), member, (session) => {
-          this.session = session;
-          this._member = member;
-        });
+    const member: SessionMember = {
+      ...this._view,
+      onReady: (userId) => {
+        this._view.onReady(userId);
+        for (const [resolve] of this._waiters.splice(0)) resolve();
       },
-      () => {
-        if (run !== this._run) return;
-        this._joining = false;
-        this._view.onError(
-          new KaleyraCallError(
-            'sdk',
-            'runtime_load_failed',
-            'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
-          ),
-        );
-      },
-    );
+    };
+    // Joining a session under way catches up (element-runtime.ts).
+    join(this._view.source(), member, (session) => {
+      this.session = session;
+      this._member = member;
+    });
   }
 
   /** Leaves the session (the last member out disconnects the SDK). Resolves after teardown. */
   async leave(reason: string): Promise<void> {
-    const { session, _member: member, _joining: joining } = this;
-    if (!session && !joining) return;
-    this._run++;
-    this._joining = false;
+    const { session, _member: member } = this;
+    if (!session) return;
     this.session = this._member = this._key = undefined;
     this.fail(new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.'));
-    if (session && member) await this.runtime!.releaseSession(session, member);
+    if (member) await releaseSession(session, member);
     this._view.onLeft(reason);
-  }
-
-  /** Loads the runtime (once per page and language) and keeps it; resolves either way. */
-  async loadRuntime(): Promise<Runtime | undefined> {
-    try {
-      return (this.runtime = await loadRuntime(this._view.language()));
-    } catch {
-      return undefined;
-    }
   }
 
   /** Rejects the waiting `connect()` calls. */

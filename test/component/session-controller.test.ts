@@ -11,7 +11,6 @@ import { KaleyraCallError } from '../../component/errors.js';
 import type { KaleyraCallState } from '../../component/events.js';
 import type { SessionSource } from '../../component/session.js';
 import { SessionController, type SessionView } from '../../component/session-controller.js';
-import { preloadSdk } from '../../component/intent.js';
 import { fetchToken } from '../../component/token-client.js';
 import { fake, freshPage, nextTask, until, type Fake } from './helpers.js';
 
@@ -50,8 +49,6 @@ function setup(f: Fake, appId = 'wAppId_stub') {
   const view: SessionView = {
     blocked: () => blocked,
     key: () => `${app} ${f.token}`,
-    language: () => 'en',
-    preload: () => preloadSdk(new URL(f.sdk, location.href).href, undefined),
     source: (): SessionSource => ({
       key: `${app} ${f.token}`,
       sdkSrc: new URL(f.sdk, location.href).href,
