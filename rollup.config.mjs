@@ -8,10 +8,10 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 // carry their sources. Two files a page may load:
 //   dist/kaleyra-call.js          ES module   <script type="module" src=…>
 //   dist/kaleyra-call.iife.js     classic     <script src=…> (tag managers, CMSs)
-// and, for both, the runtime they load when a session starts (token client,
-// SDK loader, session, the failures' messages), one file per language, holding
-// that language's texts and the English ones (every error's `message` is
-// English): built first, so that each of the two carries their hashes.
+// and, for both, the runtime they load at intent or when a session starts (the
+// element's driver, token client, SDK loader, session, the failures' messages),
+// one file per language, holding that language's texts only: built first, so
+// that each of the two carries their hashes.
 //   dist/kaleyra-call.runtime.<en|it|es>.js  classic, loaded with its hash as `integrity`
 //   dist/integrity.json           the sha384 SRI hashes (and the README's copy)
 // and, apart, the opt-in Trusted Types `default` policy for the SDK's own sinks
@@ -56,6 +56,7 @@ export default [
       ...(i === 0 ? [prune()] : []),
       ...compile(language),
       onlyLanguage(language, { include: /\/component\/(messages|texts)\.ts$/ }),
+      minifyCss({ include: /\/component\/error-view\.ts$/ }),
       integrity({ file: 'dist/integrity.json' }),
     ],
   })),
@@ -110,11 +111,12 @@ function cdnModule(name) {
 
 /**
  * Keeps, of the texts in the languages (`en: '…',` lines of the compiled
- * tables), English and `language` only: a page loads the runtime of its
- * element's language. English stays, since every error's `message` is English.
+ * tables), those of `language` only: a page loads the runtime of its
+ * element's language, and the element words every failure in that language
+ * (element-driver.ts), the `message` of its errors included.
  */
 function onlyLanguage(language, { include }) {
-  const others = LANGUAGES.filter((l) => l !== 'en' && l !== language);
+  const others = LANGUAGES.filter((l) => l !== language);
   const line = new RegExp(`^\\s*(${others.join('|')}): (['"\`]).*\\2,?$\\n`, 'gm');
   return {
     name: 'only-language',
@@ -193,7 +195,7 @@ function prune() {
 }
 
 /**
- * Minifies the element's own css`` and unsafeCSS(``) literals (Lit keeps them
+ * Minifies the element's own css``, unsafeCSS(``) and minified(``) literals (Lit keeps them
  * as strings in the bundle): comments, runs of whitespace, spaces around `{ } ; , > :` and the
  * zero of `0.5em` go; quoted strings are kept. A literal with `${}` is left alone.
  */
@@ -220,7 +222,7 @@ function minifyCss({ include }) {
     transform(code, id) {
       if (!include.test(id)) return null;
       const out = code.replace(
-        /\b(css|unsafeCSS\()\s*`([^`$\\]*)`/g,
+        /\b(css|unsafeCSS\(|minified\()\s*`([^`$\\]*)`/g,
         (_, tag, text) => `${tag}\`${minifyText(text)}\``,
       );
       return out === code ? null : { code: out, map: null };

@@ -17,7 +17,8 @@ import type { KaleyraCallElement } from './kaleyra-call.js';
 import { describe } from './messages.js';
 import { SessionController } from './session-controller.js';
 import type { CallState } from './session.js';
-import { STATES, VISITOR_SETUP, VISITOR_UNAVAILABLE, inLanguage } from './texts.js';
+import { errorView, type ErrorView } from './error-view.js';
+import { LABELS, STATES, VISITOR_SETUP, VISITOR_UNAVAILABLE, inLanguage } from './texts.js';
 import { sourceKey, type TokenSource } from './token-client.js';
 
 /** What the element lends its driver. */
@@ -46,6 +47,7 @@ export class Driver {
   private _onGesture?: (() => void) | undefined;
   /** The name shown for the call's other participant. */
   private _peer = '';
+  private _view?: ErrorView;
 
   constructor(
     private readonly _el: KaleyraCallElement,
@@ -73,7 +75,8 @@ export class Driver {
           setState: _shell.setState,
         }),
       onState: _shell.setState,
-      onError: (error) => {
+      onError: (failure) => {
+        const error = this._worded(failure);
         if (error.fatal) {
           _shell.show(error);
           this.controller.fail(error);
@@ -156,8 +159,19 @@ export class Driver {
   act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
     const session = this.controller.session;
     return session?.state === 'connected'
-      ? act(this._el, session, action, (error) => this.emit(error), a, b)
+      ? act(this._el, session, action, (error) => this.emit(error), a, b).catch((error) => {
+          throw this._worded(error as KaleyraCallError);
+        })
       : Promise.reject(checkError('not_connected'));
+  }
+
+  /** `error` with its detail in the element's language as its message. */
+  private _worded(error: KaleyraCallError): KaleyraCallError {
+    const { phase, code, fatal, status, retryInMs, params } = error;
+    const { detail } = this.describe(error);
+    return detail === error.message
+      ? error
+      : new KaleyraCallError(phase, code, detail, fatal, status, retryInMs, params);
   }
 
   /** The visitor's sentence and the detail of `error`, in the element's language. */
@@ -181,6 +195,26 @@ export class Driver {
     if (state === 'connected' && call !== 'none') return callStatus(call, this._peer, language);
     const texts = STATES[state as keyof typeof STATES];
     return texts && inLanguage(texts, language);
+  }
+
+  /**
+   * Shows `error` in the inline error (error-view.ts), or hides it; `fixable`
+   * false (an attribute problem: the page must be fixed) offers no "Try again".
+   */
+  render(error: KaleyraCallError | undefined, fixable: boolean): void {
+    const language = this._shell.language();
+    const view = (this._view ??= errorView(this._el.renderRoot as ShadowRoot, () => {
+      this.connect().catch(() => {});
+    }));
+    view.box.hidden = !error;
+    if (!error) return;
+    const { visitor, detail } = this.describe(error);
+    view.text.textContent = visitor;
+    view.summary.textContent = inLanguage(LABELS.details, language);
+    view.detail.textContent = detail;
+    view.code.textContent = `${inLanguage(LABELS.code, language)}: ${error.code}`;
+    view.retry.hidden = !fixable;
+    view.retry.textContent = inLanguage(LABELS.tryAgain, language);
   }
 
   /** Reports `error` as a `kaleyra-call-error` event, its message in the element's language. */

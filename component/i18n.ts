@@ -1,20 +1,17 @@
 /**
  * What the element shows before its runtime is there, in the languages the
- * SDK supports (en, it, es): the launcher, the inline error's buttons and
- * labels, and the status line while idle, loading or failed. Everything a
- * start brings (the other states, the call status, the sentences that explain
- * a failure) is the runtime's (texts.ts, messages.ts).
+ * SDK supports (en, it, es): the launcher, and the status line while idle,
+ * loading or failed. Everything a start brings (the other states, the call
+ * status, the inline error and the sentences that explain a failure) is the
+ * runtime's (texts.ts, messages.ts).
  */
 import type { KaleyraCallState } from './events.js';
 
 export type Language = 'en' | 'it' | 'es';
 
-/** One language's strings. */
+/** One language's strings: the launcher's label, and the status line in three states. */
 export interface Strings {
   label: string;
-  tryAgain: string;
-  details: string;
-  code: string;
   states: Partial<Record<KaleyraCallState, string>>;
 }
 
@@ -33,9 +30,6 @@ export type CheckCode =
 const TABLES: Record<Language, Strings> = {
   en: {
     label: 'Video call',
-    tryAgain: 'Try again',
-    details: 'Details',
-    code: 'Code',
     states: {
       idle: 'Video call ready to start',
       loading: 'Loading video call…',
@@ -44,9 +38,6 @@ const TABLES: Record<Language, Strings> = {
   },
   it: {
     label: 'Videochiamata',
-    tryAgain: 'Riprova',
-    details: 'Dettagli',
-    code: 'Codice',
     states: {
       idle: 'Videochiamata pronta',
       loading: 'Caricamento della videochiamata…',
@@ -55,9 +46,6 @@ const TABLES: Record<Language, Strings> = {
   },
   es: {
     label: 'Videollamada',
-    tryAgain: 'Reintentar',
-    details: 'Detalles',
-    code: 'Código',
     states: {
       idle: 'Videollamada lista',
       loading: 'Cargando la videollamada…',

@@ -47,32 +47,5 @@ export const styles = unsafeCSS(`
     margin-inline-start: 0.5em;
     font-size: 0.9em;
   }
-  [part='error'] {
-    display: block;
-    max-width: 40em;
-    padding: 0.75em 1em;
-    border-radius: var(--kaleyra-call-radius-error, 6px);
-    background: var(--kaleyra-call-error-background, #fdecea);
-    color: var(--kaleyra-call-error-color, #7a1c14);
-    border: 1px solid var(--kaleyra-call-error-border, #e0a39d);
-  }
-  details {
-    margin-top: 0.4em;
-    font-size: 0.9em;
-  }
-  summary {
-    cursor: pointer;
-  }
-  details span,
-  code {
-    display: block;
-    margin-top: 0.3em;
-  }
-  [part='retry'] {
-    margin-top: 0.5em;
-    padding: 0.3em 1em;
-    border: 1px solid;
-    border-radius: 4px;
-    background: none;
-  }
+  /* The inline error's styles are the runtime's (error-view.ts). */
 `);

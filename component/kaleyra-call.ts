@@ -429,41 +429,32 @@ export class KaleyraCallElement extends ReactiveElement {
   /**
    * Renders a fixed shadow tree once, then patches text and attributes. (Plain
    * DOM instead of lit-html keeps the CDN bundle small.) Built node by node, no
-   * innerHTML, so pages that enforce Trusted Types work. Before the runtime is
-   * there, a failure shows the status line's words and the error's own
-   * message; the runtime words it (messages.ts).
+   * innerHTML, so pages that enforce Trusted Types work. A failure shows in the
+   * runtime's inline error (element-driver.ts), which words it; before the
+   * runtime is there (it failed to load), the status line says the call is
+   * unavailable and the launcher tries again.
    */
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const strings = stringsFor(this._language);
-    const { _problem: problem, _state: state } = this;
-    const error = state === 'error' && this._error;
+    const { _problem: problem, _state: state, _driver: driver } = this;
+    const error = state === 'error' ? this._error : undefined;
     let ui = this._ui;
     if (!ui) {
-      const add = (tag: string, parent: Node, part?: string, role?: string) => {
+      const root = this.renderRoot;
+      const add = (tag: string, part: string, parent: Node = root) => {
         const node = parent.appendChild(document.createElement(tag));
-        if (part) node.setAttribute('part', part);
-        if (role) node.setAttribute('role', role);
-        if (tag === 'button') node.setAttribute('type', 'button');
+        node.setAttribute('part', part);
         return node;
       };
-      const root = this.renderRoot;
-      const box = add('div', root, 'error', 'alert');
-      const details = add('details', box, 'details');
       ui = this._ui = {
-        error: box,
-        text: add('span', box),
-        details,
-        summary: add('summary', details),
-        detail: add('span', details),
-        code: add('code', details),
-        retry: add('button', box, 'retry'),
-        launcher: add('button', root, 'launcher'),
-        status: add('span', root, 'status', 'status'),
+        launcher: add('button', 'launcher'),
+        status: add('span', 'status'),
       };
-      box.insertBefore(ui.text, details);
-      ui.slot = add('slot', ui.launcher);
-      add('slot', root).setAttribute('name', 'challenge');
+      ui.launcher.setAttribute('type', 'button');
+      ui.status.setAttribute('role', 'status');
+      ui.slot = ui.launcher.appendChild(document.createElement('slot'));
+      root.appendChild(document.createElement('slot')).name = 'challenge';
       ui.launcher.onclick = () => BUSY.includes(this._state) || this._begin('launch');
       // Intent: a pointer resting on the launcher (100 ms), focus, or a touch starting on it.
       const warm = () => this._warm();
@@ -471,27 +462,15 @@ export class KaleyraCallElement extends ReactiveElement {
       ui.launcher.onpointerleave = () => clock.clearTimeout(this._intentTimer);
       ui.launcher.onfocus = warm;
       ui.launcher.addEventListener('touchstart', warm, { passive: true });
-      ui.retry.onclick = () => this._connect().catch(() => {});
     }
-    ui.error.hidden = !error;
-    if (error) {
-      const { visitor, detail } = this._driver?.describe(error) ?? {
-        visitor: strings.states.error!,
-        detail: error.message,
-      };
-      ui.text.textContent = visitor;
-      ui.summary.textContent = strings.details;
-      ui.detail.textContent = detail;
-      ui.code.textContent = `${strings.code}: ${error.code}`;
-    }
-    // One action at a time: "Try again" in the error state, else the launcher
+    driver?.render(error, !problem);
+    // One action at a time: the inline error's "Try again", else the launcher
     // (a configuration problem has none: the page must be fixed).
-    ui.retry.hidden = !!problem;
-    ui.retry.textContent = strings.tryAgain;
-    ui.launcher.hidden = ui.status.hidden = !!error;
+    ui.launcher.hidden = !!error && (!!driver || !!problem);
+    ui.status.hidden = !!error && !!driver;
     ui.launcher.ariaBusy = String(BUSY.includes(state));
     ui.slot!.textContent = this.label || strings.label;
-    ui.status.textContent = this._driver?.status(state) ?? strings.states[state] ?? '';
+    ui.status.textContent = driver?.status(state) ?? strings.states[state] ?? '';
     ui.status.className = state === 'idle' ? 'sr' : '';
   }
 }
@@ -499,7 +478,4 @@ export class KaleyraCallElement extends ReactiveElement {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface KaleyraCallElement extends AttributeValues {}
 
-type Ui = Record<
-  'launcher' | 'status' | 'error' | 'text' | 'details' | 'summary' | 'detail' | 'code' | 'retry',
-  HTMLElement
-> & { slot?: HTMLElement };
+type Ui = Record<'launcher' | 'status', HTMLElement> & { slot?: HTMLElement };

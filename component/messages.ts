@@ -398,7 +398,11 @@ export function describe(
   };
 }
 
-/** A failure with its English detail as the message. */
+/**
+ * A failure with its detail as the message: in English where the runtime has
+ * English (the npm build, the `en` CDN file), else in the runtime's language.
+ * The element words what it hands the page in its own language (element-driver.ts).
+ */
 export function failure(
   phase: ErrorPhase,
   code: string,

@@ -32,6 +32,25 @@ export const VISITOR_CALL: Texts = {
   es: 'No se pudo iniciar la llamada.',
 };
 
+/** The inline error's labels (error-view.ts). */
+export const LABELS: Record<'tryAgain' | 'details' | 'code', Texts> = {
+  tryAgain: {
+    en: 'Try again',
+    it: 'Riprova',
+    es: 'Reintentar',
+  },
+  details: {
+    en: 'Details',
+    it: 'Dettagli',
+    es: 'Detalles',
+  },
+  code: {
+    en: 'Code',
+    it: 'Codice',
+    es: 'Código',
+  },
+};
+
 /** The status line in the states that need the runtime (i18n.ts has the others). */
 export const STATES: Record<Exclude<KaleyraCallState, 'idle' | 'loading' | 'error'>, Texts> = {
   verifying: {
@@ -88,7 +107,8 @@ export const CALLS: Record<Exclude<CallState, 'none'>, Texts> = {
 /**
  * `texts` in `language`, else in English, else in the one language there is: a
  * CDN runtime file holds only its own language (rollup.config.mjs), and an
- * element whose language changed after its runtime loaded may ask it for another.
+ * element whose language changed after its runtime loaded may ask it for
+ * another.
  */
 export const inLanguage = (texts: Texts, language: Language): string =>
   texts[language] ?? texts.en ?? texts.it ?? texts.es;

@@ -94,9 +94,12 @@ describe('the CDN builds, loaded as the README shows', () => {
     expect(win.KaleyraCall, 'the module sets no global').to.equal(undefined);
     const el = win.document.querySelector('kaleyra-call')!;
     await el.updateComplete;
-    // No token-endpoint: the element explains itself instead of throwing.
-    const error = el.shadowRoot!.querySelector('[part="error"]') as HTMLElement;
-    expect(error.hidden).to.equal(false);
+    // No token-endpoint: the element explains itself instead of throwing, in
+    // the inline error of its runtime (loaded with its hash for the purpose).
+    expect(el.state).to.equal('error');
+    const box = () => el.shadowRoot!.querySelector<HTMLElement>('[part="error"]');
+    await until(() => box()?.hidden === false, 'the inline error');
+    const error = box()!;
     expect(error.textContent).to.contain('token-endpoint');
   });
 
@@ -174,6 +177,61 @@ describe('the CDN builds, loaded as the README shows', () => {
     const { detail } = await error;
     expect(detail).to.include({ phase: 'sdk', code: 'runtime_load_failed', fatal: true });
     expect(el.state).to.equal('error');
+    // With no runtime to word it, the status line says so, and the launcher tries again.
+    const root = el.shadowRoot!;
+    const status = root.querySelector<HTMLElement>('[part="status"]')!;
+    const launcher = root.querySelector<HTMLButtonElement>('[part="launcher"]')!;
+    expect(status.hidden).to.equal(false);
+    expect(status.textContent).to.equal('Video call unavailable');
+    expect(launcher.hidden).to.equal(false);
+    expect(root.querySelector('[part="error"]')).to.equal(null);
+    const scripts: string[] = [];
+    new MutationObserver((records) => {
+      for (const node of records.flatMap((r) => [...r.addedNodes])) {
+        const src = (node as HTMLScriptElement).src;
+        if (src?.includes('runtime')) scripts.push(new URL(src).pathname);
+      }
+    }).observe(win.document.head, { childList: true });
+    const again = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('kaleyra-call-error', (e) => resolve(e as CustomEvent), { once: true }),
+    );
+    launcher.click();
+    expect(el.state).to.equal('loading');
+    expect((await again).detail.code).to.equal('runtime_load_failed');
+    // A new script, not the failed one's outcome remembered.
+    expect(scripts).to.deep.equal(['/fake/raw/tampered/kaleyra-call.runtime.en']);
+  });
+
+  it('an Italian element words its failures in Italian only: the event, the rejection, the inline error', async () => {
+    const html = snippet(await readme(), 'In a CMS').replace(
+      /<kaleyra-call [^>]*><\/kaleyra-call>/,
+      '<kaleyra-call language="it" connect="manual" token-endpoint="/fake/nowhere/token"></kaleyra-call>',
+    );
+    const win = await frame(html);
+    const el = win.document.querySelector('kaleyra-call')!;
+    await el.updateComplete;
+    const event = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('kaleyra-call-error', (e) => resolve(e as CustomEvent), { once: true }),
+    );
+    const rejected = await el.connect().then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string },
+    );
+    const { detail } = await event;
+    expect(requested(win).filter((path) => path.includes('runtime'))).to.deep.equal([
+      '/fake/raw/dist/kaleyra-call.runtime.it',
+    ]);
+    expect(detail.code).to.equal(rejected!.code);
+    expect(rejected!.message).to.equal(detail.message);
+    const box = el.shadowRoot!.querySelector<HTMLElement>('[part="error"]')!;
+    expect(box.hidden).to.equal(false);
+    expect(box.querySelector('summary')!.textContent).to.equal('Dettagli');
+    expect(box.querySelector('[part="retry"]')!.textContent).to.equal('Riprova');
+    // The Italian file holds no English text: what a visitor or developer reads is Italian.
+    const runtime = await (await fetch('/dist/kaleyra-call.runtime.it.js')).text();
+    expect(runtime).not.to.contain('Try again');
+    expect(runtime).not.to.contain('The video call is unavailable right now');
+    expect(detail.message).to.match(/[àèéìòù]|\b(il|la|del|non|per)\b/);
   });
 
   it('a file that does not match its integrity hash is refused', async () => {

@@ -164,7 +164,10 @@ test('the README lists every event, slot, CSS part, CSS state and CSS custom pro
 });
 
 test('the README states the stylesheet’s defaults of the CSS custom properties', () => {
-  const styles = readFileSync('component/kaleyra-call.styles.ts', 'utf8');
+  // The element's stylesheet, and the runtime's sheet of the inline error.
+  const styles = ['component/kaleyra-call.styles.ts', 'component/error-view.ts']
+    .map((file) => readFileSync(file, 'utf8'))
+    .join('\n');
   const defaults = new Map(
     [...styles.matchAll(/var\((--kaleyra-call-[\w-]+),\s*([^()]*?)\)/g)].map(([, n, v]) => [n, v]),
   );

@@ -1,9 +1,10 @@
 // Size budget (needs `npm run build`): what a page downloads for the element,
 // and what Cloudflare deploys for the token worker, compressed with gzip at
 // zlib's default level (what CDNs serve when a browser does not ask for brotli).
-//   each CDN bundle (Lit included): what a page loads before a call starts  ≤ 10 KiB gzip
-//   that bundle and the largest runtime it loads when a call starts (one per
-//   language: dist/kaleyra-call.runtime.<en|it|es>.js), together          ≤ 20 KiB gzip
+//   each CDN bundle (Lit included): what a page loads before interaction   ≤ 7 KiB gzip
+//   that bundle and the largest runtime it loads at intent or at a start (one
+//   per language: dist/kaleyra-call.runtime.<en|it|es>.js), together       ≤ 18 KiB gzip
+// (Lit's ReactiveElement alone is about 2.7 KiB of the first figure.)
 //   the opt-in Trusted Types default policy (dist/kaleyra-call.trusted-types.js) ≤ 1 KiB gzip
 //   the worker bundle (`wrangler deploy --dry-run`)                        ≤ 60 KiB gzip
 // Every figure is printed, pass or fail.
@@ -15,8 +16,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 
-const CDN_BUDGET = 10 * 1024;
-const TOTAL_BUDGET = 20 * 1024;
+const CDN_BUDGET = 7 * 1024;
+const TOTAL_BUDGET = 18 * 1024;
 const TRUSTED_TYPES_BUDGET = 1024;
 const WORKER_BUDGET = 60 * 1024;
 const RUNTIMES = ['en', 'it', 'es'].map((language) => `dist/kaleyra-call.runtime.${language}.js`);
