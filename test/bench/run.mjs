@@ -13,6 +13,9 @@
  * Everything listens on 127.0.0.1 on ports the OS picks; every server, browser and
  * child process is stopped on the way out, also after a failure or a Ctrl-C.
  * Takes four to six minutes on two cores.
+ *
+ * `npm run bench -- --worker-alone` runs only the worker alone on workerd (part of
+ * 4, with its own emulator; about a minute) and writes bench-results/worker-alone.json.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +32,7 @@ import { measurePageCost } from './page-cost.mjs';
 import { startPageServer } from './page-server.mjs';
 import { groupCpuSeconds } from './process-cpu.mjs';
 import { startEmulator, startWorker } from './processes.mjs';
-import { formatReport } from './report.mjs';
+import { formatAloneReport, formatReport } from './report.mjs';
 import { makeSdkStandIn } from './sdk-standin.mjs';
 import { SITE_JWT_AUDIENCE, SITE_JWT_ISSUER, signSiteJwt } from './site-jwt.mjs';
 import { round } from './stats.mjs';
@@ -47,6 +50,7 @@ const OUTPUT = join(ROOT, 'bench-results', 'bench.json');
 const UPSTREAM_LATENCY_MS = 50;
 const UPSTREAM_LOAD_SECONDS = 10;
 const WARMUP_REQUESTS = 20;
+const ONLY_ALONE = process.argv.includes('--worker-alone');
 const LOAD_USERS = Array.from(
   { length: 100 },
   (_, i) => `bench_load_${String(i).padStart(3, '0')}`,
@@ -92,16 +96,11 @@ async function main() {
   step('click → connected, shaped networks');
   const clickToConnected = await measureClickToConnected({ browser, server });
 
-  const apiKey = `ak_bench_${randomBytes(12).toString('hex')}`;
-  const siteSecret = randomBytes(32).toString('base64url');
   const economyUsers = ['economy_sequential', 'economy_concurrent'];
-  const emulator = await startEmulator({
-    apiKey,
-    users: [...LOAD_USERS, ...economyUsers],
-    latencyMs: UPSTREAM_LATENCY_MS,
+  const { apiKey, siteSecret, emulator, jwts, vars } = await workerSetup({
+    origin: server.origin,
+    extraUsers: economyUsers,
   });
-  running.add(emulator.stop);
-  const jwts = await Promise.all(LOAD_USERS.map((id) => signSiteJwt(siteSecret, id)));
   const [sequentialUser, concurrentUser] = await Promise.all(
     economyUsers.map(async (id) => ({ id, jwt: await signSiteJwt(siteSecret, id) })),
   );
@@ -110,17 +109,6 @@ async function main() {
   const sequential = {};
   const load = {};
   const economy = {};
-  const vars = {
-    KALEYRA_API_KEY: apiKey,
-    KALEYRA_API_BASE: emulator.apiBase,
-    ALLOWED_ORIGINS: server.origin,
-    AUTH_MODE: 'jwt',
-    SITE_JWT_SECRET: siteSecret,
-    SITE_JWT_ISSUER,
-    SITE_JWT_AUDIENCE,
-    USER_ID_PREFIX: '',
-    TOKEN_TTL_SECONDS: '3600',
-  };
   for (const cache of ['off', 'on']) {
     step(`worker with TOKEN_CACHE=${cache}: starting wrangler dev`);
     const wrangler = await startWorker({ vars: { ...vars, TOKEN_CACHE: cache } });
@@ -169,22 +157,7 @@ async function main() {
     }
   }
   step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
-  const aloneRun = measureWorkerAlone({
-    vars,
-    apiBase: emulator.apiBase,
-    apiKey,
-    users: LOAD_USERS,
-    origin: server.origin,
-    jwts: jwts.slice(0, WARMUP_REQUESTS),
-  });
-  running.add(aloneRun.stop);
-  let alone;
-  try {
-    alone = await aloneRun.done;
-  } finally {
-    await aloneRun.stop();
-    running.remove(aloneRun.stop);
-  }
+  const alone = await workerAlone({ vars, emulator, apiKey, origin: server.origin, jwts });
   step('upstream alone, autocannon');
   load.upstream = await loadUpstream({
     apiBase: emulator.apiBase,
@@ -211,6 +184,79 @@ async function main() {
   console.log(`Figures in ${OUTPUT}. Took ${results.seconds} s.`);
 }
 
+/**
+ * The Kaleyra emulator (answering in UPSTREAM_LATENCY_MS), the bench users' site
+ * JWTs, and the worker's settings for it.
+ * @param {{ origin: string, extraUsers?: string[] }} options
+ */
+async function workerSetup({ origin, extraUsers = [] }) {
+  const apiKey = `ak_bench_${randomBytes(12).toString('hex')}`;
+  const siteSecret = randomBytes(32).toString('base64url');
+  const emulator = await startEmulator({
+    apiKey,
+    users: [...LOAD_USERS, ...extraUsers],
+    latencyMs: UPSTREAM_LATENCY_MS,
+  });
+  running.add(emulator.stop);
+  const jwts = await Promise.all(LOAD_USERS.map((id) => signSiteJwt(siteSecret, id)));
+  const vars = {
+    KALEYRA_API_KEY: apiKey,
+    KALEYRA_API_BASE: emulator.apiBase,
+    ALLOWED_ORIGINS: origin,
+    AUTH_MODE: 'jwt',
+    SITE_JWT_SECRET: siteSecret,
+    SITE_JWT_ISSUER,
+    SITE_JWT_AUDIENCE,
+    USER_ID_PREFIX: '',
+    TOKEN_TTL_SECONDS: '3600',
+  };
+  return { apiKey, siteSecret, emulator, jwts, vars };
+}
+
+/**
+ * worker-alone.mjs, stopped for sure.
+ * @param {{ vars: Record<string, string>, emulator: { apiBase: string }, apiKey: string,
+ *   origin: string, jwts: string[] }} options
+ */
+async function workerAlone({ vars, emulator, apiKey, origin, jwts }) {
+  const aloneRun = measureWorkerAlone({
+    vars,
+    apiBase: emulator.apiBase,
+    apiKey,
+    users: LOAD_USERS,
+    origin,
+    jwts: jwts.slice(0, WARMUP_REQUESTS),
+  });
+  running.add(aloneRun.stop);
+  try {
+    return await aloneRun.done;
+  } finally {
+    await aloneRun.stop();
+    running.remove(aloneRun.stop);
+  }
+}
+
+/** `--worker-alone`: only the worker alone on workerd, with an emulator of its own. */
+async function mainAlone() {
+  const machine = machineFacts();
+  // No page is served: the origin is only what the worker allows and the requests send.
+  const origin = 'http://127.0.0.1:9';
+  const { apiKey, emulator, jwts, vars } = await workerSetup({ origin });
+  step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
+  const alone = await workerAlone({ vars, emulator, apiKey, origin, jwts });
+  machine.loadAverageEnd = os.loadavg()[0].toFixed(1);
+  const results = {
+    machine,
+    worker: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, alone },
+    seconds: Math.round((performance.now() - began) / 1000),
+  };
+  const output = join(ROOT, 'bench-results', 'worker-alone.json');
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${formatAloneReport(results)}\n`);
+  console.log(`Figures in ${output}. Took ${results.seconds} s.`);
+}
+
 function machineFacts() {
   const cpus = os.cpus();
   const wrangler = JSON.parse(
@@ -232,7 +278,7 @@ function machineFacts() {
 
 let failed = false;
 try {
-  await main();
+  await (ONLY_ALONE ? mainAlone() : main());
 } catch (err) {
   failed = true;
   // After a Ctrl-C, what was running fails as its browser or servers go away: not news.

@@ -93,23 +93,33 @@ async function measure({ config, vars, apiBase, apiKey, users, origin, jwts, cou
   mf = new Miniflare(options('off'));
 
   let url = await mf.ready;
-  const upstream = upstreamSender({ apiBase, apiKey, users });
+  // Both legs ask for an uncompressed answer. Miniflare's entry worker stands in
+  // for Cloudflare's edge and gzips a JSON answer for a client that accepts gzip
+  // (Node's fetch does), while the emulator never compresses: left as it is, the
+  // worker's figure would also hold a compression and a decompression that the
+  // emulator's does not, which are the edge's work and the client's, not the worker's.
+  const identity = { 'accept-encoding': 'identity' };
+  const upstream = upstreamSender({ apiBase, apiKey, users, headers: identity });
   // Node's own fetch, the client that times the upstream too, so the subtraction
   // cancels the client's cost; to Miniflare's socket, which is workerd's own, where
   // Miniflare's entry worker hands the request to the token worker in the same process.
-  const worker = (/** @type {number} */ i) =>
+  const tokenRequest = (/** @type {Record<string, string>} */ extra) => (/** @type {number} */ i) =>
     fetch(new URL('/v1/token', url), {
       method: 'POST',
-      headers: tokenRequestHeaders(origin, jwts[i % jwts.length]),
+      headers: { ...tokenRequestHeaders(origin, jwts[i % jwts.length]), ...extra },
       body: '{}',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
+  const worker = tokenRequest(identity);
+  // The same request with Node's default Accept-Encoding: how much the edge's
+  // compression (as Miniflare emulates it) adds on top, shown apart.
+  const workerGzip = tokenRequest({});
 
   // Not counted: compiling the worker, its first JIT tiers, the connections (to
   // the emulator and to workerd), and with the cache on, filling the cache for
   // these users, so that every timed request is a hit.
-  await oneAtATime({ senders: { worker, upstream }, count: warmup });
-  const off = await oneAtATime({ senders: { upstream, worker }, count });
+  await oneAtATime({ senders: { worker, upstream, workerGzip }, count: warmup });
+  const off = await oneAtATime({ senders: { upstream, worker, workerGzip }, count });
 
   await mf.setOptions(options('on'));
   url = await mf.ready; // a new workerd, perhaps on another port
@@ -119,7 +129,7 @@ async function measure({ config, vars, apiBase, apiKey, users, origin, jwts, cou
   // The same round trip into workerd and back with next to no work in the worker:
   // how much of the figures above is the way in and out rather than the token route;
   // also through Miniflare's dispatchFetch, which takes its own client to the same socket.
-  const timeout = () => ({ signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const timeout = () => ({ headers: identity, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const health = {
     fetch: () => fetch(new URL('/health', url), timeout()),
     dispatchFetch: () => mf.dispatchFetch(new URL('/health', url), timeout()),
@@ -135,6 +145,7 @@ async function measure({ config, vars, apiBase, apiKey, users, origin, jwts, cou
     warmup,
     upstream: off.upstream,
     off: off.worker,
+    offGzip: off.workerGzip,
     on,
     health: roundTrip,
     loadAverage: { start: loadAverageStart, end: os.loadavg()[0] },

@@ -6,7 +6,9 @@
  * that workerd, where Miniflare's entry worker hands them to the token worker in
  * the same process: no second workerd, no wrangler process on the way.
  * One request at a time, to the worker and straight to the emulator in turns, as
- * for wrangler dev (worker-load.mjs); then the cache on, hits only.
+ * for wrangler dev (worker-load.mjs), both asking for an uncompressed answer (and
+ * the worker once more with Node's default Accept-Encoding, shown apart: see the
+ * child); then the cache on, hits only.
  *
  * It all runs in a child process (worker-alone-child.mjs) in its own process
  * group: the timing loop gets an event loop of its own, like the emulator has,

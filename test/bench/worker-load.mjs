@@ -46,12 +46,15 @@ export function workerSender({ url, origin, jwts }) {
     });
 }
 
-/** A credentials call straight to the emulator. @param {{ apiBase: string, apiKey: string, users: string[] }} upstream */
-export function upstreamSender({ apiBase, apiKey, users }) {
+/**
+ * A credentials call straight to the emulator; `headers` are added to the call's own.
+ * @param {{ apiBase: string, apiKey: string, users: string[], headers?: Record<string, string> }} upstream
+ */
+export function upstreamSender({ apiBase, apiKey, users, headers = {} }) {
   return (/** @type {number} */ i) =>
     fetch(`${apiBase}/sdk/credentials`, {
       method: 'POST',
-      headers: { apikey: apiKey, 'content-type': 'application/json' },
+      headers: { apikey: apiKey, 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ user_id: users[i % users.length], expires_in: 3600 }),
     });
 }

@@ -1,7 +1,18 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import app from '../../worker/index';
 import { capturedLines, findLeaks, knownSecrets } from './support/log-capture';
-import { API_KEY, claims, hs256, ORIGIN, setup, SITE_SECRET, unique } from './support/harness';
+import {
+  API_KEY,
+  claims,
+  hs256,
+  ORIGIN,
+  setup,
+  SITE_SECRET,
+  testEnv,
+  unique,
+} from './support/harness';
 
 /** The log lines written while `run` ran. */
 async function linesOf(run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
@@ -103,8 +114,24 @@ describe('request log', () => {
   });
 
   it('requests through the deployed entry point are logged too', async () => {
-    const lines = await linesOf(() => exports.default.fetch('https://token.test/health'));
+    const from = capturedLines.length;
+    await exports.default.fetch('https://token.test/health');
+    // The line follows the answer (see below), and this entry point does not wait for it.
+    await vi.waitFor(() => expect(capturedLines.length).toBeGreaterThan(from));
+    const lines = capturedLines.slice(from).map((line) => JSON.parse(line) as unknown);
     expect(lines).toEqual([expect.objectContaining({ route: '/health', status: 200 })]);
+  });
+
+  it('writes the line once the answer has been handed over, before the request ends', async () => {
+    const ctx = createExecutionContext();
+    const from = capturedLines.length;
+    const res = await app.fetch(new Request('https://token.test/health'), testEnv, ctx);
+    expect(res.status).toBe(200);
+    expect(capturedLines.length).toBe(from);
+    await waitOnExecutionContext(ctx);
+    expect(capturedLines.slice(from).map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ route: '/health', status: 200 }),
+    ]);
   });
 });
 
