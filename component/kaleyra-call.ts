@@ -458,8 +458,13 @@ export class KaleyraCallElement extends ReactiveElement {
       ui.launcher.onclick = () => BUSY.includes(this._state) || this._begin('launch');
       // Intent: a pointer resting on the launcher (100 ms), focus, or a touch starting on it.
       const warm = () => this._warm();
-      ui.launcher.onpointerenter = () => (this._intentTimer = clock.setTimeout(warm, 100));
-      ui.launcher.onpointerleave = () => clock.clearTimeout(this._intentTimer);
+      // (A pointer may enter twice without leaving, as when the launcher appears under it.)
+      const rest = (ms: number) => {
+        clock.clearTimeout(this._intentTimer);
+        if (ms) this._intentTimer = clock.setTimeout(warm, ms);
+      };
+      ui.launcher.onpointerenter = () => rest(100);
+      ui.launcher.onpointerleave = () => rest(0);
       ui.launcher.onfocus = warm;
       ui.launcher.addEventListener('touchstart', warm, { passive: true });
     }

@@ -165,10 +165,12 @@ export class Session {
     const signal = this._newRun();
     this._setState('loading');
     try {
-      // The token request and the SDK download run at the same time.
+      // The token request and the SDK download run at the same time. The request
+      // goes first: running a downloaded SDK holds the main thread for a while.
+      const token = this._obtainToken(signal, 'token');
       const [sdk] = await Promise.all([
         loadSdk(this.source.sdkSrc, { signal, integrity: this.source.sdkIntegrity }),
-        this._obtainToken(signal, 'token'),
+        token,
       ]);
       await registry().teardown;
       if (signal.aborted) return;

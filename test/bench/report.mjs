@@ -181,6 +181,17 @@ export function formatAloneReport({ machine, worker }) {
   ].join('\n');
 }
 
+/** @param {any} results what `npm run bench -- --click` measured */
+export function formatClickReport({ machine, clickToConnected }) {
+  return [
+    `kaleyra-call benchmark, click → connected only, ${machine.date}`,
+    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ${machine.chromium}`,
+    `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd} (a shared machine: other work ran alongside)`,
+    '',
+    ...clickBlock(clickToConnected),
+  ].join('\n');
+}
+
 /** @param {any} results everything run.mjs measured */
 export function formatReport(results) {
   const { machine, pageCost, criticalPath, clickToConnected, worker, economy, cpuSteps, standIn } =

@@ -15,7 +15,9 @@
  * Takes four to six minutes on two cores.
  *
  * `npm run bench -- --worker-alone` runs only the worker alone on workerd (part of
- * 4, with its own emulator; about a minute) and writes bench-results/worker-alone.json.
+ * 4, with its own emulator; about a minute) and writes bench-results/worker-alone.json;
+ * `npm run bench -- --click` runs only 3 (about 80 s) and writes
+ * bench-results/click-connected.json.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -32,7 +34,7 @@ import { measurePageCost } from './page-cost.mjs';
 import { startPageServer } from './page-server.mjs';
 import { groupCpuSeconds } from './process-cpu.mjs';
 import { startEmulator, startWorker } from './processes.mjs';
-import { formatAloneReport, formatReport } from './report.mjs';
+import { formatAloneReport, formatClickReport, formatReport } from './report.mjs';
 import { makeSdkStandIn } from './sdk-standin.mjs';
 import { SITE_JWT_AUDIENCE, SITE_JWT_ISSUER, signSiteJwt } from './site-jwt.mjs';
 import { round } from './stats.mjs';
@@ -51,6 +53,7 @@ const UPSTREAM_LATENCY_MS = 50;
 const UPSTREAM_LOAD_SECONDS = 10;
 const WARMUP_REQUESTS = 20;
 const ONLY_ALONE = process.argv.includes('--worker-alone');
+const ONLY_CLICK = process.argv.includes('--click');
 const LOAD_USERS = Array.from(
   { length: 100 },
   (_, i) => `bench_load_${String(i).padStart(3, '0')}`,
@@ -105,6 +108,11 @@ async function main() {
     economyUsers.map(async (id) => ({ id, jwt: await signSiteJwt(siteSecret, id) })),
   );
 
+  // Before the autocannon runs below, whose load outlasts them by a minute or more
+  // (the 1-minute load average): latency one request at a time is what this step times.
+  step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
+  const alone = await workerAlone({ vars, emulator, apiKey, origin: server.origin, jwts });
+
   const upstream = upstreamSender({ apiBase: emulator.apiBase, apiKey, users: LOAD_USERS });
   const sequential = {};
   const load = {};
@@ -156,8 +164,6 @@ async function main() {
       running.remove(wrangler.stop);
     }
   }
-  step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
-  const alone = await workerAlone({ vars, emulator, apiKey, origin: server.origin, jwts });
   step('upstream alone, autocannon');
   load.upstream = await loadUpstream({
     apiBase: emulator.apiBase,
@@ -276,9 +282,33 @@ function machineFacts() {
   };
 }
 
+/** `--click`: only click → connected (step 3), with the page server and browser it needs. */
+async function mainClick() {
+  const machine = machineFacts();
+  const sdkStandIn = await makeSdkStandIn();
+  const server = await startPageServer({ sdkStandIn });
+  running.add(server.close);
+  const browser = await launchBrowser();
+  running.add(() => browser.close());
+  machine.chromium = `Chromium ${browser.version()}`;
+  step('click → connected, shaped networks');
+  const clickToConnected = await measureClickToConnected({ browser, server });
+  machine.loadAverageEnd = os.loadavg()[0].toFixed(1);
+  const results = {
+    machine,
+    clickToConnected,
+    seconds: Math.round((performance.now() - began) / 1000),
+  };
+  const output = join(ROOT, 'bench-results', 'click-connected.json');
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${formatClickReport(results)}\n`);
+  console.log(`Figures in ${output}. Took ${results.seconds} s.`);
+}
+
 let failed = false;
 try {
-  await (ONLY_ALONE ? mainAlone() : main());
+  await (ONLY_ALONE ? mainAlone() : ONLY_CLICK ? mainClick() : main());
 } catch (err) {
   failed = true;
   // After a Ctrl-C, what was running fails as its browser or servers go away: not news.

@@ -46,6 +46,23 @@ describe('<kaleyra-call> intent', () => {
     expect(await f.log('sdk')).to.have.length(1);
   });
 
+  it('a pointer entering again restarts the rest: 100 ms from its last arrival', async () => {
+    const clock = fakeClock();
+    const f = await fake();
+    const el = mount(f, { connect: 'click' });
+    await el.updateComplete;
+    const button = launcher(el);
+    button.dispatchEvent(new PointerEvent('pointerenter'));
+    await clock.advance(60);
+    // As when the launcher appears under a pointer that then moves: no leave between.
+    button.dispatchEvent(new PointerEvent('pointerenter'));
+    await clock.advance(99);
+    expect(hints()).to.deep.equal([]);
+    await clock.advance(1);
+    expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
+    clock.uninstall();
+  });
+
   it('a pointer that passes by (under 100 ms) fetches nothing', async () => {
     const clock = fakeClock();
     const f = await fake();
