@@ -103,12 +103,12 @@ export class Driver {
           });
         }
       },
-      onLeft: (reason) => this._left(reason),
+      onLeft: (reason) => this.left(reason),
     });
   }
 
   /** The element left its session, or left before joining one. */
-  private _left(reason: string): void {
+  left(reason: string): void {
     // A configuration problem keeps the element in `error`.
     if (!this._shell.blocked()) this._shell.setState('disconnected');
     this._el.call = 'none';
@@ -118,7 +118,7 @@ export class Driver {
   /** Starts as the `connect` mode does (no gesture: a guest offer waits for one). */
   start(): void {
     // Removed while the runtime loaded: it left before joining.
-    if (!this._el.isConnected) return this._left('removed');
+    if (!this._el.isConnected) return this.left('removed');
     this.controller.start();
   }
 

@@ -296,6 +296,11 @@ export class KaleyraCallElement extends ReactiveElement {
       this._emit(error);
       throw error;
     }
+    if (this._stopped) {
+      // `disconnect()` while the runtime loaded: left before joining.
+      driver.left('disconnect');
+      throw new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.');
+    }
     return driver[how]();
   }
 
@@ -455,7 +460,9 @@ export class KaleyraCallElement extends ReactiveElement {
       ui.status.setAttribute('role', 'status');
       ui.slot = ui.launcher.appendChild(document.createElement('slot'));
       root.appendChild(document.createElement('slot')).name = 'challenge';
-      ui.launcher.onclick = () => BUSY.includes(this._state) || this._begin('launch');
+      // (What fails is reported as an event and shown.)
+      ui.launcher.onclick = () =>
+        BUSY.includes(this._state) || this._begin('launch').catch(() => {});
       // Intent: a pointer resting on the launcher (100 ms), focus, or a touch starting on it.
       const warm = () => this._warm();
       // (A pointer may enter twice without leaving, as when the launcher appears under it.)

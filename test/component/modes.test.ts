@@ -131,4 +131,32 @@ describe('<kaleyra-call> connect modes', () => {
     await el.connect();
     expect(el.state).to.equal('connected');
   });
+
+  it('disconnect() while the runtime loads: nothing is asked for, and the waiting connect() is refused', async () => {
+    const f = await fake();
+    const el = mount(f, { connect: 'manual' });
+    await el.updateComplete;
+    const left = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('kaleyra-call-disconnected', (e) => resolve(e as CustomEvent), {
+        once: true,
+      }),
+    );
+    const waiting = el.connect();
+    expect(el.state).to.equal('loading');
+    await el.disconnect();
+    const error = await waiting.then(
+      () => undefined,
+      (e: unknown) => e as { code: string },
+    );
+    expect(error?.code).to.equal('disconnected');
+    expect((await left).detail.reason).to.equal('disconnect');
+    expect(el.state).to.equal('disconnected');
+    expect(await f.log('token')).to.have.length(0);
+    // Stopped: an update does not start it again; connect() does.
+    el.label = 'Call us';
+    await el.updateComplete;
+    expect(el.state).to.equal('disconnected');
+    await el.connect();
+    expect(el.state).to.equal('connected');
+  });
 });
