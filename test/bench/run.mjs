@@ -85,12 +85,7 @@ async function main() {
   step('CPU-heavy steps (micro-benchmark)');
   const cpuSteps = await measureCpuSteps();
 
-  const sdkStandIn = await makeSdkStandIn();
-  const server = await startPageServer({ sdkStandIn });
-  running.add(server.close);
-  const browser = await launchBrowser();
-  running.add(() => browser.close());
-  machine.chromium = `Chromium ${browser.version()}`;
+  const { sdkStandIn, server, browser } = await pagesSetup(machine);
 
   step('page cost before interaction');
   const pageCost = await measurePageCost({ browser, server });
@@ -191,6 +186,21 @@ async function main() {
 }
 
 /**
+ * The SDK stand-in, the page server that serves it with the bench's pages, and
+ * Chromium (its version noted in `machine`), each stopped on the way out.
+ * @param {ReturnType<typeof machineFacts>} machine
+ */
+async function pagesSetup(machine) {
+  const sdkStandIn = await makeSdkStandIn();
+  const server = await startPageServer({ sdkStandIn });
+  running.add(server.close);
+  const browser = await launchBrowser();
+  running.add(() => browser.close());
+  machine.chromium = `Chromium ${browser.version()}`;
+  return { sdkStandIn, server, browser };
+}
+
+/**
  * The Kaleyra emulator (answering in UPSTREAM_LATENCY_MS), the bench users' site
  * JWTs, and the worker's settings for it.
  * @param {{ origin: string, extraUsers?: string[] }} options
@@ -285,12 +295,7 @@ function machineFacts() {
 /** `--click`: only click → connected (step 3), with the page server and browser it needs. */
 async function mainClick() {
   const machine = machineFacts();
-  const sdkStandIn = await makeSdkStandIn();
-  const server = await startPageServer({ sdkStandIn });
-  running.add(server.close);
-  const browser = await launchBrowser();
-  running.add(() => browser.close());
-  machine.chromium = `Chromium ${browser.version()}`;
+  const { server, browser } = await pagesSetup(machine);
   step('click → connected, shaped networks');
   const clickToConnected = await measureClickToConnected({ browser, server });
   machine.loadAverageEnd = os.loadavg()[0].toFixed(1);

@@ -24,13 +24,19 @@ describe('<kaleyra-call> intent', () => {
     delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('kaleyra-call.hints')];
   });
 
-  it('a pointer resting 100 ms downloads the SDK without running it; the click uses that download', async () => {
+  /** A `connect="click"` element, on a controlled clock, whose launcher the pointer has just entered. */
+  async function pointerOnLauncher() {
     const clock = fakeClock();
     const f = await fake();
     const el = mount(f, { connect: 'click' });
     await el.updateComplete;
     const button = launcher(el);
     button.dispatchEvent(new PointerEvent('pointerenter'));
+    return { clock, f, el, button };
+  }
+
+  it('a pointer resting 100 ms downloads the SDK without running it; the click uses that download', async () => {
+    const { clock, f, el, button } = await pointerOnLauncher();
     await clock.advance(99);
     expect(hints()).to.deep.equal([]);
     await clock.advance(1);
@@ -47,12 +53,7 @@ describe('<kaleyra-call> intent', () => {
   });
 
   it('a pointer entering again restarts the rest: 100 ms from its last arrival', async () => {
-    const clock = fakeClock();
-    const f = await fake();
-    const el = mount(f, { connect: 'click' });
-    await el.updateComplete;
-    const button = launcher(el);
-    button.dispatchEvent(new PointerEvent('pointerenter'));
+    const { clock, f, button } = await pointerOnLauncher();
     await clock.advance(60);
     // As when the launcher appears under a pointer that then moves: no leave between.
     button.dispatchEvent(new PointerEvent('pointerenter'));
@@ -64,13 +65,9 @@ describe('<kaleyra-call> intent', () => {
   });
 
   it('a pointer that passes by (under 100 ms) fetches nothing', async () => {
-    const clock = fakeClock();
-    const f = await fake();
-    const el = mount(f, { connect: 'click' });
-    await el.updateComplete;
-    launcher(el).dispatchEvent(new PointerEvent('pointerenter'));
+    const { clock, f, button } = await pointerOnLauncher();
     await clock.advance(50);
-    launcher(el).dispatchEvent(new PointerEvent('pointerleave'));
+    button.dispatchEvent(new PointerEvent('pointerleave'));
     await clock.advance(3_600_000);
     expect(hints()).to.deep.equal([]);
     expect(await f.log()).to.have.length(0);
