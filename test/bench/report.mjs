@@ -169,13 +169,26 @@ function clickBlock({ profiles, loadAverage }) {
   ];
 }
 
+/**
+ * A report's first lines: its title, the machine (with the `tools` the run used)
+ * and the load around it.
+ * @param {string} title @param {any} machine @param {string[]} tools
+ */
+function header(title, machine, tools) {
+  return [
+    title,
+    `machine: ${[`${machine.cpus} × ${machine.cpuModel}`, `${machine.memoryGiB} GiB`, machine.os, `Node ${machine.node}`, ...tools].join(', ')}`,
+    `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd} (a shared machine: other work ran alongside)`,
+    '',
+  ];
+}
+
 /** @param {any} results what `npm run bench -- --worker-alone` measured */
 export function formatAloneReport({ machine, worker }) {
   return [
-    `kaleyra-call benchmark, the worker alone only, ${machine.date}`,
-    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, wrangler ${machine.wrangler}`,
-    `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd} (a shared machine: other work ran alongside)`,
-    '',
+    ...header(`kaleyra-call benchmark, the worker alone only, ${machine.date}`, machine, [
+      `wrangler ${machine.wrangler}`,
+    ]),
     `Kaleyra emulator answering in ${worker.upstreamLatencyMs} ms, 127.0.0.1`,
     ...aloneBlock(undefined, worker.alone),
   ].join('\n');
@@ -184,10 +197,9 @@ export function formatAloneReport({ machine, worker }) {
 /** @param {any} results what `npm run bench -- --click` measured */
 export function formatClickReport({ machine, clickToConnected }) {
   return [
-    `kaleyra-call benchmark, click → connected only, ${machine.date}`,
-    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ${machine.chromium}`,
-    `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd} (a shared machine: other work ran alongside)`,
-    '',
+    ...header(`kaleyra-call benchmark, click → connected only, ${machine.date}`, machine, [
+      machine.chromium,
+    ]),
     ...clickBlock(clickToConnected),
   ].join('\n');
 }
@@ -198,10 +210,10 @@ export function formatReport(results) {
     results;
   const out = [];
   out.push(
-    `kaleyra-call benchmarks, ${machine.date}`,
-    `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}, ${machine.chromium}, wrangler ${machine.wrangler}`,
-    `load average (1 min) at start ${machine.loadAverageStart}, at end ${machine.loadAverageEnd} (a shared machine: other work ran alongside)`,
-    '',
+    ...header(`kaleyra-call benchmarks, ${machine.date}`, machine, [
+      machine.chromium,
+      `wrangler ${machine.wrangler}`,
+    ]),
     "1. Page cost before interaction (Chromium network log, fresh profile, everything but the page's own HTML)",
   );
   out.push(

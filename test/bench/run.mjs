@@ -48,7 +48,6 @@ import {
 import { measureWorkerAlone } from './worker-alone.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const OUTPUT = join(ROOT, 'bench-results', 'bench.json');
 const UPSTREAM_LATENCY_MS = 50;
 const UPSTREAM_LOAD_SECONDS = 10;
 const WARMUP_REQUESTS = 20;
@@ -179,10 +178,19 @@ async function main() {
     economy,
     seconds: Math.round((performance.now() - began) / 1000),
   };
+  report('bench.json', results, formatReport);
+}
+
+/**
+ * Writes `results` to bench-results/`file` and prints them as `format` words them.
+ * @param {string} file @param {any} results @param {(results: any) => string} format
+ */
+function report(file, results, format) {
+  const output = join(ROOT, 'bench-results', file);
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${formatReport(results)}\n`);
-  console.log(`Figures in ${OUTPUT}. Took ${results.seconds} s.`);
+  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${format(results)}\n`);
+  console.log(`Figures in ${output}. Took ${results.seconds} s.`);
 }
 
 /**
@@ -266,11 +274,7 @@ async function mainAlone() {
     worker: { upstreamLatencyMs: UPSTREAM_LATENCY_MS, alone },
     seconds: Math.round((performance.now() - began) / 1000),
   };
-  const output = join(ROOT, 'bench-results', 'worker-alone.json');
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${formatAloneReport(results)}\n`);
-  console.log(`Figures in ${output}. Took ${results.seconds} s.`);
+  report('worker-alone.json', results, formatAloneReport);
 }
 
 function machineFacts() {
@@ -304,11 +308,7 @@ async function mainClick() {
     clickToConnected,
     seconds: Math.round((performance.now() - began) / 1000),
   };
-  const output = join(ROOT, 'bench-results', 'click-connected.json');
-  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(output, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${formatClickReport(results)}\n`);
-  console.log(`Figures in ${output}. Took ${results.seconds} s.`);
+  report('click-connected.json', results, formatClickReport);
 }
 
 let failed = false;
