@@ -10,9 +10,17 @@
  * rest as a `Shell` whose members are public names.
  */
 import { KaleyraCallError } from './errors.js';
-import { act, callStatus, peerName, sourceFor, type Action } from './element-runtime.js';
+import {
+  act,
+  callStatus,
+  checkError,
+  defined,
+  peerName,
+  sourceFor,
+  type Action,
+} from './element-runtime.js';
 import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
-import type { CheckCode, Language } from './i18n.js';
+import type { Language } from './i18n.js';
 import type { KaleyraCallElement } from './kaleyra-call.js';
 import { describe } from './messages.js';
 import { SessionController } from './session-controller.js';
@@ -258,15 +266,4 @@ export class Driver {
   ): void {
     this._el.dispatchEvent(new KaleyraCallEvent(type, detail));
   }
-}
-
-/** A failure of the element's own checks of a method call. */
-const checkError = (code: CheckCode): KaleyraCallError =>
-  new KaleyraCallError('call', code, code, true, undefined, undefined, {});
-
-/** `values` without its undefined entries. */
-function defined<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(values).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
 }

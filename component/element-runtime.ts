@@ -155,7 +155,7 @@ export async function act(
     };
   const [arg, missing, method] = run[action];
   try {
-    if (!arg) throw new KaleyraCallError('call', missing, missing, true, undefined, undefined, {});
+    if (!arg) throw checkError(missing);
     return await method(client, arg as never);
   } catch (err) {
     const error = err instanceof KaleyraCallError ? err : fromSdk(err, 'call', 'call_failed');
@@ -193,8 +193,12 @@ export async function peerName(
 export const callStatus = (call: Exclude<CallState, 'none'>, name: string, language: Language) =>
   fill(inLanguage(CALLS[call], language), { name });
 
+/** A failure of the element's own checks of a method call: its code is its message. */
+export const checkError = (code: CheckCode): KaleyraCallError =>
+  new KaleyraCallError('call', code, code, true, undefined, undefined, {});
+
 /** `values` without its undefined entries. */
-function defined<T extends object>(values: T): Partial<T> {
+export function defined<T extends object>(values: T): Partial<T> {
   return Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined),
   ) as Partial<T>;
