@@ -210,12 +210,16 @@ export class Driver {
    * false (an attribute problem: the page must be fixed) offers no "Try again".
    */
   render(error: KaleyraCallError | undefined, fixable: boolean): void {
+    // Made at the first failure: an element that never fails has none.
+    if (!error) {
+      if (this._view) this._view.box.hidden = true;
+      return;
+    }
     const language = this._shell.language();
     const view = (this._view ??= errorView(this._el.renderRoot as ShadowRoot, () => {
       this.connect().catch(() => {});
     }));
-    view.box.hidden = !error;
-    if (!error) return;
+    view.box.hidden = false;
     const { visitor, detail } = this.describe(error);
     view.text.textContent = visitor;
     view.summary.textContent = inLanguage(LABELS.details, language);
