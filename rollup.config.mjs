@@ -45,7 +45,7 @@ const compile = (language) => [
 
 export default [
   ...LANGUAGES.map((language, i) => ({
-    input: 'component/runtime.cdn.ts',
+    input: 'component/runtime/register.cdn.ts',
     output: {
       file: runtimeFile(language),
       format: 'iife',
@@ -55,8 +55,8 @@ export default [
     plugins: [
       ...(i === 0 ? [prune()] : []),
       ...compile(language),
-      onlyLanguage(language, { include: /\/component\/(messages|texts)\.ts$/ }),
-      minifyCss({ include: /\/component\/error-view\.ts$/ }),
+      onlyLanguage(language, { include: /\/component\/runtime\/(messages|texts)\.ts$/ }),
+      minifyCss({ include: /\/component\/runtime\/error-view\.ts$/ }),
       integrity({ file: 'dist/integrity.json' }),
     ],
   })),
@@ -77,7 +77,7 @@ export default [
     plugins: [
       cdnModule('runtime-loader'),
       ...compile(),
-      minifyCss({ include: /\/component\/[^/]+\.styles\.ts$/ }),
+      minifyCss({ include: /\/component\/facade\/styles\.ts$/ }),
       integrity({ file: 'dist/integrity.json', readme: 'README.md' }),
     ],
   },
@@ -95,7 +95,7 @@ export default [
 ];
 
 /**
- * In the CDN build, `component/<name>.ts` is replaced by `component/<name>.cdn.ts`
+ * In the CDN build, `component/…/<name>.ts` is replaced by `component/…/<name>.cdn.ts`
  * (the runtime loader that loads the runtime file with its integrity hash).
  */
 function cdnModule(name) {
@@ -182,12 +182,13 @@ function prune() {
       if (!existsSync(esm)) return;
       // The CDN build's own modules (`*.cdn.ts`) are not npm modules.
       const sources = new Set(
-        readdirSync('component')
-          .filter((f) => !f.endsWith('.cdn.ts'))
+        readdirSync('component', { recursive: true })
+          .filter((f) => f.endsWith('.ts') && !f.endsWith('.cdn.ts'))
           .map((f) => f.replace(/\.ts$/, '')),
       );
-      for (const file of readdirSync(esm)) {
+      for (const file of readdirSync(esm, { recursive: true })) {
         const module = file.replace(/\.(js|d\.ts)(\.map)?$/, '');
+        if (module === file) continue; // a folder
         if (file.endsWith('.map') || !sources.has(module)) rmSync(`${esm}/${file}`);
       }
     },

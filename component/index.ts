@@ -1,3 +1,16 @@
-/** The side-effect-free entry: the class and its types. Import `./define.js` to register the tag. */
+/**
+ * The side-effect-free entry: the class, its events, its error and its public
+ * types. Import `./define.js` to register the tag.
+ */
 export { KaleyraCallElement } from './kaleyra-call.js';
-export * from './events.js';
+export { KaleyraCallError, type ErrorInit } from './shared/errors.js';
+export * from './shared/events.js';
+export type { AttributeValues, ConnectMode, Environment, Region } from './shared/attributes.js';
+export type {
+  AppInfo,
+  AuthToken,
+  CallState,
+  Language,
+  Token,
+  TokenProvider,
+} from './shared/types.js';

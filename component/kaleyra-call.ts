@@ -3,30 +3,31 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from '@lit/reactive-element';
+import { preloadSdk, warmUp } from './facade/intent.js';
+import { loadRuntime } from './facade/runtime-loader.js';
+import { styles } from './facade/styles.js';
+import { resolveLanguage, stringsFor } from './facade/words.js';
 import {
   ATTRIBUTES,
+  sdkUrl,
   validateConfig,
   type AttributeValues,
   type ConfigProblem,
-} from './attributes.js';
-import { clock } from './clock.js';
-import type { Driver, Shell } from './element-driver.js';
-import type { Action } from './element-runtime.js';
-import { KaleyraCallError } from './errors.js';
+} from './shared/attributes.js';
+import { clock } from './shared/clock.js';
+import type { Action, Driver, Shell } from './shared/contract.js';
+import { KaleyraCallError } from './shared/errors.js';
 import {
   BUSY,
   KaleyraCallEvent,
   type KaleyraCallEventMap,
   type KaleyraCallState,
-} from './events.js';
-import { resolveLanguage, stringsFor, type Language } from './i18n.js';
-import { preloadSdk, warmUp } from './intent.js';
-import { styles } from './kaleyra-call.styles.js';
-import { loadRuntime } from './runtime-loader.js';
-import type { BandyerClient } from './sdk.js';
-import { sdkUrl } from './sdk-loader.js';
-import type { CallState } from './session.js';
-import type { AuthToken, TokenProvider } from './token-client.js';
+} from './shared/events.js';
+import type { BandyerClient } from './shared/sdk.js';
+import type { AuthToken, CallState, Language, TokenProvider } from './shared/types.js';
+
+/** The states in which the `connect` mode may start the element by itself. */
+const WAITING: readonly KaleyraCallState[] = ['idle', 'disconnected'];
 
 /**
  * A drop-in Kaleyra Video call and chat launcher.
@@ -131,11 +132,11 @@ export class KaleyraCallElement extends ReactiveElement {
   private _internals?: ElementInternals;
   /**
    * The element's behaviour from its first start on, in the runtime
-   * (element-driver.ts): made when the runtime has loaded, at intent or at a start.
+   * (runtime/driver.ts): made when the runtime has loaded, at intent or at a start.
    */
   private _driver?: Driver;
   private _driving?: Promise<Driver> | undefined;
-  /** `disconnect()` was called before any start: do not start by ourselves. */
+  /** `disconnect()` was called: do not start by ourselves until `connect()` or the launcher. */
   private _stopped = false;
   private _observer?: IntersectionObserver | undefined;
   private _intentTimer?: number | undefined;
@@ -158,15 +159,15 @@ export class KaleyraCallElement extends ReactiveElement {
   }
   /** The connected Kaleyra user id. */
   get userId(): string | undefined {
-    return this._driver?.controller.session?.userId;
+    return this._driver?.userId;
   }
   /** When the current access token expires (ISO date). */
   get expiresAt(): string | undefined {
-    return this._driver?.controller.session?.token?.expiresAt;
+    return this._driver?.expiresAt;
   }
   /** The SDK client: an escape hatch to the full vendor API. */
   get client(): BandyerClient | undefined {
-    return this._driver?.controller.session?.client;
+    return this._driver?.client;
   }
 
   override connectedCallback(): void {
@@ -180,18 +181,22 @@ export class KaleyraCallElement extends ReactiveElement {
     this._observe(false);
   }
 
+  /**
+   * When a session starts is decided here, and only here (docs/architecture.md,
+   * Connect modes): on attach (`auto`) or when first on screen (`visible`),
+   * again after a removal and re-insertion, never after an error (that waits
+   * for "Try again" or `connect()`) nor after `disconnect()`.
+   */
   protected override willUpdate(): void {
     this._checkConfig();
-    // The first start, as the `connect` mode says; from then on the driver's
-    // session controller starts again by itself.
-    const first =
-      !this._driving &&
+    const waiting =
       !this._problem &&
       !this._stopped &&
       this.isConnected &&
-      this._state === 'idle';
-    this._observe(first && this.connectOn === 'visible');
-    if (first && this.connectOn === 'auto') this._begin('start').catch(() => {});
+      WAITING.includes(this._state) &&
+      !this._driver?.joined;
+    this._observe(waiting && this.connectOn === 'visible');
+    if (waiting && this.connectOn === 'auto') this._begin('start').catch(() => {});
   }
 
   /**
@@ -217,9 +222,9 @@ export class KaleyraCallElement extends ReactiveElement {
     this._stopped = true;
     this._observe(false);
     return (
-      this._driver?.controller.disconnect() ??
+      this._driver?.disconnect() ??
       this._driving?.then(
-        (driver) => driver.controller.disconnect(),
+        (driver) => driver.disconnect(),
         () => {},
       ) ??
       Promise.resolve()
@@ -251,21 +256,14 @@ export class KaleyraCallElement extends ReactiveElement {
     return this._act('closeWidget') as Promise<boolean>;
   }
 
-  /** Runs an SDK action on the live client; a failure rejects typed and fires an error event. */
+  /**
+   * Runs an SDK action on the live client; a failure rejects typed and fires an
+   * error event. Before any start the runtime words the refusal (not_connected).
+   */
   private _act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
-    return (
-      this._driver?.act(action, a, b) ??
-      Promise.reject(
-        new KaleyraCallError(
-          'call',
-          'not_connected',
-          'not_connected',
-          true,
-          undefined,
-          undefined,
-          {},
-        ),
-      )
+    return (this._driver ? Promise.resolve(this._driver) : this._drive()).then(
+      (driver) => driver.act(action, a, b),
+      () => Promise.reject(this._unloaded()),
     );
   }
 
@@ -287,11 +285,7 @@ export class KaleyraCallElement extends ReactiveElement {
       driver = this._driver ?? (await this._drive());
     } catch {
       if (this._problem) throw this._error;
-      const error = new KaleyraCallError(
-        'sdk',
-        'runtime_load_failed',
-        'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
-      );
+      const error = this._unloaded();
       this._show(error);
       this._emit(error);
       throw error;
@@ -299,7 +293,7 @@ export class KaleyraCallElement extends ReactiveElement {
     if (this._stopped) {
       // `disconnect()` while the runtime loaded: left before joining.
       driver.left('disconnect');
-      throw new KaleyraCallError('connect', 'disconnected', 'The video call was disconnected.');
+      throw driver.word(new KaleyraCallError({ phase: 'connect', code: 'disconnected' }));
     }
     return driver[how]();
   }
@@ -318,7 +312,20 @@ export class KaleyraCallElement extends ReactiveElement {
     ));
   }
 
-  /** What the element lends its driver (element-driver.ts). */
+  /**
+   * The runtime did not load: the one failure the element cannot word in its
+   * language, since its words are in the runtime.
+   */
+  private _unloaded(): KaleyraCallError {
+    return new KaleyraCallError({
+      phase: 'sdk',
+      code: 'runtime_load_failed',
+      message:
+        'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
+    });
+  }
+
+  /** What the element lends its driver (runtime/driver.ts). */
   private _shell(): Shell {
     return {
       language: () => this._language,
@@ -330,7 +337,7 @@ export class KaleyraCallElement extends ReactiveElement {
   }
 
   /**
-   * Warms up for a start the visitor is likely to ask for (intent.ts): the
+   * Warms up for a start the visitor is likely to ask for (facade/intent.ts): the
    * runtime file, the SDK download (not run), the token endpoint's connection.
    */
   private _warm(): void {
@@ -367,17 +374,14 @@ export class KaleyraCallElement extends ReactiveElement {
     this._problem = problem;
     if (problem && JSON.stringify(problem) !== JSON.stringify(before)) {
       const { code, attribute, value, allowed } = problem;
-      const error = new KaleyraCallError(
-        'config',
+      const error = new KaleyraCallError({
+        phase: 'config',
         code,
-        [code, attribute, value].filter(Boolean).join(': '),
-        true,
-        undefined,
-        undefined,
-        { a: attribute, v: value, l: allowed },
-      );
-      void this._driver?.controller.leave('reconfigured');
-      this._driver?.controller.fail(error);
+        params: { a: attribute, v: value, l: allowed },
+        // What the event says if the runtime, which words it, cannot load.
+        message: [code, attribute, value].filter(Boolean).join(': '),
+      });
+      this._driver?.reconfigured(error);
       this._show(error);
       // The problem's words are the runtime's: the event follows once that has
       // loaded, or with the error's own message if it cannot.
@@ -435,7 +439,7 @@ export class KaleyraCallElement extends ReactiveElement {
    * Renders a fixed shadow tree once, then patches text and attributes. (Plain
    * DOM instead of lit-html keeps the CDN bundle small.) Built node by node, no
    * innerHTML, so pages that enforce Trusted Types work. A failure shows in the
-   * runtime's inline error (element-driver.ts), which words it; before the
+   * runtime's inline error (runtime/driver.ts), which words it; before the
    * runtime is there (it failed to load), the status line says the call is
    * unavailable and the launcher tries again.
    */

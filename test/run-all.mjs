@@ -18,6 +18,11 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', FORCE_COLOR: '0' }
 const steps = [
   { name: 'lint', cmd: ['npx', 'eslint', '--max-warnings=0', '.'] },
   { name: 'format', cmd: ['npx', 'prettier', '--check', '.'] },
+  // No import circle (type imports included); the element's rooms talk through one door.
+  {
+    name: 'imports',
+    cmd: ['npx', 'depcruise', 'component', 'worker', '--config', '.dependency-cruiser.cjs'],
+  },
   { name: 'types (element)', cmd: ['npx', 'tsc', '-p', 'tsconfig.json'] },
   { name: 'types (worker)', cmd: ['npx', 'tsc', '-p', 'worker/tsconfig.json'] },
   { name: 'build', cmd: ['npm', 'run', '--silent', 'build'] },

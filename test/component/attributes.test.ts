@@ -1,6 +1,6 @@
 /** The attribute table and what derives from it at run time. */
 import { expect } from '@open-wc/testing';
-import { ATTRIBUTES, attributeOf, validateConfig } from '../../component/attributes.js';
+import { ATTRIBUTES, attributeOf, validateConfig } from '../../component/shared/attributes.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import '../../component/define.js';
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../component/define.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import type { KaleyraCallErrorEvent } from '../../component/events.js';
+import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
 import { fake, freshPage, watchFetch } from './helpers.js';
 
 /** The inline message, when it is shown: the visitor's sentence, then the details. */
@@ -97,7 +97,7 @@ describe('<kaleyra-call> configuration errors', () => {
     );
     expect(event.detail.code).to.equal('malformed_url');
     expect(shown(el).details).to.contain('"token-endpoint"');
-    const { validateConfig } = await import('../../component/attributes.js');
+    const { validateConfig } = await import('../../component/shared/attributes.js');
     expect(
       validateConfig(
         { tokenEndpoint: 'http://token.example.com/v1/token' },

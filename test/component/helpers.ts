@@ -3,8 +3,8 @@
  * endpoint and SDK (test/support/fake-servers.mjs), driving the SDK emulator
  * (demo/sandbox/bandyer-sdk.js), a controllable clock, and waiting on events.
  */
-import { clock } from '../../component/clock.js';
-import type { KaleyraCallState } from '../../component/events.js';
+import { clock } from '../../component/shared/clock.js';
+import type { KaleyraCallState } from '../../component/shared/events.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import '../../component/define.js';
 

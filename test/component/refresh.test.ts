@@ -1,5 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import { clock } from '../../component/clock.js';
+import { clock } from '../../component/shared/clock.js';
 import {
   emulator,
   fake,

@@ -1,10 +1,17 @@
 import { expect } from '@open-wc/testing';
-import { KaleyraCallError } from '../../component/errors.js';
-import { ATTEMPTS, backoffDelay, withRetries } from '../../component/retry.js';
+import { KaleyraCallError } from '../../component/shared/errors.js';
+import { word } from '../../component/runtime/messages.js';
+import { ATTEMPTS, backoffDelay, withRetries } from '../../component/runtime/retry.js';
 import { fakeClock, freshPage, type FakeClock } from './helpers.js';
 
 const retryable = (retryInMs?: number) =>
-  new KaleyraCallError('token', 'unavailable', 'Try later.', false, 503, retryInMs);
+  new KaleyraCallError({
+    phase: 'token',
+    code: 'unavailable',
+    fatal: false,
+    status: 503,
+    retryInMs,
+  });
 
 /** An attempt that fails with `errors` in turn (the last one repeats), then, if given, succeeds. */
 function attempts(errors: unknown[], value?: string) {
@@ -55,7 +62,7 @@ describe('retry: withRetries', () => {
 
   it('does not retry a fatal error, nor an error that is not a KaleyraCallError', async () => {
     for (const error of [
-      new KaleyraCallError('token', 'unauthenticated', 'Sign in.', true, 401),
+      new KaleyraCallError({ phase: 'token', code: 'unauthenticated', status: 401 }),
       new TypeError('a bug'),
     ]) {
       const { attempt, calls } = attempts([error]);
@@ -81,14 +88,17 @@ describe('retry: withRetries', () => {
     expect(calls()).to.equal(6);
     expect(retries.map(([code]) => code)).to.deep.equal(Array(5).fill('unavailable'));
     expect(error).to.be.instanceOf(KaleyraCallError);
-    expect(error).to.include({
-      phase: 'token',
-      code: 'unavailable',
-      message: 'Try later. Gave up after 6 attempts.',
-      fatal: true,
-      status: 503,
-    });
+    expect(error).to.include({ phase: 'token', code: 'unavailable', fatal: true, status: 503 });
     expect((error as KaleyraCallError).retryInMs).to.equal(undefined);
+    expect((error as KaleyraCallError).params.attempts).to.equal(6);
+    // Worded in the element's language, the detail says so.
+    expect(word(error as KaleyraCallError, 'en').message).to.match(/ Gave up after 6 attempts\.$/);
+    expect(word(error as KaleyraCallError, 'it').message).to.match(
+      / Abbandonato dopo 6 tentativi\.$/,
+    );
+    expect(word(error as KaleyraCallError, 'es').message).to.match(
+      / Abandonado tras 6 intentos\.$/,
+    );
   });
 
   it('recovers when an attempt succeeds after retries', async () => {

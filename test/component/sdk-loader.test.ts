@@ -1,7 +1,8 @@
 import { expect } from '@open-wc/testing';
-import type { KaleyraCallError } from '../../component/errors.js';
-import type { BandyerSdk } from '../../component/sdk.js';
-import { DEFAULT_SDK_VERSION, loadSdk, sdkUrl } from '../../component/sdk-loader.js';
+import type { KaleyraCallError } from '../../component/shared/errors.js';
+import type { BandyerSdk } from '../../component/shared/sdk.js';
+import { DEFAULT_SDK_VERSION, sdkUrl } from '../../component/shared/attributes.js';
+import { loadSdk } from '../../component/runtime/sdk-loader.js';
 import { fake, fakeClock, freshPage, until, type Fake } from './helpers.js';
 
 const scripts = (f: Fake) =>

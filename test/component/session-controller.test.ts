@@ -2,21 +2,21 @@
  * The session controller on its own, with a stub host: a plain custom element
  * that implements ReactiveControllerHost and runs the controller's hooks the
  * way ReactiveElement does. The session behind it is real (fake token endpoint,
- * SDK emulator).
+ * SDK emulator). The controller holds the membership (join, rejoin, release);
+ * when to start is the element's (modes.test.ts).
  */
 import { expect } from '@open-wc/testing';
 import type { ReactiveController } from '@lit/reactive-element';
-import type { ConnectMode } from '../../component/attributes.js';
-import { KaleyraCallError } from '../../component/errors.js';
-import type { KaleyraCallState } from '../../component/events.js';
-import type { SessionSource } from '../../component/session.js';
-import { SessionController, type SessionView } from '../../component/session-controller.js';
-import { fetchToken } from '../../component/token-client.js';
+import type { Host } from '../../component/shared/contract.js';
+import { KaleyraCallError } from '../../component/shared/errors.js';
+import type { KaleyraCallState } from '../../component/shared/events.js';
+import type { SessionSource } from '../../component/runtime/session.js';
+import { SessionController, type SessionView } from '../../component/runtime/session-controller.js';
+import { fetchToken } from '../../component/runtime/token-client.js';
 import { fake, freshPage, nextTask, until, type Fake } from './helpers.js';
 
 class StubHost extends HTMLElement {
   state: KaleyraCallState = 'idle';
-  connectOn: ConnectMode = 'auto';
   updates = 0;
   controllers: ReactiveController[] = [];
   addController(c: ReactiveController) {
@@ -74,7 +74,8 @@ function setup(f: Fake, appId = 'wAppId_stub') {
       log.push(`left:${reason}`);
     },
   };
-  const controller = new SessionController(host, view);
+  // The controller uses only the host's life cycle and updates, not its attributes.
+  const controller = new SessionController(host as unknown as Host, view);
   return {
     host,
     controller,
@@ -90,23 +91,24 @@ describe('SessionController', () => {
   beforeEach(freshPage);
   afterEach(freshPage);
 
-  it('registers with its host and starts on attach in auto mode', async () => {
+  it('registers with its host, and start() joins a session that connects', async () => {
     const f = await fake();
     const { host, controller, log } = setup(f);
     expect(host.controllers).to.deep.equal([controller]);
     document.body.append(host);
     expect(host.updates).to.equal(1);
+    controller.start();
     await untilLog(log, 'ready:user_1');
     expect(controller.session?.state).to.equal('connected');
     expect(log.slice(0, 2)).to.deep.equal(['state:loading', 'token']);
     host.remove();
   });
 
-  it('does not start by itself in click or manual mode; connect() starts and resolves', async () => {
+  it('never starts by itself (an attach or an update joins nothing); connect() starts and resolves', async () => {
     const f = await fake();
     const { host, controller, log } = setup(f);
-    host.connectOn = 'click';
     document.body.append(host);
+    host.requestUpdate();
     await nextTask();
     expect(controller.session).to.equal(undefined);
     expect(await f.log()).to.have.length(0);
@@ -122,6 +124,7 @@ describe('SessionController', () => {
     const f = await fake();
     const { host, controller, log } = setup(f);
     document.body.append(host);
+    controller.start();
     await untilLog(log, 'ready:user_1');
     const session = controller.session;
     host.remove();
@@ -136,6 +139,7 @@ describe('SessionController', () => {
     const f = await fake();
     const { host, controller, log } = setup(f);
     document.body.append(host);
+    controller.start();
     await untilLog(log, 'ready:user_1');
     const session = controller.session!;
     host.remove();
@@ -146,13 +150,12 @@ describe('SessionController', () => {
     expect(document.querySelectorAll('#Bandyer-bandyer-chat-widget')).to.have.length(0);
   });
 
-  it('disconnect() rejects a waiting connect() and stops automatic starts until connect()', async () => {
+  it('leave() rejects a waiting connect(), and connect() joins again', async () => {
     const f = await fake({ token: [{ delayMs: 300 }] });
     const { host, controller, log } = setup(f);
-    host.connectOn = 'manual';
     document.body.append(host);
     const waiting = controller.connect();
-    await controller.disconnect();
+    await controller.leave('disconnect');
     const error = await waiting.then(
       () => undefined,
       (e: unknown) => e,
@@ -160,8 +163,6 @@ describe('SessionController', () => {
     expect(error).to.be.instanceOf(KaleyraCallError);
     expect((error as KaleyraCallError).code).to.equal('disconnected');
     expect(log).to.include('left:disconnect');
-    // An update in auto mode does not start again after disconnect().
-    host.connectOn = 'auto';
     host.requestUpdate();
     await nextTask();
     expect(controller.session).to.equal(undefined);
@@ -173,9 +174,10 @@ describe('SessionController', () => {
   it('a blocked configuration starts nothing and connect() rejects with its error', async () => {
     const f = await fake();
     const { host, controller, block } = setup(f);
-    const problem = new KaleyraCallError('config', 'missing_attribute', 'app-id is missing');
+    const problem = new KaleyraCallError({ phase: 'config', code: 'missing_attribute' });
     block(problem);
     document.body.append(host);
+    controller.start();
     await nextTask();
     expect(controller.session).to.equal(undefined);
     let caught: unknown;
@@ -189,6 +191,7 @@ describe('SessionController', () => {
     const f = await fake();
     const { host, controller, log, setApp } = setup(f);
     document.body.append(host);
+    controller.start();
     await untilLog(log, 'ready:user_1');
     const first = controller.session;
     setApp('wAppId_other');

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { KaleyraCallError } from '../../component/errors.js';
-import type { KaleyraCallState } from '../../component/events.js';
+import { KaleyraCallError } from '../../component/shared/errors.js';
+import type { KaleyraCallState } from '../../component/shared/events.js';
 import {
   SDK_EVENTS,
   acquireSession,
@@ -9,9 +9,10 @@ import {
   type SessionMember,
   type CallInfo,
   type SessionSource,
-} from '../../component/session.js';
-import { fetchToken } from '../../component/token-client.js';
+} from '../../component/runtime/session.js';
+import { fetchToken } from '../../component/runtime/token-client.js';
 import { emulator, fake, fakeClock, freshPage, jwtClaims, until, type Fake } from './helpers.js';
+import { word } from '../../component/runtime/messages.js';
 
 /** A session member that records what the session tells it. */
 class Member implements SessionMember {
@@ -124,14 +125,12 @@ describe('session', () => {
     expect(session.state).to.equal('error');
     expect(member.states).to.deep.equal(['loading', 'connecting', 'error']);
     expect(member.errors).to.have.length(1);
-    expect(member.errors[0]).to.include({
-      phase: 'connect',
-      code: 'connect_timeout',
-      message:
-        'No answer from the video service in 20 s. Likely causes, in order: app id, region or ' +
+    expect(member.errors[0]).to.include({ phase: 'connect', code: 'connect_timeout', fatal: true });
+    // Worded for the page (runtime/driver.ts), the detail gives the wait and the likely causes.
+    expect(word(member.errors[0]!, 'en').message).to.equal(
+      'No answer from the video service in 20 s. Likely causes, in order: app id, region or ' +
         "environment differ from the worker's; a token for another app; a network that blocks WebSockets.",
-      fatal: true,
-    });
+    );
     // A failed session holds no client.
     await until(() => emulator().count('destroyClient') === 1, 'destroyClient');
     expect(session.client).to.equal(undefined);
@@ -231,7 +230,8 @@ describe('session', () => {
       code: 'force_disconnect',
       fatal: true,
     });
-    expect(member.errors[0]!.message).to.contain('user_disabled');
+    expect(member.errors[0]!.params.sdk).to.equal('user_disabled');
+    expect(word(member.errors[0]!, 'en').message).to.contain('(user_disabled)');
     await until(() => emulator().count('destroyClient') === 1, 'destroyClient');
     expect(widgets()).to.have.length(0);
     // Nothing is left to retry it, however long one waits.
@@ -256,7 +256,7 @@ describe('session', () => {
     }
     expect(error).to.be.instanceOf(KaleyraCallError);
     expect(error).to.include({ phase: 'config', code: 'client_already_exists', fatal: true });
-    expect((error as Error).message).to.contain('wAppId_test (eu, sandbox)');
+    expect(word(error as KaleyraCallError, 'en').message).to.contain('wAppId_test (eu, sandbox)');
     expect(session.state).to.equal('connected');
     expect(emulator().count('configure')).to.equal(1);
     // The same source joins the running session.

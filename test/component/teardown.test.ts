@@ -1,6 +1,6 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import { clock } from '../../component/clock.js';
-import { SDK_EVENTS } from '../../component/session.js';
+import { clock } from '../../component/shared/clock.js';
+import { SDK_EVENTS } from '../../component/runtime/session.js';
 import {
   belowTheFold,
   emulator,

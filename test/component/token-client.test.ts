@@ -1,7 +1,12 @@
 import { expect } from '@open-wc/testing';
-import { KaleyraCallError } from '../../component/errors.js';
-import { fetchToken, validate, type EndpointOptions } from '../../component/token-client.js';
+import { KaleyraCallError } from '../../component/shared/errors.js';
+import {
+  fetchToken,
+  validate,
+  type EndpointOptions,
+} from '../../component/runtime/token-client.js';
 import { fake, fakeClock, freshPage, jwtClaims, until, watchFetch, type Fake } from './helpers.js';
+import { word } from '../../component/runtime/messages.js';
 
 const get = (f: Fake, options: Partial<EndpointOptions> = {}) =>
   fetchToken({ endpoint: f.token, credentials: 'same-origin', ...options });
@@ -172,7 +177,7 @@ describe('token-client: fetchToken', () => {
       const error = await failure(get(f));
       expect(error).to.include({ phase: 'config', code, fatal: true });
       expect(error.params).to.include({ url: new URL(f.token, location.href).href, ...params });
-      expect(error.message).to.contain(f.token);
+      expect(word(error, 'en').message).to.contain(f.token);
       expect(await f.log('token')).to.have.length(1);
     });
   }
@@ -222,7 +227,7 @@ describe('token-client: fetchToken', () => {
       const f = await fake({ token: [{ status, body }] });
       const error = await failure(get(f));
       expect(error).to.include({ phase: 'token', code, fatal, status });
-      expect(error.message).to.contain(String(status));
+      expect(word(error, 'en').message).to.contain(String(status));
     }
   });
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { backoffDelay } from '../../component/retry.js';
+import { backoffDelay } from '../../component/runtime/retry.js';
 import {
   emulator,
   fake,

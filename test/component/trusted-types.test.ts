@@ -9,7 +9,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { EmulatorControl } from '../../demo/sandbox/bandyer-sdk.js';
-import type { KaleyraCallErrorEvent } from '../../component/events.js';
+import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import { until } from './helpers.js';
 

@@ -35,7 +35,7 @@ test('each CDN file carries the runtime files’ hashes, so the page’s integri
 });
 
 test('each runtime file holds the texts of its language, and no other', () => {
-  // A sentence of each language's messages (component/messages.ts).
+  // A sentence of each language's messages (component/runtime/messages.ts).
   const texts = {
     en: 'Please sign in to start a video call.',
     it: 'Accedi per avviare una videochiamata.',

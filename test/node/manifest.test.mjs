@@ -45,7 +45,7 @@ test('the manifest describes <kaleyra-call> in the shipped modules', () => {
     ),
     'dist/esm/define.js should define the tag',
   );
-  for (const mod of manifest.modules) assert.match(mod.path, /^dist\/esm\/[\w.-]+\.js$/);
+  for (const mod of manifest.modules) assert.match(mod.path, /^dist\/esm\/(shared\/)?[\w.-]+\.js$/);
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   assert.equal(pkg.customElements, 'custom-elements.json');
   assert.equal(pkg.exports['./custom-elements.json'], './custom-elements.json');
@@ -165,7 +165,7 @@ test('the README lists every event, slot, CSS part, CSS state and CSS custom pro
 
 test('the README states the stylesheet’s defaults of the CSS custom properties', () => {
   // The element's stylesheet, and the runtime's sheet of the inline error.
-  const styles = ['component/kaleyra-call.styles.ts', 'component/error-view.ts']
+  const styles = ['component/facade/styles.ts', 'component/runtime/error-view.ts']
     .map((file) => readFileSync(file, 'utf8'))
     .join('\n');
   const defaults = new Map(

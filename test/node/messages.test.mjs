@@ -1,4 +1,4 @@
-// Every failure the element can report is explained (component/messages.ts), in
+// Every failure the element can report is explained (component/runtime/messages.ts), in
 // every language, and listed in the README's "Error codes" table; visitors never
 // read a vendor, an endpoint or a status.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { build } from 'esbuild';
 
 const bundled = await build({
-  entryPoints: ['component/messages.ts'],
+  entryPoints: ['component/runtime/messages.ts'],
   bundle: true,
   write: false,
   format: 'esm',
@@ -18,16 +18,19 @@ const { MESSAGES, SAME_AS, describe } = await import(
 const explained = new Set([...Object.keys(MESSAGES), ...Object.keys(SAME_AS)]);
 const LANGUAGES = ['en', 'it', 'es'];
 
-/** The codes the element's sources report: `failure(phase, 'code'…)`, `new KaleyraCallError(phase, 'code'…)`, its own checks, the SDK loader's. */
+/**
+ * The codes the element's sources report: `new KaleyraCallError({… code: 'code' …})`, the
+ * attribute checks, the SDK loader's and the token client's helpers, the SDK actions' table.
+ */
 function reportedCodes() {
   const codes = new Set();
-  for (const file of readdirSync('component').filter((f) => f.endsWith('.ts'))) {
+  const sources = readdirSync('component', { recursive: true }).filter((f) => f.endsWith('.ts'));
+  for (const file of sources) {
     const source = readFileSync(`component/${file}`, 'utf8');
     for (const pattern of [
-      /failure\(\s*'\w+',\s*'(\w+)'/g,
-      /new KaleyraCallError\(\s*'\w+',\s*'(\w+)'/g,
-      /_checkError\(\s*'\w+',\s*'(\w+)'/g,
-      /fail\(\s*'(\w+)',/g,
+      /fail\(\s*'(\w+)'/g,
+      /misconfigured\(\s*'(\w+)'/g,
+      /^\s+'([a-z]+_[a-z_]+)',$/gm,
       /fromSdk\([^,]+,\s*'\w+',\s*'(\w+)'/g,
       /code: '([a-z][a-z0-9_]*)'/g,
     ]) {
@@ -35,7 +38,7 @@ function reportedCodes() {
     }
   }
   // The token endpoint's codes come from its status table.
-  const tokenClient = readFileSync('component/token-client.ts', 'utf8');
+  const tokenClient = readFileSync('component/runtime/token-client.ts', 'utf8');
   const table = /STATUS_CODES[^=]*=\s*\{([^}]*)\}/.exec(tokenClient)[1];
   for (const [, code] of table.matchAll(/'(\w+)'/g)) codes.add(code);
   return codes;

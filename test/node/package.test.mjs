@@ -26,7 +26,7 @@ const ALLOWED = [
   /^(README\.md|LICENSE|package\.json|custom-elements\.json)$/,
   /^dist\/kaleyra-call(\.iife|\.runtime\.(en|it|es)|\.trusted-types)?\.js(\.map)?$/,
   /^dist\/integrity\.json$/,
-  /^dist\/esm\/[\w.-]+\.(js|d\.ts)$/,
+  /^dist\/esm\/((shared|facade|runtime)\/)?[\w.-]+\.(js|d\.ts)$/,
 ];
 
 test('the package holds the CDN files, the npm modules with types, the manifest and the docs', () => {
@@ -65,7 +65,7 @@ test('the package holds nothing else: no worker, demo, tests, CI, sources or sec
 
 test('every element module is published as JavaScript with its type declarations', () => {
   // The CDN build's own modules (`*.cdn.ts`) are not npm modules.
-  const modules = readdirSync('component')
+  const modules = readdirSync('component', { recursive: true })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.endsWith('.cdn.ts'))
     .map((f) => f.replace(/\.ts$/, ''));
   for (const m of modules) {

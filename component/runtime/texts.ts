@@ -2,12 +2,11 @@
  * The runtime's words in the languages the SDK supports (en, it, es): the
  * visitor's sentences, the status line from a start on, and the call status.
  * The element's own file holds only what it shows before its runtime is there
- * (i18n.ts). A CDN runtime file keeps one language of each entry
+ * (facade/words.ts). A CDN runtime file keeps one language of each entry
  * (rollup.config.mjs), so a text is read with `inLanguage`.
  */
-import type { KaleyraCallState } from './events.js';
-import type { Language } from './i18n.js';
-import type { CallState } from './session.js';
+import type { KaleyraCallState } from '../shared/events.js';
+import type { CallState, Language } from '../shared/types.js';
 
 export type Texts = Record<Language, string>;
 
@@ -51,7 +50,7 @@ export const LABELS: Record<'tryAgain' | 'details' | 'code', Texts> = {
   },
 };
 
-/** The status line in the states that need the runtime (i18n.ts has the others). */
+/** The status line in the states that need the runtime (facade/words.ts has the others). */
 export const STATES: Record<Exclude<KaleyraCallState, 'idle' | 'loading' | 'error'>, Texts> = {
   verifying: {
     en: 'Checking you are a person…',

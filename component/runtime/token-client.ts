@@ -1,29 +1,7 @@
-import { clock } from './clock.js';
-import { entryFor, failure, fromSdk } from './messages.js';
-
-/**
- * A Kaleyra access token and whom it is for; and, when the token source says,
- * which Kaleyra app, region and environment it was minted for.
- */
-export interface Token extends AppInfo {
-  accessToken: string;
-  userId: string;
-  /** ISO date. */
-  expiresAt: string;
-  /** A guest's credential for the next requests, and its expiry (guest.ts). */
-  guestToken?: string;
-  guestExpiresAt?: string;
-}
-
-/** What a token source may say about the app its tokens are for. */
-export interface AppInfo {
-  appId?: string | undefined;
-  region?: string | undefined;
-  environment?: string | undefined;
-}
-
-export type TokenProvider = () => Promise<Token>;
-export type AuthToken = string | (() => Promise<string> | string);
+import { clock } from '../shared/clock.js';
+import { KaleyraCallError } from '../shared/errors.js';
+import type { AuthToken, Token, TokenProvider } from '../shared/types.js';
+import { entryFor, fromSdk } from './messages.js';
 
 /**
  * Where an element gets its tokens: a `tokenProvider` function of the page, or
@@ -67,7 +45,7 @@ async function fromProvider(provider: TokenProvider): Promise<Token> {
     const { code, params } = fromSdk(err, 'token', 'provider_failed');
     const status = (err as { status?: unknown } | undefined)?.status;
     const fatal = typeof status === 'number' && status < 500 && status !== 429;
-    throw failure('token', code, params, fatal);
+    throw new KaleyraCallError({ phase: 'token', code, params, fatal });
   }
   return validate({
     access_token: token?.accessToken,
@@ -141,14 +119,24 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
     text = await res.text();
   } catch {
     if (signal?.aborted) throw signal.reason;
-    throw failure('token', 'network_error', { url }, false);
+    throw new KaleyraCallError({
+      phase: 'token',
+      code: 'network_error',
+      fatal: false,
+      params: { url },
+    });
   } finally {
     clock.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
   const { status } = res;
-  if (res.type === 'opaqueredirect') throw failure('config', 'token_redirect', { url });
-  if (status === 404) throw failure('config', 'not_found', { url }, true, status);
+  // A redirect's status is hidden (0): the event says which URL redirected.
+  if (res.type === 'opaqueredirect') {
+    throw new KaleyraCallError({ phase: 'config', code: 'token_redirect', params: { url } });
+  }
+  const misconfigured = (code: string, params: Record<string, unknown>) =>
+    new KaleyraCallError({ phase: 'config', code, status, params });
+  if (status === 404) throw misconfigured('not_found', { url });
   let answer: { error?: { code?: unknown; guest?: Record<string, unknown> } } | undefined;
   try {
     answer = JSON.parse(text);
@@ -156,7 +144,7 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
     // A 5xx is retried whatever its body (a proxy's error page, say).
     if (status < 500) {
       const type = res.headers.get('Content-Type')?.split(';')[0] || 'no content type';
-      throw failure('config', 'unexpected_response', { url, status, type }, true, status);
+      throw misconfigured('unexpected_response', { url, status, type });
     }
   }
   if (res.ok) return validate(answer);
@@ -173,20 +161,20 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
   const known = typeof server === 'string' && entryFor(server) ? server : undefined;
   const code = known ?? STATUS_CODES[status] ?? (status < 500 ? 'bad_request' : 'internal');
   const retryAfter = Number(res.headers.get('Retry-After') || NaN);
-  throw failure(
-    'token',
+  throw new KaleyraCallError({
+    phase: 'token',
     code,
-    {
+    fatal: status !== 429 && status < 500,
+    status,
+    retryInMs: retryAfter >= 0 ? retryAfter * 1000 : undefined,
+    params: {
       url,
       status,
       server: typeof server === 'string' ? server : '',
       origin: location.origin,
       ...(guest && { guest }),
     },
-    status !== 429 && status < 500,
-    status,
-    retryAfter >= 0 ? retryAfter * 1000 : undefined,
-  );
+  });
 }
 
 const APP_INFO = {
@@ -216,7 +204,7 @@ export function validate(body: unknown): Token {
     !expires ||
     badInfo
   ) {
-    throw failure('config', 'invalid_response', {}, true, 200);
+    throw new KaleyraCallError({ phase: 'config', code: 'invalid_response', status: 200 });
   }
   const token: Token = {
     accessToken: access_token,

@@ -3,7 +3,7 @@
  * language, rollup.config.mjs): each registers the runtime under this build's
  * version and its language for runtime-loader.cdn.ts to pick up.
  */
-import * as runtime from './runtime.js';
+import * as runtime from './index.js';
 
 declare const __VERSION__: string;
 declare const __LANGUAGE__: string;

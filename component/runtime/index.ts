@@ -8,4 +8,4 @@
  * is its own file, loaded with its integrity hash; in the npm build a dynamic
  * import that bundlers split off.
  */
-export { drive } from './element-driver.js';
+export { drive } from './driver.js';

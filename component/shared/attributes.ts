@@ -1,5 +1,9 @@
-import type { CheckCode } from './i18n.js';
-import { DEFAULT_SDK_VERSION } from './sdk-loader.js';
+/** The SDK version the element loads by default (docs/kaleyra-sdk-notes.md, Loading). */
+export const DEFAULT_SDK_VERSION = '2.8.0';
+
+/** The CDN URL of a published SDK version (docs/kaleyra-sdk-notes.md, Loading). */
+export const sdkUrl = (version: string): string =>
+  `https://cdn.bandyer.com/sdk/js/chat/${encodeURIComponent(version)}/bandyer-widget.min.js`;
 
 /**
  * The element's attributes: one table, and everything else derives from it —
@@ -124,9 +128,18 @@ export type Region = AttributeValue<'region'>;
 export type Environment = AttributeValue<'environment'>;
 export type ConnectMode = AttributeValue<'connectOn'>;
 
-/** What is wrong with an attribute: `code` names the check (messages.ts explains each). */
+/** The checks of an attribute (runtime/messages.ts explains each). */
+export type ProblemCode =
+  | 'missing_attribute'
+  | 'invalid_attribute'
+  | 'malformed_url'
+  | 'insecure_url'
+  | 'invalid_app_id'
+  | 'api_key_in_page';
+
+/** What is wrong with an attribute: `code` names the check. */
 export interface ConfigProblem {
-  code: CheckCode;
+  code: ProblemCode;
   attribute: string;
   value?: string;
   allowed?: string;

@@ -3,29 +3,16 @@
  * SDK supports (en, it, es): the launcher, and the status line while idle,
  * loading or failed. Everything a start brings (the other states, the call
  * status, the inline error and the sentences that explain a failure) is the
- * runtime's (texts.ts, messages.ts).
+ * runtime's (runtime/texts.ts, runtime/messages.ts).
  */
-import type { KaleyraCallState } from './events.js';
-
-export type Language = 'en' | 'it' | 'es';
+import type { KaleyraCallState } from '../shared/events.js';
+import type { Language } from '../shared/types.js';
 
 /** One language's strings: the launcher's label, and the status line in three states. */
 export interface Strings {
   label: string;
   states: Partial<Record<KaleyraCallState, string>>;
 }
-
-export type CheckCode =
-  | 'missing_attribute'
-  | 'invalid_attribute'
-  | 'malformed_url'
-  | 'insecure_url'
-  | 'invalid_app_id'
-  | 'api_key_in_page'
-  | 'not_connected'
-  | 'no_callee'
-  | 'no_chat_user'
-  | 'no_join_url';
 
 const TABLES: Record<Language, Strings> = {
   en: {

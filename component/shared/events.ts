@@ -57,6 +57,14 @@ export class KaleyraCallEvent<T> extends CustomEvent<T> {
   constructor(type: keyof KaleyraCallEventMap, detail: T) {
     super(type, { bubbles: true, composed: true, detail });
   }
+
+  /**
+   * Each CDN file holds a copy of this class, and a page may hold two builds:
+   * `instanceof` recognises the events of every copy by their type.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof CustomEvent && value.type.startsWith('kaleyra-call-');
+  }
 }
 
 export type KaleyraCallStateEvent = KaleyraCallEvent<StateDetail>;

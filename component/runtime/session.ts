@@ -1,11 +1,11 @@
-import { clock } from './clock.js';
-import { KaleyraCallError } from './errors.js';
-import type { KaleyraCallState } from './events.js';
+import { clock } from '../shared/clock.js';
+import { KaleyraCallError } from '../shared/errors.js';
+import type { KaleyraCallState } from '../shared/events.js';
 import { withRetries } from './retry.js';
-import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from './sdk.js';
-import { failure, fromSdk } from './messages.js';
+import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from '../shared/sdk.js';
+import { fromSdk } from './messages.js';
 import { loadSdk } from './sdk-loader.js';
-import type { AppInfo, Token } from './token-client.js';
+import type { AppInfo, CallState, Token } from '../shared/types.js';
 
 /** Kaleyra's shortest token lifetime (`expires_in` ≥ 360 s, docs/kaleyra-sdk-notes.md, REST: minting tokens). */
 const MIN_LIFETIME_MS = 360_000;
@@ -25,9 +25,6 @@ export const SDK_EVENTS = [
 ] as const;
 
 export type SdkEventName = (typeof SDK_EVENTS)[number];
-
-/** The call in progress: none, an outgoing one ringing, an incoming one, a live one, or its end. */
-export type CallState = 'none' | 'dialing' | 'ringing' | 'active' | 'ended';
 
 export interface CallInfo {
   state: CallState;
@@ -110,9 +107,10 @@ export function acquireSession(source: SessionSource, member: SessionMember): Se
     const [other] = sessions.values();
     if (other) {
       const { appId, region, environment } = other.config ?? other.source.config;
-      throw failure('config', 'client_already_exists', {
-        v: appId ?? '?',
-        e: `${region ?? '?'}, ${environment ?? '?'}`,
+      throw new KaleyraCallError({
+        phase: 'config',
+        code: 'client_already_exists',
+        params: { v: appId ?? '?', e: `${region ?? '?'}, ${environment ?? '?'}` },
       });
     }
     sessions.set(source.key, (session = new Session(source)));
@@ -213,7 +211,14 @@ export class Session {
         }),
         new Promise<never>((_, reject) => {
           timer = clock.setTimeout(
-            () => reject(failure('connect', 'connect_timeout', { s: ms / 1000 })),
+            () =>
+              reject(
+                new KaleyraCallError({
+                  phase: 'connect',
+                  code: 'connect_timeout',
+                  params: { s: ms / 1000 },
+                }),
+              ),
             ms,
           );
           signal.addEventListener('abort', (onAbort = () => reject(signal.reason)));
@@ -238,12 +243,13 @@ export class Session {
   /** One token, with the retries of docs/architecture.md, Backoff; progress is reported as non-fatal errors. */
   private async _obtainToken(signal: AbortSignal, phase: 'token' | 'refresh'): Promise<Token> {
     // A refresh reports its failures, the last one included, as phase `refresh`.
-    const during = (
-      { phase: p, code, message, status, params }: KaleyraCallError,
-      fatal = true,
-      delay?: number,
-    ) =>
-      new KaleyraCallError(p === 'token' ? phase : p, code, message, fatal, status, delay, params);
+    const during = ({ init }: KaleyraCallError, fatal = true, retryInMs?: number) =>
+      new KaleyraCallError({
+        ...init,
+        phase: init.phase === 'token' ? phase : init.phase,
+        fatal,
+        retryInMs,
+      });
     let token: Token;
     try {
       token = await withRetries(
@@ -255,7 +261,7 @@ export class Session {
       throw err instanceof KaleyraCallError ? during(err) : err;
     }
     if (this.userId && token.userId !== this.userId) {
-      throw failure(phase, 'user_changed', { user: token.userId });
+      throw new KaleyraCallError({ phase, code: 'user_changed', params: { user: token.userId } });
     }
     this.config = this._resolveApp(token);
     this.token = token;
@@ -283,10 +289,14 @@ export class Session {
       const given = this.config?.[key] ?? page[key];
       const said = token[key];
       if (given && said && given !== said) {
-        throw failure('config', 'config_mismatch', { a: APP_ATTRIBUTES[key], v: given, e: said });
+        throw new KaleyraCallError({
+          phase: 'config',
+          code: 'config_mismatch',
+          params: { a: APP_ATTRIBUTES[key], v: given, e: said },
+        });
       }
       const value = given ?? said ?? (key === 'appId' ? undefined : APP_DEFAULTS[key]);
-      if (!value) throw failure('config', 'app_unknown');
+      if (!value) throw new KaleyraCallError({ phase: 'config', code: 'app_unknown' });
       config[key] = value;
     }
     return config;
@@ -343,7 +353,12 @@ export class Session {
     if (type === 'client:access_token:is_about_to_expire') void this.refresh();
     else if (type === 'client:access_token:expired') void this._reconnect();
     else if (type === 'client:force_disconnect') {
-      this._fail(failure('connect', 'force_disconnect', { sdk: reason ?? '' }), 'connect');
+      const error = new KaleyraCallError({
+        phase: 'connect',
+        code: 'force_disconnect',
+        params: { sdk: reason ?? '' },
+      });
+      this._fail(error, 'connect');
     } else if (type === 'call:incoming' || type === 'call:status:changed') {
       this.trackCall(call, status);
     }

@@ -2,54 +2,36 @@
  * The element's behaviour from its first start on (docs/architecture.md,
  * Element code layout): its session membership (session-controller.ts), what
  * it tells the page (events), what it shows of a failure (messages.ts) and the
- * launcher's actions. Part of the runtime: the element (kaleyra-call.ts) loads
- * the runtime at intent or at a start and makes one driver for itself, which
- * stays its controller from then on. In the CDN build the element and the
- * runtime are two files, minified apart, whose private names differ: the
- * driver reads the element's public properties, and the element lends it the
- * rest as a `Shell` whose members are public names.
+ * launcher's actions. The element loads the runtime at intent or at a start
+ * and makes one driver for itself, which stays its controller from then on.
+ * It knows the element only through the door of shared/contract.ts: the
+ * element's public properties and the `Shell` the element lends it.
  */
-import { KaleyraCallError } from './errors.js';
+import type { Action, Driver, Host, Shell } from '../shared/contract.js';
+import { KaleyraCallError } from '../shared/errors.js';
 import {
-  act,
-  callStatus,
-  checkError,
-  defined,
-  peerName,
-  sourceFor,
-  type Action,
-} from './element-runtime.js';
-import { KaleyraCallEvent, type KaleyraCallEventMap, type KaleyraCallState } from './events.js';
-import type { Language } from './i18n.js';
-import type { KaleyraCallElement } from './kaleyra-call.js';
-import { describe } from './messages.js';
-import { SessionController } from './session-controller.js';
-import type { CallState } from './session.js';
+  KaleyraCallEvent,
+  type KaleyraCallEventMap,
+  type KaleyraCallState,
+} from '../shared/events.js';
+import type { CallState } from '../shared/types.js';
+import { act } from './actions.js';
+import { callStatus, peerName } from './call-status.js';
 import { errorView, type ErrorView } from './error-view.js';
+import { describe, word } from './messages.js';
+import { SessionController } from './session-controller.js';
+import { defined, sourceFor } from './source.js';
 import { LABELS, STATES, VISITOR_SETUP, VISITOR_UNAVAILABLE, inLanguage } from './texts.js';
 import { sourceKey, type TokenSource } from './token-client.js';
-
-/** What the element lends its driver. */
-export interface Shell {
-  /** The element's language (its `language`, else the page's `lang`). */
-  language(): Language;
-  /** The SDK's URL, resolved against the page. */
-  sdkSrc(): string;
-  /** The error of the attribute problem that keeps the element from starting, if any. */
-  blocked(): KaleyraCallError | undefined;
-  setState(state: KaleyraCallState): void;
-  /** Shows `error` inline (state `error`). */
-  show(error: KaleyraCallError): void;
-}
 
 /** Call states during which the launcher brings the call forward instead of starting another. */
 const IN_CALL: readonly CallState[] = ['dialing', 'ringing', 'active'];
 
-/** The driver of `el`: made once, when the element's runtime has loaded. */
-export const drive = (el: KaleyraCallElement, shell: Shell): Driver => new Driver(el, shell);
+/** The driver of `host`: made once, when the element's runtime has loaded. */
+export const drive = (host: Host, shell: Shell): Driver => new ElementDriver(host, shell);
 
-export class Driver {
-  readonly controller: SessionController;
+class ElementDriver implements Driver {
+  private readonly _controller: SessionController;
   /** The visitor asked for a call (the launcher, "Try again", or the page's `connect()`). */
   private _gestured = false;
   private _onGesture?: (() => void) | undefined;
@@ -58,15 +40,15 @@ export class Driver {
   private _view?: ErrorView;
 
   constructor(
-    private readonly _el: KaleyraCallElement,
+    private readonly _host: Host,
     private readonly _shell: Shell,
   ) {
-    const session = () => this.controller.session;
-    this.controller = new SessionController(_el, {
+    const session = () => this._controller.session;
+    this._controller = new SessionController(_host, {
       blocked: _shell.blocked,
       key: () => this._key(),
       source: () =>
-        sourceFor(_el, {
+        sourceFor(_host, {
           key: this._key(),
           sdkSrc: _shell.sdkSrc(),
           language: _shell.language(),
@@ -84,10 +66,10 @@ export class Driver {
         }),
       onState: _shell.setState,
       onError: (failure) => {
-        const error = this._worded(failure);
+        const error = this.word(failure);
         if (error.fatal) {
           _shell.show(error);
-          this.controller.fail(error);
+          this._controller.fail(error);
         }
         this.emit(error);
       },
@@ -100,13 +82,13 @@ export class Driver {
       onSdkEvent: (type, payload) => this._fire('kaleyra-call-sdk', { type, payload }),
       onCall: ({ state, peer }) => {
         // The call changed: reflect it, and name the other participant as the page knows them.
-        _el.call = state;
+        _host.call = state;
         this._peer = peer ?? '';
-        if (peer && _el.userDetailsProvider) {
-          void peerName(_el, peer, session).then((name) => {
+        if (peer && _host.userDetailsProvider) {
+          void peerName(_host, peer, session).then((name) => {
             if (name !== undefined) {
               this._peer = name;
-              _el.requestUpdate();
+              _host.requestUpdate();
             }
           });
         }
@@ -115,75 +97,91 @@ export class Driver {
     });
   }
 
-  /** The element left its session, or left before joining one. */
+  get joined(): boolean {
+    return !!this._controller.session;
+  }
+  get userId(): string | undefined {
+    return this._controller.session?.userId;
+  }
+  get expiresAt(): string | undefined {
+    return this._controller.session?.token?.expiresAt;
+  }
+  get client() {
+    return this._controller.session?.client;
+  }
+
   left(reason: string): void {
     // A configuration problem keeps the element in `error`.
     if (!this._shell.blocked()) this._shell.setState('disconnected');
-    this._el.call = 'none';
+    this._host.call = 'none';
     this._fire('kaleyra-call-disconnected', { reason });
   }
 
-  /** Starts as the `connect` mode does (no gesture: a guest offer waits for one). */
   start(): void {
     // Removed while the runtime loaded: it left before joining.
-    if (!this._el.isConnected) return this.left('removed');
-    this.controller.start();
+    if (!this._host.isConnected) return this.left('removed');
+    this._controller.start();
   }
 
-  /** Starts now, as asked by the visitor or the page; resolves when connected. */
   connect(): Promise<void> {
     // A gesture: a guest offer waiting for one may go on (guest.ts).
     this._gestured = true;
     this._onGesture?.();
-    return this.controller.connect();
+    return this._controller.connect().catch((error: KaleyraCallError) => {
+      throw this.word(error);
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this._controller.leave('disconnect');
+  }
+
+  reconfigured(error: KaleyraCallError): void {
+    void this._controller.leave('reconfigured');
+    this._controller.fail(error);
   }
 
   /**
-   * Launcher activation: start if needed, then do what the attributes ask.
-   * During a call it brings the call forward rather than starting another.
+   * During a call the launcher brings the call forward rather than starting
+   * another. It uses the element's public methods, as a page would.
    */
   async launch(): Promise<void> {
-    const el = this._el;
+    const host = this._host;
     try {
       await this.connect();
-      await (IN_CALL.includes(el.call)
-        ? el.openWidget()
-        : el.callWith
-          ? el.startCall()
-          : el.chatWith
-            ? el.openChat()
-            : el.joinUrl
-              ? el.joinCall()
-              : el.openWidget());
+      await (IN_CALL.includes(host.call)
+        ? host.openWidget()
+        : host.callWith
+          ? host.startCall()
+          : host.chatWith
+            ? host.openChat()
+            : host.joinUrl
+              ? host.joinCall()
+              : host.openWidget());
     } catch {
       // Already reported as an error event and shown inline.
     }
   }
 
-  /**
-   * Runs an SDK action on the live client (element-runtime.ts); a failure
-   * rejects typed and fires an error event.
-   */
   act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
-    const session = this.controller.session;
-    return session?.state === 'connected'
-      ? act(this._el, session, action, (error) => this.emit(error), a, b).catch((error) => {
-          throw this._worded(error as KaleyraCallError);
-        })
-      : Promise.reject(checkError('not_connected'));
+    const session = this._controller.session;
+    if (session?.state !== 'connected') {
+      return Promise.reject(
+        this.word(new KaleyraCallError({ phase: 'call', code: 'not_connected' })),
+      );
+    }
+    return act(this._host, session, action, a, b).catch((error: KaleyraCallError) => {
+      this.emit(error);
+      throw this.word(error);
+    });
   }
 
-  /** `error` with its detail in the element's language as its message. */
-  private _worded(error: KaleyraCallError): KaleyraCallError {
-    const { phase, code, fatal, status, retryInMs, params } = error;
-    const { detail } = this.describe(error);
-    return detail === error.message
-      ? error
-      : new KaleyraCallError(phase, code, detail, fatal, status, retryInMs, params);
+  word(error: KaleyraCallError): KaleyraCallError {
+    return word(error, this._shell.language());
   }
 
   /** The visitor's sentence and the detail of `error`, in the element's language. */
-  describe(error: KaleyraCallError): { visitor: string; detail: string } {
+  private _describe(error: KaleyraCallError): { visitor: string; detail: string } {
     const language = this._shell.language();
     return (
       describe(error, language) ?? {
@@ -196,19 +194,14 @@ export class Driver {
     );
   }
 
-  /** The status line in `state`: during a call, the call's ("Calling Dr. Rossi…"). */
   status(state: KaleyraCallState): string | undefined {
     const language = this._shell.language();
-    const { call } = this._el;
+    const { call } = this._host;
     if (state === 'connected' && call !== 'none') return callStatus(call, this._peer, language);
     const texts = STATES[state as keyof typeof STATES];
     return texts && inLanguage(texts, language);
   }
 
-  /**
-   * Shows `error` in the inline error (error-view.ts), or hides it; `fixable`
-   * false (an attribute problem: the page must be fixed) offers no "Try again".
-   */
   render(error: KaleyraCallError | undefined, fixable: boolean): void {
     // Made at the first failure: an element that never fails has none.
     if (!error) {
@@ -216,11 +209,11 @@ export class Driver {
       return;
     }
     const language = this._shell.language();
-    const view = (this._view ??= errorView(this._el.renderRoot as ShadowRoot, () => {
+    const view = (this._view ??= errorView(this._host.renderRoot as ShadowRoot, () => {
       this.connect().catch(() => {});
     }));
     view.box.hidden = false;
-    const { visitor, detail } = this.describe(error);
+    const { visitor, detail } = this._describe(error);
     view.text.textContent = visitor;
     view.summary.textContent = inLanguage(LABELS.details, language);
     view.detail.textContent = detail;
@@ -229,13 +222,12 @@ export class Driver {
     view.retry.textContent = inLanguage(LABELS.tryAgain, language);
   }
 
-  /** Reports `error` as a `kaleyra-call-error` event, its message in the element's language. */
   emit(error: KaleyraCallError): void {
-    const { phase, code, fatal, status, retryInMs } = error;
+    const { phase, code, fatal, status, retryInMs, message } = this.word(error);
     this._fire('kaleyra-call-error', {
       phase,
       code,
-      message: this.describe(error).detail,
+      message,
       fatal,
       ...defined({ status, retryInMs }),
     });
@@ -243,22 +235,22 @@ export class Driver {
 
   /** Where tokens come from, read afresh for every request (a new `authToken` applies at once). */
   private _tokens(): TokenSource {
-    const el = this._el;
+    const host = this._host;
     return {
-      endpoint: el.tokenEndpoint,
-      credentials: el.credentials,
-      authToken: el.authToken,
-      provider: el.tokenProvider,
+      endpoint: host.tokenEndpoint,
+      credentials: host.credentials,
+      authToken: host.authToken,
+      provider: host.tokenProvider,
     };
   }
 
   /** What makes a session: another key means another session (docs/architecture.md, Session model). */
   private _key(): string {
-    const el = this._el;
+    const host = this._host;
     return JSON.stringify([
-      el.appId,
-      el.region,
-      el.environment,
+      host.appId,
+      host.region,
+      host.environment,
       this._shell.sdkSrc(),
       sourceKey(this._tokens()),
     ]);
@@ -268,6 +260,6 @@ export class Driver {
     type: K,
     detail: KaleyraCallEventMap[K]['detail'],
   ): void {
-    this._el.dispatchEvent(new KaleyraCallEvent(type, detail));
+    this._host.dispatchEvent(new KaleyraCallEvent(type, detail));
   }
 }

@@ -1,6 +1,6 @@
-import type { Language } from './i18n.js';
-import type { Runtime } from './runtime-loader.js';
-import { scriptUrl } from './trusted-types.js';
+import type { Runtime } from '../shared/contract.js';
+import { scriptUrl } from '../shared/trusted-types.js';
+import type { Language } from '../shared/types.js';
 
 /**
  * The CDN build's runtime loader (it replaces runtime-loader.ts there): the

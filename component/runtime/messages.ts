@@ -9,8 +9,9 @@
  * lists the same codes (test/node/messages.test.mjs checks it),
  * the element's own checks (attributes.ts) included. `{name}` in a detail is filled from the error's `params`.
  */
-import { KaleyraCallError } from './errors.js';
-import type { ErrorPhase } from './events.js';
+import { KaleyraCallError } from '../shared/errors.js';
+import type { ErrorPhase } from '../shared/events.js';
+import type { Language } from '../shared/types.js';
 import {
   VISITOR_CALL,
   VISITOR_SETUP,
@@ -19,7 +20,6 @@ import {
   inLanguage,
   type Texts,
 } from './texts.js';
-import type { Language } from './i18n.js';
 
 type Kind = 'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call' | 'challenge';
 
@@ -399,20 +399,15 @@ export function describe(
 }
 
 /**
- * A failure with its detail as the message: in English where the runtime has
- * English (the npm build, the `en` CDN file), else in the runtime's language.
- * The element words what it hands the page in its own language (element-driver.ts).
+ * `error` as the page sees it: its message is its detail in `language`, and an
+ * error of a code no entry explains keeps its own message. Every event and
+ * every rejection of the element goes through here (runtime/driver.ts).
  */
-export function failure(
-  phase: ErrorPhase,
-  code: string,
-  params: Record<string, unknown> = {},
-  fatal = true,
-  status?: number,
-  retryInMs?: number,
-): KaleyraCallError {
-  const detail = describe({ code, params }, 'en')?.detail ?? code;
-  return new KaleyraCallError(phase, code, detail, fatal, status, retryInMs, params);
+export function word(error: KaleyraCallError, language: Language): KaleyraCallError {
+  const detail = describe(error, language)?.detail;
+  return detail === undefined || detail === error.message
+    ? error
+    : new KaleyraCallError({ ...error.init, message: detail });
 }
 
 /**
@@ -428,5 +423,9 @@ export function fromSdk(err: unknown, phase: ErrorPhase, fallback: string): Kale
     (c): c is string => typeof c === 'string' && /^[a-z][a-z0-9_]*$/.test(c) && c !== 'error',
   );
   const text = typeof message === 'string' ? message : String(err);
-  return failure(phase, id && entryFor(id) ? id : fallback, { sdk: id ?? text, server: text });
+  return new KaleyraCallError({
+    phase,
+    code: id && entryFor(id) ? id : fallback,
+    params: { sdk: id ?? text, server: text },
+  });
 }

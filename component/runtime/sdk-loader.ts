@@ -1,14 +1,7 @@
-import { clock } from './clock.js';
-import { KaleyraCallError } from './errors.js';
-import type { BandyerSdk } from './sdk.js';
-import { scriptUrl } from './trusted-types.js';
-
-export const DEFAULT_SDK_VERSION = '2.8.0';
-
-/** The CDN URL of a published SDK version (docs/kaleyra-sdk-notes.md, Loading). */
-export function sdkUrl(version: string): string {
-  return `https://cdn.bandyer.com/sdk/js/chat/${encodeURIComponent(version)}/bandyer-widget.min.js`;
-}
+import { clock } from '../shared/clock.js';
+import { KaleyraCallError } from '../shared/errors.js';
+import type { BandyerSdk } from '../shared/sdk.js';
+import { scriptUrl } from '../shared/trusted-types.js';
 
 export interface LoadOptions {
   signal?: AbortSignal;
@@ -48,15 +41,12 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
   if (window.BandyerSDK) return Promise.resolve(window.BandyerSDK);
   return new Promise<BandyerSdk>((resolve, reject) => {
     const script = document.createElement('script');
-    const fail = (code: string, message: string) => {
+    const fail = (code: string) => {
       settle();
       script.remove();
-      reject(new KaleyraCallError('sdk', code, message, true, undefined, undefined, { url }));
+      reject(new KaleyraCallError({ phase: 'sdk', code, params: { url } }));
     };
-    const timer = clock.setTimeout(
-      () => fail('sdk_timeout', 'The video SDK load timed out.'),
-      timeoutMs,
-    );
+    const timer = clock.setTimeout(() => fail('sdk_timeout'), timeoutMs);
     const settle = () => {
       clock.clearTimeout(timer);
       script.onload = script.onerror = null;
@@ -64,10 +54,10 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
     script.onload = () => {
       settle();
       if (window.BandyerSDK) resolve(window.BandyerSDK);
-      else fail('sdk_invalid', 'The video SDK script defined no BandyerSDK.');
+      else fail('sdk_invalid');
     };
     // A network error and an integrity mismatch look the same from here.
-    script.onerror = () => fail('sdk_load_failed', 'The video SDK could not be loaded.');
+    script.onerror = () => fail('sdk_load_failed');
     if (integrity) {
       script.integrity = integrity;
       script.crossOrigin = 'anonymous';

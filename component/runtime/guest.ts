@@ -8,10 +8,10 @@
  * gets for the tab, so a reload or a refresh neither challenges again nor
  * creates another Kaleyra user.
  */
-import { KaleyraCallError } from './errors.js';
-import { failure } from './messages.js';
-import { fetchToken, requestToken, type Token, type TokenSource } from './token-client.js';
-import { scriptUrl } from './trusted-types.js';
+import { KaleyraCallError } from '../shared/errors.js';
+import { scriptUrl } from '../shared/trusted-types.js';
+import type { Token } from '../shared/types.js';
+import { fetchToken, requestToken, type TokenSource } from './token-client.js';
 
 /** The guest offer of a 401 answer, its endpoint resolved against the token endpoint. */
 export interface GuestOffer {
@@ -100,7 +100,12 @@ export async function guestToken(
     // A kept credential that no longer works (expired) is dropped: a new guest.
     if (credential) forget(endpoint);
     if (offer.challenge !== 'turnstile') {
-      throw failure('token', 'unsupported_challenge', { v: offer.challenge }, true, 401);
+      throw new KaleyraCallError({
+        phase: 'token',
+        code: 'unsupported_challenge',
+        status: 401,
+        params: { v: offer.challenge },
+      });
     }
     host.onWaiting();
     await Promise.race([host.gesture(), aborted(signal)]);
@@ -141,7 +146,9 @@ async function challenge(offer: GuestOffer, host: GuestHost, signal: AbortSignal
   try {
     return await new Promise<string>((resolve, reject) => {
       const refused = (reason: string) =>
-        reject(failure('token', 'challenge_failed', { reason }, true));
+        reject(
+          new KaleyraCallError({ phase: 'token', code: 'challenge_failed', params: { reason } }),
+        );
       signal.addEventListener('abort', (onAbort = () => reject(signal.reason)), { once: true });
       id = turnstile.render(container, {
         sitekey: offer.sitekey,
@@ -186,7 +193,11 @@ function loadChallenge(src: string): Promise<Turnstile> {
       document.head.append(script);
     }).catch(() => {
       loads.delete(src);
-      throw failure('token', 'challenge_load_failed', { url: src }, true);
+      throw new KaleyraCallError({
+        phase: 'token',
+        code: 'challenge_load_failed',
+        params: { url: src },
+      });
     });
     loads.set(src, load);
   }

@@ -1,8 +1,5 @@
-import type { Language } from './i18n.js';
-import type * as RuntimeModule from './runtime.js';
-
-/** The runtime's exports (runtime.ts). */
-export type Runtime = typeof RuntimeModule;
+import type { Runtime } from '../shared/contract.js';
+import type { Language } from '../shared/types.js';
 
 let loading: Promise<Runtime> | undefined;
 
@@ -14,7 +11,7 @@ let loading: Promise<Runtime> | undefined;
  * beside the bundle with its integrity hash.
  */
 export function loadRuntime(_language: Language): Promise<Runtime> {
-  return (loading ??= import('./runtime.js').catch((err: unknown) => {
+  return (loading ??= import('../runtime/index.js').catch((err: unknown) => {
     loading = undefined;
     throw err;
   }));

@@ -1,5 +1,5 @@
-import { clock, sleep } from './clock.js';
-import { KaleyraCallError } from './errors.js';
+import { clock, sleep } from '../shared/clock.js';
+import { KaleyraCallError } from '../shared/errors.js';
 
 /** docs/architecture.md, Backoff: exponential backoff with full jitter, base 1 s, cap 30 s, 6 attempts. */
 export const ATTEMPTS = 6;
@@ -24,19 +24,16 @@ export async function withRetries<T>(
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       if (!(err instanceof KaleyraCallError) || err.fatal) throw err;
-      const { phase, code, message, status, retryInMs, params } = err;
       if (n >= ATTEMPTS) {
-        throw new KaleyraCallError(
-          phase,
-          code,
-          `${message} Gave up after ${n} attempts.`,
-          true,
-          status,
-          undefined,
-          { ...params, attempts: n },
-        );
+        // The detail says how many attempts were made (runtime/messages.ts).
+        throw new KaleyraCallError({
+          ...err.init,
+          fatal: true,
+          retryInMs: undefined,
+          params: { ...err.params, attempts: n },
+        });
       }
-      const delay = Math.max(backoffDelay(n - 1), retryInMs ?? 0);
+      const delay = Math.max(backoffDelay(n - 1), err.retryInMs ?? 0);
       onRetry(err, delay);
       await sleep(delay, signal);
     }
