@@ -76,3 +76,47 @@ export const connect = <kaleyra-call connect="hover" />;
 `;
   assert.deepEqual(typeErrors(t, { 'misuse.tsx': misuse }), []);
 });
+
+test('the package entry exports the public types a page needs', (t) => {
+  const app = `
+import {
+  KaleyraCallElement,
+  KaleyraCallError,
+  KaleyraCallEvent,
+  type AuthToken,
+  type CallState,
+  type ConnectMode,
+  type ErrorDetail,
+  type KaleyraCallState,
+  type Language,
+  type Token,
+  type TokenProvider,
+} from 'kaleyra-call';
+
+export const provider: TokenProvider = async (): Promise<Token> => ({
+  accessToken: 'a',
+  userId: 'u',
+  expiresAt: '2026-01-01T00:00:00Z',
+  appId: 'wAppId_x',
+});
+export const bearer: AuthToken = () => Promise.resolve('jwt');
+export const call: CallState = 'dialing';
+export const state: KaleyraCallState = 'connected';
+export const mode: ConnectMode = 'click';
+export const language: Language = 'it';
+export function setUp(el: KaleyraCallElement) {
+  el.tokenProvider = provider;
+  el.authToken = bearer;
+  el.addEventListener('kaleyra-call-error', (e) => {
+    const detail: ErrorDetail = e.detail;
+    return e instanceof KaleyraCallEvent && detail.fatal;
+  });
+  return el.startCall().catch((e: unknown) => e instanceof KaleyraCallError && e.code);
+}
+// @ts-expect-error not a call state
+export const wrongCall: CallState = 'busy';
+// @ts-expect-error a provider resolves with a token, not a string
+export const wrongProvider: TokenProvider = async () => 'token';
+`;
+  assert.deepEqual(typeErrors(t, { 'app.ts': app }), []);
+});
