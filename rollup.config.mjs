@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 // one file per language, holding that language's texts only: built first, so
 // that each of the two carries their hashes.
 //   dist/kaleyra-call.runtime.<en|it|es>.js  classic, loaded with its hash as `integrity`
-//   dist/integrity.json           the sha384 SRI hashes (and the README's copy)
+//   dist/integrity.json           the sha384 SRI hashes (and PINNED_DOCS' copies)
 // and, apart, the opt-in Trusted Types `default` policy for the SDK's own sinks
 // (component/trusted-types-default.ts), a page's first script when it wants calls:
 //   dist/kaleyra-call.trusted-types.js  classic, sets window.KaleyraCallTrustedTypes
@@ -24,6 +24,10 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const LANGUAGES = ['en', 'it', 'es'];
 const runtimeFile = (language) => `dist/kaleyra-call.runtime.${language}.js`;
 const hashes = {};
+// The documents whose pinned CDN snippets `npm run sri:readme` updates (and
+// test/node/cdn.test.mjs checks): the README's snippet to paste and ES module,
+// and the Trusted Types policy's tag in docs/security.md.
+const PINNED_DOCS = ['README.md', 'docs/security.md'];
 
 const compile = (language) => [
   nodeResolve({ exportConditions: ['production'] }),
@@ -78,7 +82,7 @@ export default [
       cdnModule('runtime-loader'),
       ...compile(),
       minifyCss({ include: /\/component\/facade\/styles\.ts$/ }),
-      integrity({ file: 'dist/integrity.json', readme: 'README.md' }),
+      integrity({ file: 'dist/integrity.json', docs: PINNED_DOCS }),
     ],
   },
   {
@@ -90,7 +94,7 @@ export default [
       sourcemap: true,
       plugins: [minify(false)],
     },
-    plugins: [...compile(), integrity({ file: 'dist/integrity.json', readme: 'README.md' })],
+    plugins: [...compile(), integrity({ file: 'dist/integrity.json', docs: PINNED_DOCS })],
   },
 ];
 
@@ -234,11 +238,12 @@ function minifyCss({ include }) {
 /**
  * Writes `file` as `{"dist/<name>": "sha384-…"}` for every CDN file. With
  * UPDATE_README set (`npm run sri:readme`) it also puts this version and these
- * hashes into the README's pinned CDN snippets (`…/npm/kaleyra-call@<version>/
- * dist/<name>" integrity="sha384-…"`). A plain build never edits the README, so
- * test/node/cdn.test.mjs catches a README whose hashes went stale.
+ * hashes into the pinned CDN snippets of the documents `docs` (`…/npm/
+ * kaleyra-call@<version>/dist/<name>" integrity="sha384-…"`). A plain build
+ * never edits them, so test/node/cdn.test.mjs catches a snippet whose hashes
+ * went stale.
  */
-function integrity({ file, readme }) {
+function integrity({ file, docs }) {
   return {
     name: 'integrity',
     writeBundle(options) {
@@ -250,15 +255,17 @@ function integrity({ file, readme }) {
       );
       writeFileSync(file, `${JSON.stringify(sorted, null, 2)}\n`);
 
-      if (!readme || !process.env.UPDATE_README) return;
+      if (!docs || !process.env.UPDATE_README) return;
       const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
-      const before = readFileSync(readme, 'utf8');
-      const after = before.replace(
-        /(\/npm\/([\w-]+)@)[^/\s"]+(\/(dist\/[\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,
-        (whole, start, pkg, middle, path) =>
-          pkg === name && sorted[path] ? `${start}${version}${middle}${sorted[path]}"` : whole,
-      );
-      if (after !== before) writeFileSync(readme, after);
+      for (const doc of docs) {
+        const before = readFileSync(doc, 'utf8');
+        const after = before.replace(
+          /(\/npm\/([\w-]+)@)[^/\s"]+(\/(dist\/[\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,
+          (whole, start, pkg, middle, path) =>
+            pkg === name && sorted[path] ? `${start}${version}${middle}${sorted[path]}"` : whole,
+        );
+        if (after !== before) writeFileSync(doc, after);
+      }
     },
   };
 }

@@ -18,12 +18,15 @@ async function readme(): Promise<string> {
   return (await fetch('/README.md')).text();
 }
 
-/** The first ```html block under the README heading `heading`, loading this build. */
-function snippet(text: string, heading: string): string {
-  const start = text.indexOf(`\n### ${heading}`);
+/**
+ * The first ```html block under the README heading `heading`, or with no
+ * heading the README's first one (the snippet to paste), loading this build.
+ */
+function snippet(text: string, heading?: string): string {
+  const start = heading === undefined ? 0 : text.indexOf(`\n### ${heading}`);
   expect(start, `README.md has no "### ${heading}"`).to.be.above(-1);
   const block = /```html\n([\s\S]*?)```/.exec(text.slice(start))?.[1];
-  expect(block, `no html block under "### ${heading}"`).to.be.a('string');
+  expect(block, `no html block under "### ${heading ?? 'the title'}"`).to.be.a('string');
   return block!.replace(
     /https:\/\/cdn\.jsdelivr\.net\/npm\/kaleyra-call@[^/]+\/dist\/([\w.-]+)\.js/g,
     '/fake/raw/dist/$1',
@@ -53,8 +56,10 @@ describe('the CDN builds, loaded as the README shows', () => {
     for (const f of frames.splice(0)) f.remove();
   });
 
-  it('the CMS snippet works as pasted: classic script, SRI checked, the one-attribute tag starts', async () => {
-    const html = snippet(await readme(), 'In a CMS');
+  it('the snippet to paste, the README’s first code block, works as pasted: classic script, SRI checked, the one-attribute tag starts', async () => {
+    const text = await readme();
+    expect(/```(\w*)/.exec(text)?.[1], 'the README’s first code block').to.equal('html');
+    const html = snippet(text);
     expect(html).to.contain('integrity="sha384-');
     expect(html).to.match(/<kaleyra-call token-endpoint="[^"]+"><\/kaleyra-call>/);
     const win = await frame(html);
@@ -73,7 +78,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   });
 
   it('with connect="click", nothing but the element’s own file until the button is pressed', async () => {
-    const win = await frame(clickMode(snippet(await readme(), 'In a CMS')));
+    const win = await frame(clickMode(snippet(await readme())));
     const el = win.document.querySelector('kaleyra-call')!;
     await el.updateComplete;
     expect(el.state).to.equal('idle');
@@ -104,7 +109,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   });
 
   it('a start loads the runtime beside the bundle, checked against the hash the bundle carries', async () => {
-    const win = await frame(clickMode(snippet(await readme(), 'In a CMS')));
+    const win = await frame(clickMode(snippet(await readme())));
     const el = win.document.querySelector('kaleyra-call')!;
     await el.updateComplete;
     const built = (await (await fetch('/dist/integrity.json')).json()) as Record<string, string>;
@@ -132,7 +137,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   });
 
   it('elements in two languages load the runtime of each language, registered under it', async () => {
-    const html = clickMode(snippet(await readme(), 'In a CMS'));
+    const html = clickMode(snippet(await readme()));
     const tag = /<kaleyra-call [^>]*><\/kaleyra-call>/.exec(html)![0];
     const win = await frame(
       `${html}${tag.replace('<kaleyra-call ', '<kaleyra-call language="it" ')}`,
@@ -163,10 +168,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   });
 
   it('a runtime file that does not match the hash in the bundle is refused, and said so', async () => {
-    const html = snippet(await readme(), 'In a CMS').replaceAll(
-      '/fake/raw/dist/',
-      '/fake/raw/tampered/',
-    );
+    const html = snippet(await readme()).replaceAll('/fake/raw/dist/', '/fake/raw/tampered/');
     const win = await frame(html);
     const unhandled: unknown[] = [];
     win.addEventListener('unhandledrejection', (e) => unhandled.push(e.reason));
@@ -209,7 +211,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   });
 
   it('an Italian element words its failures in Italian only: the event, the rejection, the inline error', async () => {
-    const html = snippet(await readme(), 'In a CMS').replace(
+    const html = snippet(await readme()).replace(
       /<kaleyra-call [^>]*><\/kaleyra-call>/,
       '<kaleyra-call language="it" connect="manual" token-endpoint="/fake/nowhere/token"></kaleyra-call>',
     );
@@ -243,7 +245,7 @@ describe('the CDN builds, loaded as the README shows', () => {
   it('a file that does not match its integrity hash is refused', async () => {
     const text = await readme();
     const html = snippet(text, 'As an ES module');
-    const other = /integrity="(sha384-[^"]+)"/.exec(snippet(text, 'In a CMS'))![1]!;
+    const other = /integrity="(sha384-[^"]+)"/.exec(snippet(text))![1]!;
     const tampered = html.replace(/integrity="sha384-[^"]+"/, `integrity="${other}"`);
     expect(tampered).not.to.equal(html);
     const win = await frame(tampered);

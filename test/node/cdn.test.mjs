@@ -1,21 +1,24 @@
 // The CDN files (needs `npm run build`): their SRI hashes in dist/integrity.json
-// and in the README's pinned snippets, and the JavaScript level they need
-// (README › Browser support).
+// and in the pinned snippets of the README and docs/security.md, and the
+// JavaScript level they need (README › Browser support).
 import { parse } from 'acorn';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
 
 const CDN_FILES = ['dist/kaleyra-call.iife.js', 'dist/kaleyra-call.js'];
 // Loaded by either CDN file with the hash it carries, never from a page's tag:
 // one runtime per language, the one of the element's language.
 const RUNTIMES = ['en', 'it', 'es'].map((language) => `dist/kaleyra-call.runtime.${language}.js`);
-// The opt-in Trusted Types `default` policy: a classic script of its own, pinned in the README.
+// The opt-in Trusted Types `default` policy: a classic script of its own, pinned in docs/security.md.
 const TRUSTED_TYPES = 'dist/kaleyra-call.trusted-types.js';
 const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
 const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
+// The documents with pinned snippets: rollup.config.mjs's PINNED_DOCS, which
+// `npm run sri:readme` updates.
+const PINNED_DOCS = ['README.md', 'docs/security.md'];
 
 test('dist/integrity.json holds the sha384 hash of each CDN file', () => {
   const files = [...CDN_FILES, ...RUNTIMES, TRUSTED_TYPES];
@@ -50,14 +53,14 @@ test('each runtime file holds the texts of its language, and no other', () => {
   }
 });
 
-test('the README pins the CDN files to this version with their current hashes', () => {
-  const readme = readFileSync('README.md', 'utf8');
-  const tags = [...readme.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+test('the docs pin the CDN files to this version with their current hashes', () => {
+  const text = PINNED_DOCS.map((doc) => readFileSync(doc, 'utf8')).join('\n');
+  const tags = [...text.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
   const attr = (tag, a) => new RegExp(`\\s${a}(?:="([^"]*)")?`).exec(tag);
   for (const file of [...CDN_FILES, TRUSTED_TYPES]) {
     const url = `https://cdn.jsdelivr.net/npm/${name}@${version}/${file}`;
     const found = tags.filter((tag) => attr(tag, 'src')?.[1] === url);
-    assert.ok(found.length > 0, `no <script src="${url}"> in README.md`);
+    assert.ok(found.length > 0, `no <script src="${url}"> in ${PINNED_DOCS.join(' or ')}`);
     for (const tag of found) {
       assert.equal(attr(tag, 'integrity')?.[1], integrity[file], `integrity of ${file}`);
       assert.equal(attr(tag, 'crossorigin')?.[1], 'anonymous', `crossorigin of ${file}`);
@@ -70,8 +73,17 @@ test('the README pins the CDN files to this version with their current hashes', 
     }
   }
   // No snippet pins another version of this package.
-  const pins = [...readme.matchAll(new RegExp(`/npm/${name}@([^/"\\s]+)/`, 'g'))].map((m) => m[1]);
+  const pins = [...text.matchAll(new RegExp(`/npm/${name}@([^/"\\s]+)/`, 'g'))].map((m) => m[1]);
   assert.deepEqual([...new Set(pins)], [version]);
+});
+
+test('no other document pins a CDN file, where `npm run sri:readme` would not update it', () => {
+  const docs = ['worker/README.md', ...readdirSync('docs').map((f) => `docs/${f}`)].filter(
+    (doc) => doc.endsWith('.md') && !PINNED_DOCS.includes(doc),
+  );
+  for (const doc of docs) {
+    assert.doesNotMatch(readFileSync(doc, 'utf8'), new RegExp(`/npm/${name}@`), doc);
+  }
 });
 
 test('the CDN files are ES2021, the level of the browsers the README supports', () => {

@@ -1,5 +1,5 @@
 // The React 19 JSX typings as a user gets them (needs `npm run build`): the
-// README's React recipe type-checks against the published `kaleyra-call/jsx`
+// React recipe of docs/frameworks.md type-checks against the published `kaleyra-call/jsx`
 // and `.d.ts` files, and mistakes a user could make are type errors.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,11 +37,12 @@ function typeErrors(t, files) {
   });
 }
 
-test('the README’s React 19 recipe type-checks with kaleyra-call/jsx', (t) => {
-  const readme = readFileSync('README.md', 'utf8');
-  const section = readme.slice(readme.indexOf('\n### React 19\n'));
-  const recipe = /```tsx\n([\s\S]*?)```/.exec(section)?.[1];
-  assert.ok(recipe, 'no ```tsx block under "### React 19" in README.md');
+test('the React 19 recipe of docs/frameworks.md type-checks with kaleyra-call/jsx', (t) => {
+  const doc = readFileSync('docs/frameworks.md', 'utf8');
+  const start = doc.indexOf('\n## React 19\n');
+  assert.ok(start >= 0, 'docs/frameworks.md has no "## React 19"');
+  const recipe = /```tsx\n([\s\S]*?)```/.exec(doc.slice(start))?.[1];
+  assert.ok(recipe, 'no ```tsx block under "## React 19" in docs/frameworks.md');
   assert.deepEqual(typeErrors(t, { 'recipe.tsx': recipe }), []);
 });
 

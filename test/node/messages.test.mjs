@@ -1,5 +1,5 @@
 // Every failure the element can report is explained (component/runtime/messages.ts), in
-// every language, and listed in the README's "Error codes" table; visitors never
+// every language, and listed in the "Error codes" table of docs/error-codes.md; visitors never
 // read a vendor, an endpoint or a status.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -80,11 +80,12 @@ test('the visitor never reads a vendor, an endpoint or a status', () => {
   }
 });
 
-test('the README’s "Error codes" table lists exactly the codes the element can report', () => {
-  const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf('\n### Error codes\n');
-  assert.ok(start >= 0, 'README.md has no "### Error codes"');
-  const section = readme.slice(start, readme.indexOf('\n**', start));
+test('the "Error codes" table of docs/error-codes.md lists exactly the codes the element can report', () => {
+  const doc = readFileSync('docs/error-codes.md', 'utf8');
+  const start = doc.indexOf('\n## Error codes\n');
+  assert.ok(start >= 0, 'docs/error-codes.md has no "## Error codes"');
+  const end = doc.indexOf('\n## ', start + 1);
+  const section = doc.slice(start, end < 0 ? undefined : end);
   const listed = [...section.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]);
   const missing = [...explained].filter((c) => !listed.includes(c));
   const extra = listed.filter((c) => !explained.has(c));
