@@ -117,7 +117,7 @@ function cdnModule(name) {
  * Keeps, of the texts in the languages (`en: '…',` lines of the compiled
  * tables), those of `language` only: a page loads the runtime of its
  * element's language, and the element words every failure in that language
- * (element-driver.ts), the `message` of its errors included.
+ * (component/runtime/driver.ts), the `message` of its errors included.
  */
 function onlyLanguage(language, { include }) {
   const others = LANGUAGES.filter((l) => l !== language);

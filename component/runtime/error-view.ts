@@ -1,6 +1,6 @@
 /**
  * The inline error of the element, for the runtime's driver
- * (element-driver.ts): the visitor's sentence, a collapsed "Details" with the
+ * (driver.ts): the visitor's sentence, a collapsed "Details" with the
  * cause, the fix and the code for the editor or developer, and "Try again"
  * where trying again can help. It is the runtime's, since only the runtime
  * can word a failure (messages.ts); until it is there the element says in its

@@ -5,9 +5,10 @@
  * (and, shown beside it, the code). Both in the element's language.
  *
  * One table: every code the runtime can report, with its visitor sentence's
- * kind and its detail in each language. The README's troubleshooting table
- * lists the same codes (test/node/messages.test.mjs checks it),
- * the element's own checks (attributes.ts) included. `{name}` in a detail is filled from the error's `params`.
+ * kind and its detail in each language. The table of docs/error-codes.md lists
+ * the same codes (test/node/messages.test.mjs checks it), the element's own
+ * checks (shared/attributes.ts) included. `{name}` in a detail is filled from
+ * the error's `params`.
  */
 import { KaleyraCallError } from '../shared/errors.js';
 import type { ErrorPhase } from '../shared/events.js';

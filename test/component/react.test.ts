@@ -146,7 +146,7 @@ describe('<kaleyra-call> in React 19', () => {
     const f = await fake({ sdk: [{ delayMs: 100 }] });
     const errors: string[] = [];
     const effects: string[] = [];
-    // The pattern of the README's React recipe for manual start: connect() in an
+    // The pattern of the React recipe (docs/frameworks.md) for manual start: connect() in an
     // effect, disconnect() in its cleanup. StrictMode runs mount → cleanup → mount.
     function Call() {
       const ref = R.React.useRef<KaleyraCallElement>(null);
