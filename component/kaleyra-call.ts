@@ -3,7 +3,7 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from '@lit/reactive-element';
-import { preloadSdk, warmUp } from './facade/intent.js';
+import { REST_MS, frugal, preloadSdk, warmUp } from './facade/intent.js';
 import { loadRuntime } from './facade/runtime-loader.js';
 import { styles } from './facade/styles.js';
 import { resolveLanguage, stringsFor } from './facade/words.js';
@@ -467,16 +467,17 @@ export class KaleyraCallElement extends ReactiveElement {
       // (What fails is reported as an event and shown.)
       ui.launcher.onclick = () =>
         BUSY.includes(this._state) || this._begin('launch').catch(() => {});
-      // Intent: a pointer resting on the launcher (100 ms), focus, or a touch starting on it.
+      // Intent (facade/intent.ts): a pointer resting on the launcher (unless the
+      // visitor saves data), focus, a touch starting on it, or a press.
       const warm = () => this._warm();
       // (A pointer may enter twice without leaving, as when the launcher appears under it.)
       const rest = (ms: number) => {
         clock.clearTimeout(this._intentTimer);
         if (ms) this._intentTimer = clock.setTimeout(warm, ms);
       };
-      ui.launcher.onpointerenter = () => rest(100);
+      ui.launcher.onpointerenter = () => rest(frugal() ? 0 : REST_MS);
       ui.launcher.onpointerleave = () => rest(0);
-      ui.launcher.onfocus = warm;
+      ui.launcher.onfocus = ui.launcher.onpointerdown = warm;
       ui.launcher.addEventListener('touchstart', warm, { passive: true });
     }
     driver?.render(error, !problem);

@@ -1,13 +1,27 @@
 /**
  * Intent warms up (docs/architecture.md, Intent): a pointer resting on the
- * launcher, keyboard focus on it or a touch starting on it means a call is
- * likely. Then the SDK starts downloading — preloaded, not run — and the
+ * launcher, keyboard focus on it, a touch starting on it or a press means a
+ * call is likely. Then the SDK starts downloading — preloaded, not run — and the
  * connection to the token endpoint's origin opens, so that after the click only
  * the token and the connect remain. A page that never shows intent pays
  * nothing more. Each hint is given once per page, whatever the number of
  * elements or bundle copies.
  */
 const GIVEN = Symbol.for('kaleyra-call.hints');
+
+/** How long a pointer rests on the launcher before it counts as intent (what link-prefetch tools settled on). */
+export const REST_MS = 65;
+
+/**
+ * The visitor asked to save data (`Save-Data`), or is on a 2G connection: a
+ * pointer merely resting on the launcher is not worth a download there.
+ * Focus, a touch and a press still are: they come just before a click.
+ */
+export function frugal(): boolean {
+  const connection = (navigator as { connection?: { saveData?: boolean; effectiveType?: string } })
+    .connection;
+  return !!connection?.saveData || /2g/.test(connection?.effectiveType ?? '');
+}
 
 function hint(rel: 'preload' | 'preconnect', href: string, cors?: string, integrity = ''): void {
   const g = globalThis as unknown as Record<symbol, Set<string> | undefined>;

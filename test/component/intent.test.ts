@@ -1,7 +1,8 @@
 /**
- * Intent warms up: a pointer resting on the launcher, focus or a touch starting
- * on it downloads the SDK without running it (and loads the runtime); the
- * click then runs what was fetched. No intent, nothing more.
+ * Intent warms up: a pointer resting on the launcher (65 ms, unless the
+ * visitor saves data or is on 2G), focus, a touch starting on it or a press
+ * downloads the SDK without running it (and loads the runtime); the click then
+ * runs what was fetched. No intent, nothing more.
  */
 import { expect } from '@open-wc/testing';
 import { fake, fakeClock, freshPage, launcher, mount, until, untilState } from './helpers.js';
@@ -35,9 +36,9 @@ describe('<kaleyra-call> intent', () => {
     return { clock, f, el, button };
   }
 
-  it('a pointer resting 100 ms downloads the SDK without running it; the click uses that download', async () => {
+  it('a pointer resting 65 ms downloads the SDK without running it; the click uses that download', async () => {
     const { clock, f, el, button } = await pointerOnLauncher();
-    await clock.advance(99);
+    await clock.advance(64);
     expect(hints()).to.deep.equal([]);
     await clock.advance(1);
     expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
@@ -52,34 +53,92 @@ describe('<kaleyra-call> intent', () => {
     expect(await f.log('sdk')).to.have.length(1);
   });
 
-  it('a pointer entering again restarts the rest: 100 ms from its last arrival', async () => {
+  it('a pointer entering again restarts the rest: 65 ms from its last arrival', async () => {
     const { clock, f, button } = await pointerOnLauncher();
-    await clock.advance(60);
+    await clock.advance(40);
     // As when the launcher appears under a pointer that then moves: no leave between.
     button.dispatchEvent(new PointerEvent('pointerenter'));
-    await clock.advance(99);
+    await clock.advance(64);
     expect(hints()).to.deep.equal([]);
     await clock.advance(1);
     expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
     clock.uninstall();
   });
 
-  it('a pointer that passes by (under 100 ms) fetches nothing', async () => {
+  it('a pointer that passes by (under 65 ms) fetches nothing', async () => {
     const { clock, f, button } = await pointerOnLauncher();
-    await clock.advance(50);
+    await clock.advance(64);
     button.dispatchEvent(new PointerEvent('pointerleave'));
     await clock.advance(3_600_000);
     expect(hints()).to.deep.equal([]);
     expect(await f.log()).to.have.length(0);
   });
 
-  it('keyboard focus and a touch warm up at once, each hint once per page', async () => {
+  for (const [what, connection] of [
+    ['Save-Data', { saveData: true, effectiveType: '4g' }],
+    ['a 2G connection', { saveData: false, effectiveType: '2g' }],
+    ['a slow-2G connection', { saveData: false, effectiveType: 'slow-2g' }],
+  ] as const) {
+    describe(`with ${what}`, () => {
+      beforeEach(() => {
+        Object.defineProperty(navigator, 'connection', { value: connection, configurable: true });
+      });
+      afterEach(() => {
+        delete (navigator as { connection?: unknown }).connection;
+      });
+
+      it('a resting pointer fetches nothing', async () => {
+        const { clock, f } = await pointerOnLauncher();
+        await clock.advance(3_600_000);
+        expect(hints()).to.deep.equal([]);
+        expect(await f.log()).to.have.length(0);
+      });
+
+      it('focus, a touch and a press still warm up', async () => {
+        for (const gesture of [
+          (b: HTMLElement) => b.focus(),
+          (b: HTMLElement) => b.dispatchEvent(new TouchEvent('touchstart')),
+          (b: HTMLElement) => b.dispatchEvent(new PointerEvent('pointerdown')),
+        ]) {
+          const f = await fake();
+          const el = mount(f, { connect: 'click' });
+          await el.updateComplete;
+          gesture(launcher(el));
+          expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
+          await freshPage();
+          for (const link of ours()) link.remove();
+          delete (globalThis as unknown as Record<symbol, unknown>)[
+            Symbol.for('kaleyra-call.hints')
+          ];
+        }
+      });
+    });
+  }
+
+  it('4G without Save-Data: the resting pointer warms up', async () => {
+    Object.defineProperty(navigator, 'connection', {
+      value: { saveData: false, effectiveType: '4g' },
+      configurable: true,
+    });
+    try {
+      const { clock, f } = await pointerOnLauncher();
+      await clock.advance(65);
+      expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
+      clock.uninstall();
+    } finally {
+      delete (navigator as { connection?: unknown }).connection;
+    }
+  });
+
+  it('keyboard focus, a touch and a press warm up at once, each hint once per page', async () => {
     const f = await fake();
     const first = mount(f, { connect: 'click' });
     const second = mount(f, { connect: 'click' });
-    await Promise.all([first.updateComplete, second.updateComplete]);
+    const third = mount(f, { connect: 'click' });
+    await Promise.all([first.updateComplete, second.updateComplete, third.updateComplete]);
     launcher(first).focus();
     launcher(second).dispatchEvent(new TouchEvent('touchstart'));
+    launcher(third).dispatchEvent(new PointerEvent('pointerdown'));
     expect(hints()).to.deep.equal([`preload ${f.sdk}`]);
   });
 
