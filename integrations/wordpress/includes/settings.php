@@ -18,7 +18,14 @@ function kaleyra_call_register_settings(): void {
 			'type'              => 'string',
 			'description'       => __( 'The token endpoint the Video call element asks for access tokens.', 'kaleyra-call' ),
 			'default'           => '',
-			'show_in_rest'      => true,
+			// The REST API answers 400 to a value that fails this; the sanitize callback
+			// checks again, for the settings form and for update_option() from code.
+			'show_in_rest'      => array(
+				'schema' => array(
+					'type'    => 'string',
+					'pattern' => '^$|^https://[^\\s<>"\'`\\\\]+$|^http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{1,5})?(/[^\\s<>"\'`\\\\]*)?$',
+				),
+			),
 			'sanitize_callback' => 'kaleyra_call_sanitize_endpoint',
 		)
 	);
@@ -29,7 +36,12 @@ function kaleyra_call_register_settings(): void {
 			'type'              => 'string',
 			'description'       => __( 'The language of the Video call element: en, it, es, or empty for the site language.', 'kaleyra-call' ),
 			'default'           => '',
-			'show_in_rest'      => true,
+			'show_in_rest'      => array(
+				'schema' => array(
+					'type' => 'string',
+					'enum' => array( '', 'en', 'it', 'es' ),
+				),
+			),
 			'sanitize_callback' => 'kaleyra_call_sanitize_language',
 		)
 	);
@@ -51,7 +63,12 @@ function kaleyra_call_register_settings(): void {
 			'type'              => 'string',
 			'description'       => __( 'The user id the floating launcher calls.', 'kaleyra-call' ),
 			'default'           => '',
-			'show_in_rest'      => true,
+			'show_in_rest'      => array(
+				'schema' => array(
+					'type'    => 'string',
+					'pattern' => '^$|^[A-Za-z0-9._-]{1,128}$',
+				),
+			),
 			'sanitize_callback' => 'kaleyra_call_sanitize_launcher_target',
 		)
 	);
@@ -118,12 +135,16 @@ function kaleyra_call_sanitize_launcher_target( $value ): string {
 }
 
 /**
- * A settings error, once: WordPress runs a sanitize callback twice when it adds an option.
+ * A settings error for the form, once (WordPress runs a sanitize callback twice when it
+ * adds an option). Outside wp-admin (the REST API, code) there is no form to tell.
  *
  * @param string $setting The option.
  * @param string $message The error.
  */
 function kaleyra_call_settings_error( string $setting, string $message ): void {
+	if ( ! function_exists( 'add_settings_error' ) ) {
+		return;
+	}
 	foreach ( get_settings_errors( $setting ) as $error ) {
 		if ( $error['message'] === $message ) {
 			return;
