@@ -450,7 +450,7 @@ function block(attributes) {
  * Creates a post as `role` through the REST API and publishes it (an Editor publishes a
  * Contributor's), checking at each save that the stored content is what was sent.
  */
-async function publish(role, { content, title = `A ${role}'s post` }) {
+async function publish(role, { content, title = `Post by the ${role}` }) {
   const create = await wp.rest(role, 'POST', '/wp/v2/posts', {
     title,
     content,

@@ -181,8 +181,12 @@ export async function startWordPress({ port, multisite = false, muPlugins = {}, 
       stop,
       /** Runs PHP with WordPress loaded (as a visitor); `$args` holds `args`; resolves to stdout. */
       php: (code, args = {}) => phpRun(root, url, `require ABSPATH_LOAD;\n${code}`, args),
-      /** The REST API as `user` (an application password), or as nobody. */
-      rest: (user, method, path, body) => rest(url, wp.users[user], method, path, body),
+      /**
+       * The REST API as `user` (an application password), or as nobody; `site`: a network's
+       * sub-site path (`/sub`), '' for the main site.
+       */
+      rest: (user, method, path, body, site = '') =>
+        rest(`${url}${site}`, wp.users[user], method, path, body),
       /** WordPress's debug log so far (notices, warnings, errors), or ''. */
       debugLog: () => {
         const file = join(root, 'wp-content/debug.log');
