@@ -320,6 +320,15 @@ add_filter( 'kaleyra_call_element_attributes', function ( $attributes ) {
         assert.equal(await elementScripts(page), 1, `one script on ${url}`);
       }
       assert.equal(await page.locator('kaleyra-call').count(), 2, 'the block is there too');
+
+      // A block that floats takes the corner: still one launcher there, the block's.
+      const floatingBlock = await publish('author', {
+        content: block({ callWith: 'dr_bianchi', placement: 'floating' }),
+      });
+      await page.goto(floatingBlock.link);
+      const floating = page.locator('kaleyra-call[placement="floating"]');
+      assert.equal(await floating.count(), 1);
+      assert.equal(await floating.getAttribute('call-with'), 'dr_bianchi');
       await visitor.close();
     } finally {
       await wp.rest('administrator', 'POST', '/wp/v2/settings', { kaleyra_call_launcher: false });

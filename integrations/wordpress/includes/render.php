@@ -70,8 +70,23 @@ function kaleyra_call_render( array $values, string $context ): string {
 		}
 	}
 
+	if ( 'floating' === ( $attributes['placement'] ?? '' ) ) {
+		kaleyra_call_floating_printed( true );
+	}
 	wp_enqueue_script( 'kaleyra-call' );
 	return '<kaleyra-call' . $html . '></kaleyra-call>';
+}
+
+/**
+ * Whether this page already has a floating launcher (a block or shortcode placed one):
+ * then the site's own launcher stays out, and the page has one launcher in its corner.
+ *
+ * @param bool $printed True to record that one was printed.
+ */
+function kaleyra_call_floating_printed( bool $printed = false ): bool {
+	static $done = false;
+	$done = $done || $printed;
+	return $done;
 }
 
 /** Until the endpoint is set: nothing for visitors, a short notice for administrators. */
@@ -89,7 +104,7 @@ function kaleyra_call_missing_endpoint_notice(): string {
 
 /** The floating launcher of every page, when it is on (wp_footer). */
 function kaleyra_call_print_launcher(): void {
-	if ( ! get_option( 'kaleyra_call_launcher', false ) ) {
+	if ( ! get_option( 'kaleyra_call_launcher', false ) || kaleyra_call_floating_printed() ) {
 		return;
 	}
 	$call_with = kaleyra_call_user_id( get_option( 'kaleyra_call_launcher_call_with', '' ) );
