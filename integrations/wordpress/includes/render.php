@@ -59,6 +59,8 @@ function kaleyra_call_render( array $values, string $context ): string {
 	$attributes = apply_filters( 'kaleyra_call_element_attributes', $attributes, $context );
 
 	$html = '';
+	// Attribute names as HTML spells them, and never an event handler (`on…`), whatever a
+	// filter returns.
 	foreach ( is_array( $attributes ) ? $attributes : array() as $name => $value ) {
 		if ( ! is_string( $name ) || ! preg_match( '/^[a-z][a-z0-9-]*$/', $name ) || str_starts_with( $name, 'on' ) ) {
 			continue;
