@@ -3,6 +3,12 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  EDITOR_SCRIPT,
+  WORDPRESS_GLOBALS,
+  ZIP_INPUT,
+  wordpressZip,
+} from './integrations/wordpress/build.mjs';
 
 // The CDN builds: self-contained (Lit bundled), minified, with source maps that
 // carry their sources. Two files a page may load:
@@ -17,6 +23,8 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 // and, apart, the opt-in Trusted Types `default` policy for the SDK's own sinks
 // (component/trusted-types-default.ts), a page's first script when it wants calls:
 //   dist/kaleyra-call.trusted-types.js  classic, sets window.KaleyraCallTrustedTypes
+// Then the WordPress plugin (integrations/wordpress/build.mjs): its block's editor script, and
+//   dist/kaleyra-call-wordpress.zip  the plugin, carrying the files above that it serves.
 // The npm build (unbundled ES modules + .d.ts in dist/esm, Lit as a
 // dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
@@ -95,6 +103,30 @@ export default [
       plugins: [minify(false)],
     },
     plugins: [...compile(), integrity({ file: 'dist/integrity.json', docs: PINNED_DOCS })],
+  },
+  {
+    input: 'integrations/wordpress/src/editor.ts',
+    external: Object.keys(WORDPRESS_GLOBALS),
+    output: {
+      file: EDITOR_SCRIPT,
+      format: 'iife',
+      globals: WORDPRESS_GLOBALS,
+      plugins: [minify(false)],
+    },
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['integrations/wordpress/src/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, sourceMap: false, target: 'ES2020' },
+      }),
+    ],
+  },
+  {
+    input: ZIP_INPUT,
+    output: { dir: 'dist' },
+    plugins: [wordpressZip()],
+    // Its module is empty on purpose: the zip is the output.
+    onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
   },
 ];
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: lint, type-check, build, worker tests (workerd), browser tests
-// (Chromium) and Node-side tests, in that order. Every step runs even when an
+// (Chromium), Node-side tests and the WordPress plugin's tests, in that order. Every step runs even when an
 // earlier one fails; the last line is the summary `N passed, N failed`, where N
 // counts every test plus one check for each non-test step (lint, type-check,
 // build). Exits non-zero when anything failed.
@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureChromium } from './support/chromium.mjs';
+import { ensureWordPress } from './wordpress/support/wordpress.mjs';
 
 const results = 'test-results';
 rmSync(results, { recursive: true, force: true });
@@ -69,6 +70,24 @@ const steps = [
     ],
     env: { NODE_TEST_COUNTS: join(results, 'node.json') },
     counts: () => JSON.parse(readFileSync(join(results, 'node.json'), 'utf8')),
+  },
+  {
+    name: 'wordpress tests',
+    cmd: [
+      'node',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./test/support/node-count-reporter.mjs',
+      '--test-reporter-destination=stdout',
+      'test/wordpress/plugin.test.mjs',
+      'test/wordpress/translations.test.mjs',
+    ],
+    // WordPress, MariaDB and PHP from Debian, and Chromium: installed when possible (root,
+    // apt-get), else the step fails with the one line to run.
+    before: () => ensureWordPress() && Boolean(ensureChromium()),
+    env: { NODE_TEST_COUNTS: join(results, 'wordpress.json') },
+    counts: () => JSON.parse(readFileSync(join(results, 'wordpress.json'), 'utf8')),
   },
 ];
 
