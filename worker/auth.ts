@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { base64url, jwtVerify, type JWTPayload } from 'jose';
+import { cookieValues } from './cookie.js';
 import type { AppEnv, AuthConfig, Config, GuestConfig } from './env.js';
 import { ApiError } from './errors.js';
 import { GuestTokenError, isGuestToken, verifyGuestToken } from './guest-token.js';
@@ -136,26 +137,20 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
 }
 
 /**
- * The value of the credential cookie, or undefined without one. A cookie sent
- * more than once is refused: a sibling subdomain can plant a second cookie of
- * the same name (for its own domain or path), and the browser then sends both in
- * an order the worker cannot trust (cookie tossing). Names are compared exactly,
- * as browsers do (RFC 6265: names are case-sensitive), so `SITE_JWT` is another
- * cookie than `site_jwt` and is ignored.
+ * The value of the credential cookie, or undefined without one (pairs read as
+ * RFC 6265 defines them: cookie.ts). A cookie sent more than once is refused: a
+ * sibling subdomain can plant a second cookie of the same name (for its own
+ * domain or path), and the browser then sends both in an order the worker cannot
+ * trust (cookie tossing). Names are compared exactly, as browsers do (names are
+ * case-sensitive), so `SITE_JWT` is another cookie than `site_jwt` and is ignored.
  */
 function onlyCookie(c: Context<AppEnv>, name: string): string | undefined {
-  const values: string[] = [];
-  // Several Cookie header lines reach the worker joined by ", ".
-  for (const pair of (c.req.header('cookie') ?? '').split(/[;,]/)) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) values.push(pair.slice(eq + 1).trim());
-  }
+  const values = cookieValues(c.req.header('cookie') ?? '', name);
   if (values.length > 1) {
     note(c, { reason: 'cookie_repeated' });
     throw new ApiError(400, 'bad_request', 'The sign-in cookie was sent more than once.');
   }
-  const value = values[0];
-  return value?.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  return values[0];
 }
 
 function compact(c: Context<AppEnv>, token: string | undefined): string {
