@@ -13,12 +13,28 @@ import { ApiError } from './errors.js';
 export const MAX_BODY_BYTES = 1024;
 
 export const requireJson = createMiddleware<AppEnv>(async (c, next) => {
-  const type = c.req.header('content-type') ?? '';
-  if (type.split(';')[0]?.trim().toLowerCase() !== 'application/json') {
+  if (!isJsonType(c.req.header('content-type'))) {
     throw new ApiError(415, 'unsupported_media_type', 'Send Content-Type: application/json.');
   }
   await next();
 });
+
+/**
+ * One media type, `application/json`, with a `charset` parameter, if any, of
+ * UTF-8 (RFC 8259 §8.1: the body is read as UTF-8 whatever it says). A list of
+ * types is refused: two Content-Type lines reach the worker joined by ", ", and
+ * no single media type has a comma outside a quoted parameter.
+ */
+function isJsonType(header: string | undefined): boolean {
+  if (header === undefined || header.includes(',')) return false;
+  const [essence = '', ...parameters] = header.split(';');
+  if (essence.trim().toLowerCase() !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    const [name = '', value = ''] = parameter.split('=');
+    if (name.trim().toLowerCase() !== 'charset') return true;
+    return ['utf-8', 'utf8'].includes(value.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  });
+}
 
 /** A guest request carries a Turnstile token of up to 2048 characters. */
 export const MAX_GUEST_BODY_BYTES = 4096;

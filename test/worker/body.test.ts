@@ -51,7 +51,40 @@ describe('request content type', () => {
     expect(await t.kaleyra.calls()).toEqual([]);
   });
 
-  for (const type of ['application/json; charset=utf-8', 'Application/JSON']) {
+  // One media type, application/json, in UTF-8 (RFC 8259 §8.1): a list of types (two
+  // Content-Type lines reach the worker joined by ", ") or another charset is not JSON as read.
+  for (const type of [
+    'application/json, text/plain',
+    'application/json; charset=utf-8, text/plain',
+    'text/plain, application/json',
+    'application/json; charset=utf-16',
+    'application/json; charset=iso-8859-1',
+    'application/json; charset=',
+  ]) {
+    it(`${JSON.stringify(type)} → 415 unsupported_media_type; Kaleyra never called`, async () => {
+      const { t, token } = await withUser();
+      const res = await post(t, token, type);
+      expect(res.status).toBe(415);
+      expect(await t.kaleyra.calls()).toEqual([]);
+    });
+  }
+
+  it('two Content-Type lines (application/json; charset=utf-8 and text/plain) → 415', async () => {
+    const { t, token } = await withUser();
+    const headers = new Headers({ origin: ORIGIN, authorization: `Bearer ${token}` });
+    headers.append('content-type', 'application/json; charset=utf-8');
+    headers.append('content-type', 'text/plain');
+    const res = await t.fetch('/v1/token', { method: 'POST', headers, body: '{}' });
+    expect(res.status).toBe(415);
+    expect(await t.kaleyra.calls()).toEqual([]);
+  });
+
+  for (const type of [
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'application/json;charset=UTF-8',
+    'application/json; charset="utf-8"',
+  ]) {
     it(`${type} is accepted`, async () => {
       const { t, token } = await withUser();
       const res = await t.token({ bearer: token, headers: { 'content-type': type } });
