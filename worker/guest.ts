@@ -1,5 +1,5 @@
 import { createMiddleware } from 'hono/factory';
-import { bodyText, MAX_GUEST_BODY_BYTES } from './body.js';
+import { jsonBody, MAX_GUEST_BODY_BYTES, type ValidJson } from './body.js';
 import { guestAccess } from './config.js';
 import type { AppEnv, Config, GuestConfig } from './env.js';
 import { ApiError, type GuestOffer } from './errors.js';
@@ -42,48 +42,46 @@ export const limitGuests = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export const readChallenge = createMiddleware<AppEnv>(async (c, next) => {
-  const refuse = () =>
-    new ApiError(400, 'bad_request', 'The body must be {"turnstile": "<widget token>"}.');
-  let body: unknown;
-  try {
-    body = JSON.parse(await bodyText(c, MAX_GUEST_BODY_BYTES));
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw refuse();
-  }
+export interface ChallengeBody {
+  turnstile: string;
+}
+
+const CHALLENGE = 'The body must be {"turnstile": "<widget token>"}.';
+
+export const readChallenge = jsonBody(MAX_GUEST_BODY_BYTES, CHALLENGE, (body): ChallengeBody => {
+  const refuse = () => new ApiError(400, 'bad_request', CHALLENGE);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse();
-  const keys = Object.keys(body);
   const token = (body as { turnstile?: unknown }).turnstile;
-  if (keys.length !== 1 || typeof token !== 'string') throw refuse();
+  if (Object.keys(body).length !== 1 || typeof token !== 'string') throw refuse();
   if (token === '' || token.length > MAX_TURNSTILE_LENGTH) throw refuse();
-  c.set('turnstileToken', token);
-  await next();
+  return { turnstile: token };
 });
 
-export const passChallenge = createMiddleware<AppEnv>(async (c, next) => {
-  const verdict = await verifyTurnstile(guestOf(c.var.config), {
-    response: c.var.turnstileToken,
-    remoteip: c.req.header('cf-connecting-ip'),
-  });
-  note(c, { turnstile: verdict.labels });
-  switch (verdict.outcome) {
-    case 'pass':
-      return next();
-    case 'refused':
-      note(c, { guest: 'challenge_failed' });
-      throw new ApiError(403, 'challenge_failed', 'The challenge was not passed; try it again.');
-    case 'unavailable':
-      note(c, { guest: 'challenge_unavailable' });
-      throw new ApiError(503, 'unavailable', 'The challenge cannot be checked right now.');
-    case 'misconfigured':
-      note(c, {
-        guest: 'challenge_unavailable',
-        problem: 'misconfiguration: TURNSTILE_SECRET_KEY is refused by siteverify',
-      });
-      throw new ApiError(500, 'internal', 'The token service is not available.');
-  }
-});
+export const passChallenge = createMiddleware<AppEnv, string, ValidJson<ChallengeBody>>(
+  async (c, next) => {
+    const verdict = await verifyTurnstile(guestOf(c.var.config), {
+      response: c.req.valid('json').turnstile,
+      remoteip: c.req.header('cf-connecting-ip'),
+    });
+    note(c, { turnstile: verdict.labels });
+    switch (verdict.outcome) {
+      case 'pass':
+        return next();
+      case 'refused':
+        note(c, { guest: 'challenge_failed' });
+        throw new ApiError(403, 'challenge_failed', 'The challenge was not passed; try it again.');
+      case 'unavailable':
+        note(c, { guest: 'challenge_unavailable' });
+        throw new ApiError(503, 'unavailable', 'The challenge cannot be checked right now.');
+      case 'misconfigured':
+        note(c, {
+          guest: 'challenge_unavailable',
+          problem: 'misconfiguration: TURNSTILE_SECRET_KEY is refused by siteverify',
+        });
+        throw new ApiError(500, 'internal', 'The token service is not available.');
+    }
+  },
+);
 
 export const createGuest = createMiddleware<AppEnv>(async (c, next) => {
   const { config } = c.var;

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
-import { limitBody, limitGuestBody, requireEmptyObject, requireJson } from './body.js';
+import { emptyBody, limitBody, limitGuestBody, requireJson } from './body.js';
 import { withConfig } from './config.js';
 import type { AppEnv, Config } from './env.js';
 import { ApiError, errorBody } from './errors.js';
@@ -52,7 +52,7 @@ app.post(
   limitByIp,
   requireJson,
   limitBody,
-  requireEmptyObject,
+  emptyBody,
   authenticate,
   limitByUser,
   issueToken,

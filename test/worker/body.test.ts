@@ -119,6 +119,17 @@ describe('request body', () => {
     ['two objects', '{}{}'],
     ['a nested user id', '{"user":{"id":"victim"}}'],
     ['a __proto__ key', '{"__proto__":{"user_id":"victim"}}'],
+    ['a user id spelled with escapes', '{"user\\u005fid":"victim"}'],
+    ['a duplicated member', '{"a":1,"a":1}'],
+    ['a duplicated user id', '{"user_id":"a","user_id":"b"}'],
+    ['a duplicate nested deep inside', '{"a":[{"b":{"c":1,"c":2}}]}'],
+    ['a huge number', '{"a":1e400}'],
+    ['a huge number alone', '1e400'],
+    ['a lone surrogate', '{"a":"\\ud800"}'],
+    ['deep nesting', `${'['.repeat(500)}${']'.repeat(500)}`],
+    ['a byte order mark before {}', '\ufeff{}'],
+    ['a no-break space around {} (not JSON whitespace)', '\u00a0{}\u00a0'],
+    ['a line separator after {}', '{}\u2028'],
   ];
   for (const [label, body] of refused) {
     it(`${label} → 400 bad_request; Kaleyra never called`, async () => {
@@ -134,6 +145,26 @@ describe('request body', () => {
     const { t, token } = await withUser();
     const res = await t.token({ bearer: token, body: '{"user_id":"victim"}' });
     expect((await errorOf(res)).message).toMatch(/user id/i);
+  });
+
+  it('says why a member sent twice is refused, whatever its name or spelling', async () => {
+    const { t, token } = await withUser();
+    for (const body of [
+      '{"a":1,"a":2}',
+      '{"a":1,"\\u0061":2}',
+      '{"x":{"user_id":1,"user_id":2}}',
+    ]) {
+      const res = await t.token({ bearer: token, body });
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).message).toMatch(/more than once/);
+    }
+  });
+
+  it('bytes that are not UTF-8 → 400 bad_request', async () => {
+    const { t, token } = await withUser();
+    const res = await t.token({ bearer: token, body: new Uint8Array([0x7b, 0xff, 0x7d]) });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toEqual({ code: 'bad_request', message: expect.any(String) });
   });
 
   it('a user id in the body is refused even without credentials (no oracle, no call)', async () => {
