@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
 import { emptyBody, limitBody, limitGuestBody, requireJson } from './body.js';
@@ -40,13 +41,13 @@ app.use(async (c, next) => {
   await next();
   c.header('Cache-Control', 'no-store');
 });
+app.use(methodNotAllowed({ app, onMethodNotAllowed }));
 
 app.get('/health', (c) => c.json({ status: 'ok' }));
-app.all('/health', methodNotAllowed('GET, HEAD'));
 
 // Every answer on /v1/token, the preflight's included, needs the configuration, an
 // allowed (or absent) Origin and the CORS headers; only POST goes on to mint.
-app.on(['OPTIONS', 'POST'], '/v1/token', withConfig, checkOrigin, corsHeaders);
+app.on(['POST', 'OPTIONS'], '/v1/token', withConfig, checkOrigin, corsHeaders);
 app.post(
   '/v1/token',
   limitByIp,
@@ -57,10 +58,9 @@ app.post(
   limitByUser,
   issueToken,
 );
-app.all('/v1/token', methodNotAllowed('POST, OPTIONS'));
 
 app.use(GUEST_PATH, guestRoute);
-app.on(['OPTIONS', 'POST'], GUEST_PATH, withConfig, checkOrigin, corsHeaders);
+app.on(['POST', 'OPTIONS'], GUEST_PATH, withConfig, checkOrigin, corsHeaders);
 app.post(
   GUEST_PATH,
   limitGuests,
@@ -71,7 +71,6 @@ app.post(
   createGuest,
   issueToken,
 );
-app.all(GUEST_PATH, methodNotAllowed('POST, OPTIONS'));
 
 app.notFound((c) => {
   note(c, { code: 'not_found' });
@@ -92,10 +91,18 @@ app.onError((err, c) => {
 
 export default app;
 
-function methodNotAllowed(allow: string) {
-  return () => {
-    throw new ApiError(405, 'method_not_allowed', `Use ${allow}.`, { Allow: allow });
-  };
+/**
+ * Hono's method-not-allowed: a request that found no handler (404) on a path
+ * that has routes for other methods gets 405 and `Allow` with those methods
+ * (GET brings HEAD). It looks the path up as the router did, in the raw
+ * spelling (`c.req.path` is rawPath's), so `/v1/%74oken` stays a 404; and it
+ * leaves a failure alone, so /v1/guest with guests off stays a 404 for every
+ * method.
+ */
+function onMethodNotAllowed(c: Context<AppEnv>, methods: string[]): Response {
+  const allow = methods.join(', ');
+  note(c, { code: 'method_not_allowed' });
+  return c.json(errorBody('method_not_allowed', `Use ${allow}.`), 405, { Allow: allow });
 }
 
 /**
