@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { jsonBody, MAX_GUEST_BODY_BYTES, type ValidJson } from './body.js';
 import { guestAccess } from './config.js';
@@ -31,14 +32,18 @@ const MAX_TURNSTILE_LENGTH = 2048;
 /** 26 base32 characters: 130 random bits. */
 const GUEST_ID_BYTES = 17;
 
-/** With guests off, the route does not exist, whatever else is configured. */
+/**
+ * With guests off, the route does not exist, whatever else is configured (a
+ * broken setting included): the only place that decides it, from GUEST_ACCESS
+ * alone, before the configuration is read.
+ */
 export const guestRoute = createMiddleware<AppEnv>(async (c, next) => {
   if (guestAccess(c.env) === 'off') throw new ApiError(404, 'not_found', 'No such route.');
   await next();
 });
 
 export const limitGuests = createMiddleware<AppEnv>(async (c, next) => {
-  await enforceGuestLimit(guestOf(c.var.config).limiter, c.req.header('cf-connecting-ip'));
+  await enforceGuestLimit(guestSettings(c).limiter, c.req.header('cf-connecting-ip'));
   await next();
 });
 
@@ -59,7 +64,7 @@ export const readChallenge = jsonBody(MAX_GUEST_BODY_BYTES, CHALLENGE, (body): C
 
 export const passChallenge = createMiddleware<AppEnv, string, ValidJson<ChallengeBody>>(
   async (c, next) => {
-    const verdict = await verifyTurnstile(guestOf(c.var.config), {
+    const verdict = await verifyTurnstile(guestSettings(c), {
       response: c.req.valid('json').turnstile,
       remoteip: c.req.header('cf-connecting-ip'),
     });
@@ -121,8 +126,13 @@ function newGuestSuffix(): string {
   return base32(crypto.getRandomValues(new Uint8Array(GUEST_ID_BYTES))).slice(0, 26);
 }
 
-/** The guest settings; the route exists only when they are there. */
-function guestOf(config: Config): GuestConfig {
-  if (!config.guest) throw new ApiError(404, 'not_found', 'No such route.');
-  return config.guest;
+/**
+ * The guest settings. Behind guestRoute they are always there: with
+ * GUEST_ACCESS=turnstile the configuration either has them or fails as a whole
+ * (config.ts, readGuest).
+ */
+function guestSettings(c: Context<AppEnv>): GuestConfig {
+  const { guest } = c.var.config;
+  if (!guest) throw new Error('guest settings missing behind guestRoute');
+  return guest;
 }
