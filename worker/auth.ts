@@ -111,7 +111,7 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
   const guest = (token: string) => (isGuestToken(token) ? config.guest : undefined);
   if (auth.mode === 'access') {
     // A guest has no Access session; its guest token comes as a bearer token.
-    const bearer = /^Bearer +(\S+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const bearer = bearerOf(c.req.header('authorization'));
     const guestPath = bearer === undefined ? undefined : guest(bearer);
     if (bearer !== undefined && guestPath && !c.req.header('cf-access-jwt-assertion')) {
       return { token: compact(c, bearer), ambient: false, guest: guestPath };
@@ -123,17 +123,26 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
   const cookie = auth.cookie === undefined ? undefined : onlyCookie(c, auth.cookie);
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
-    const match = /^Bearer +(\S+) *$/i.exec(authorization);
-    if (!match) {
+    const bearer = bearerOf(authorization);
+    if (bearer === undefined) {
       note(c, { reason: 'authorization_not_bearer' });
       throw unauthenticated('Send Authorization: Bearer <token>.');
     }
-    const token = compact(c, match[1]);
+    const token = compact(c, bearer);
     return { token, ambient: false, guest: guest(token) };
   }
   if (cookie !== undefined) return { token: compact(c, cookie), ambient: true, guest: undefined };
   note(c, { reason: 'no_credentials' });
   throw unauthenticated('Sign-in required.');
+}
+
+/**
+ * The token of `Authorization: Bearer <token>` (RFC 6750 §2.1): the scheme in
+ * any case (RFC 9110 §11.1), one or more spaces, exactly one token. A tab, a
+ * second token, or two Authorization lines (joined by ", ") are no bearer token.
+ */
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1];
 }
 
 /**
