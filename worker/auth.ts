@@ -174,13 +174,19 @@ function compact(c: Context<AppEnv>, token: string | undefined): string {
   return token;
 }
 
+/** The Sec-Fetch-Site values that say a request is not cross-site. */
+const SAME_SITE = new Set(['same-origin', 'same-site', 'none']);
+
 function requireSameSite(c: Context<AppEnv>): void {
   // checkOrigin has already refused an Origin outside the list; here it must exist.
   if (c.req.header('origin') === undefined) {
     note(c, { reason: 'ambient_credentials_without_origin' });
     throw new ApiError(403, 'origin_not_allowed', 'This request must come from an allowed origin.');
   }
-  if (c.req.header('sec-fetch-site')?.toLowerCase() === 'cross-site') {
+  const site = c.req.header('sec-fetch-site')?.toLowerCase();
+  // Browsers send `cross-site` or one of SAME_SITE, or (older ones) no header; anything
+  // else, two lines joined by ", " included, is no promise that it is not cross-site.
+  if (site !== undefined && !SAME_SITE.has(site)) {
     note(c, { reason: 'ambient_credentials_cross_site' });
     throw new ApiError(403, 'forbidden', 'Cross-site requests cannot use session cookies.');
   }

@@ -141,6 +141,39 @@ describe('cookie mode (SITE_JWT_COOKIE)', () => {
     expect(await t.kaleyra.calls()).toEqual([]);
   });
 
+  // Browsers send one of these four values; anything else (two lines joined by ", ",
+  // another word) is not a promise that the request is not cross-site.
+  for (const value of [
+    'same-origin, cross-site',
+    'cross-site, same-origin',
+    'bogus',
+    'CROSS-SITE',
+  ]) {
+    it(`cookie with Sec-Fetch-Site: ${value} → 403 forbidden`, async () => {
+      const { t, token } = await cookieSetup();
+      const res = await post(t, {
+        origin: ORIGIN,
+        cookie: `site_session=${token}`,
+        'sec-fetch-site': value,
+      });
+      expect(res.status).toBe(403);
+      expect(await errorOf(res)).toEqual({ code: 'forbidden', message: expect.any(String) });
+      expect(await t.kaleyra.calls()).toEqual([]);
+    });
+  }
+
+  for (const value of ['same-origin', 'same-site', 'none']) {
+    it(`cookie with Sec-Fetch-Site: ${value} is accepted`, async () => {
+      const { t, token } = await cookieSetup();
+      const res = await post(t, {
+        origin: ORIGIN,
+        cookie: `site_session=${token}`,
+        'sec-fetch-site': value,
+      });
+      expect(res.status).toBe(200);
+    });
+  }
+
   it('a cookie with an invalid token → 401', async () => {
     const { t, user } = await cookieSetup();
     const forged = await hs256(claims(user), 'not-the-site-secret-but-long-enough-0000');
