@@ -8,7 +8,7 @@ import { GUEST_MARKER } from './guest-token.js';
 import { base32 } from './hash.js';
 import { createKaleyraUser, UpstreamError } from './kaleyra-api.js';
 import { note } from './log.js';
-import { enforceGuestLimit } from './rate-limit.js';
+import { clientIp, enforceGuestLimit } from './rate-limit.js';
 import { verifyTurnstile } from './turnstile.js';
 import { userKey } from './user-id.js';
 
@@ -66,7 +66,7 @@ export const passChallenge = createMiddleware<AppEnv, string, ValidJson<Challeng
   async (c, next) => {
     const verdict = await verifyTurnstile(guestSettings(c), {
       response: c.req.valid('json').turnstile,
-      remoteip: c.req.header('cf-connecting-ip'),
+      remoteip: clientIp(c.req.header('cf-connecting-ip')),
     });
     note(c, { turnstile: verdict.labels });
     switch (verdict.outcome) {

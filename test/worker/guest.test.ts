@@ -208,6 +208,21 @@ describe('POST /v1/guest with a passed challenge', () => {
     expect(request?.remoteip).toBeUndefined();
   });
 
+  it('a CF-Connecting-IP that is not one address: siteverify gets no remoteip, the limiter counts it as unknown', async () => {
+    const keys: string[] = [];
+    const recording = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    } as unknown as RateLimit;
+    const t = guestSetup({ GUEST_LIMITER: recording });
+    const res = await t.guest(await t.turnstile.solve(), { ip: `203.0.113.7, ${randomIp()}` });
+    expect(res.status).toBe(200);
+    expect((await t.turnstile.requests())[0]?.remoteip).toBeUndefined();
+    expect(keys).toEqual(['guest:unknown']);
+  });
+
   it('every guest is a new user', async () => {
     const t = guestSetup();
     const a = await newGuest(t);
