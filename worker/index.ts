@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
@@ -36,11 +36,7 @@ import { issueToken } from './token.js';
  */
 const app = new Hono<AppEnv>({ getPath: rawPath });
 
-app.use(requestLog, secureHeaders(secureHeaderOptions()));
-app.use(async (c, next) => {
-  await next();
-  c.header('Cache-Control', 'no-store');
-});
+app.use(requestLog, secureHeaders(secureHeaderOptions()), noStore);
 app.use(methodNotAllowed({ app, onMethodNotAllowed }));
 
 app.get('/health', (c) => c.json({ status: 'ok' }));
@@ -72,12 +68,28 @@ app.post(
   issueToken,
 );
 
-app.notFound((c) => {
+app.notFound(notFound);
+app.onError(errorAnswer);
+
+export default app;
+
+/** No answer of this API may be stored by a cache, the browser's included. */
+async function noStore(c: Context<AppEnv>, next: Next): Promise<void> {
+  await next();
+  c.header('Cache-Control', 'no-store');
+}
+
+function notFound(c: Context<AppEnv>): Response {
   note(c, { code: 'not_found' });
   return c.json(errorBody('not_found', 'No such route.'), 404);
-});
+}
 
-app.onError((err, c) => {
+/**
+ * An expected failure (ApiError) answers its status, code and message, and a 401
+ * the guest offer when guests are on; anything else is a 500 that names only the
+ * error's type, in the log.
+ */
+function errorAnswer(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) {
     note(c, { code: err.code });
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
@@ -87,9 +99,7 @@ app.onError((err, c) => {
   }
   note(c, { code: 'internal', problem: `unhandled ${err.name}` });
   return c.json(errorBody('internal', 'Internal error.'), 500);
-});
-
-export default app;
+}
 
 /**
  * Hono's method-not-allowed: a request that found no handler (404) on a path
