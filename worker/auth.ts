@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { base64url, jwtVerify, type JWTPayload } from 'jose';
+import { cookieValues } from './cookie.js';
 import type { AppEnv, AuthConfig, Config, GuestConfig } from './env.js';
 import { ApiError } from './errors.js';
 import { GuestTokenError, isGuestToken, verifyGuestToken } from './guest-token.js';
@@ -110,7 +111,7 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
   const guest = (token: string) => (isGuestToken(token) ? config.guest : undefined);
   if (auth.mode === 'access') {
     // A guest has no Access session; its guest token comes as a bearer token.
-    const bearer = /^Bearer +(\S+) *$/i.exec(c.req.header('authorization') ?? '')?.[1];
+    const bearer = bearerOf(c.req.header('authorization'));
     const guestPath = bearer === undefined ? undefined : guest(bearer);
     if (bearer !== undefined && guestPath && !c.req.header('cf-access-jwt-assertion')) {
       return { token: compact(c, bearer), ambient: false, guest: guestPath };
@@ -122,12 +123,12 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
   const cookie = auth.cookie === undefined ? undefined : onlyCookie(c, auth.cookie);
   const authorization = c.req.header('authorization');
   if (authorization !== undefined) {
-    const match = /^Bearer +(\S+) *$/i.exec(authorization);
-    if (!match) {
+    const bearer = bearerOf(authorization);
+    if (bearer === undefined) {
       note(c, { reason: 'authorization_not_bearer' });
       throw unauthenticated('Send Authorization: Bearer <token>.');
     }
-    const token = compact(c, match[1]);
+    const token = compact(c, bearer);
     return { token, ambient: false, guest: guest(token) };
   }
   if (cookie !== undefined) return { token: compact(c, cookie), ambient: true, guest: undefined };
@@ -136,26 +137,29 @@ function readCredential(c: Context<AppEnv>, config: Config): Credential {
 }
 
 /**
- * The value of the credential cookie, or undefined without one. A cookie sent
- * more than once is refused: a sibling subdomain can plant a second cookie of
- * the same name (for its own domain or path), and the browser then sends both in
- * an order the worker cannot trust (cookie tossing). Names are compared exactly,
- * as browsers do (RFC 6265: names are case-sensitive), so `SITE_JWT` is another
- * cookie than `site_jwt` and is ignored.
+ * The token of `Authorization: Bearer <token>` (RFC 6750 §2.1): the scheme in
+ * any case (RFC 9110 §11.1), one or more spaces, exactly one token. A tab, a
+ * second token, or two Authorization lines (joined by ", ") are no bearer token.
+ */
+function bearerOf(authorization: string | undefined): string | undefined {
+  return /^Bearer +(\S+)$/i.exec(authorization ?? '')?.[1];
+}
+
+/**
+ * The value of the credential cookie, or undefined without one (pairs read as
+ * RFC 6265 defines them: cookie.ts). A cookie sent more than once is refused: a
+ * sibling subdomain can plant a second cookie of the same name (for its own
+ * domain or path), and the browser then sends both in an order the worker cannot
+ * trust (cookie tossing). Names are compared exactly, as browsers do (names are
+ * case-sensitive), so `SITE_JWT` is another cookie than `site_jwt` and is ignored.
  */
 function onlyCookie(c: Context<AppEnv>, name: string): string | undefined {
-  const values: string[] = [];
-  // Several Cookie header lines reach the worker joined by ", ".
-  for (const pair of (c.req.header('cookie') ?? '').split(/[;,]/)) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) values.push(pair.slice(eq + 1).trim());
-  }
+  const values = cookieValues(c.req.header('cookie') ?? '', name);
   if (values.length > 1) {
     note(c, { reason: 'cookie_repeated' });
     throw new ApiError(400, 'bad_request', 'The sign-in cookie was sent more than once.');
   }
-  const value = values[0];
-  return value?.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  return values[0];
 }
 
 function compact(c: Context<AppEnv>, token: string | undefined): string {
@@ -170,13 +174,19 @@ function compact(c: Context<AppEnv>, token: string | undefined): string {
   return token;
 }
 
+/** The Sec-Fetch-Site values that say a request is not cross-site. */
+const SAME_SITE = new Set(['same-origin', 'same-site', 'none']);
+
 function requireSameSite(c: Context<AppEnv>): void {
   // checkOrigin has already refused an Origin outside the list; here it must exist.
   if (c.req.header('origin') === undefined) {
     note(c, { reason: 'ambient_credentials_without_origin' });
     throw new ApiError(403, 'origin_not_allowed', 'This request must come from an allowed origin.');
   }
-  if (c.req.header('sec-fetch-site')?.toLowerCase() === 'cross-site') {
+  const site = c.req.header('sec-fetch-site')?.toLowerCase();
+  // Browsers send `cross-site` or one of SAME_SITE, or (older ones) no header; anything
+  // else, two lines joined by ", " included, is no promise that it is not cross-site.
+  if (site !== undefined && !SAME_SITE.has(site)) {
     note(c, { reason: 'ambient_credentials_cross_site' });
     throw new ApiError(403, 'forbidden', 'Cross-site requests cannot use session cookies.');
   }

@@ -104,7 +104,7 @@ export interface LogFields {
   tokenSource?: string;
   /** A keyed hash of the Kaleyra user id (see user-id.ts). */
   userHash?: string;
-  /** Why authentication failed, as a fixed label such as jose's error code. */
+  /** Why the request was refused, as a fixed label such as jose's error code. */
   reason?: string;
   /** For the operator: a misconfiguration or an unexpected error, naming the setting. */
   problem?: string;
@@ -126,8 +126,6 @@ declare module 'hono' {
     userKey: string;
     /** True when `userId` is a guest's (the request holds a guest credential or just became one). */
     guest: boolean;
-    /** The Turnstile token of a POST /v1/guest body; never logged. */
-    turnstileToken: string;
     /** Extra fields for this request's one log line. */
     log: LogFields;
   }

@@ -1,5 +1,6 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { bodyText, MAX_GUEST_BODY_BYTES } from './body.js';
+import { jsonBody, MAX_GUEST_BODY_BYTES, type ValidJson } from './body.js';
 import { guestAccess } from './config.js';
 import type { AppEnv, Config, GuestConfig } from './env.js';
 import { ApiError, type GuestOffer } from './errors.js';
@@ -7,7 +8,7 @@ import { GUEST_MARKER } from './guest-token.js';
 import { base32 } from './hash.js';
 import { createKaleyraUser, UpstreamError } from './kaleyra-api.js';
 import { note } from './log.js';
-import { enforceGuestLimit } from './rate-limit.js';
+import { clientIp, enforceGuestLimit } from './rate-limit.js';
 import { verifyTurnstile } from './turnstile.js';
 import { userKey } from './user-id.js';
 
@@ -31,59 +32,61 @@ const MAX_TURNSTILE_LENGTH = 2048;
 /** 26 base32 characters: 130 random bits. */
 const GUEST_ID_BYTES = 17;
 
-/** With guests off, the route does not exist, whatever else is configured. */
+/**
+ * With guests off, the route does not exist, whatever else is configured (a
+ * broken setting included): the only place that decides it, from GUEST_ACCESS
+ * alone, before the configuration is read.
+ */
 export const guestRoute = createMiddleware<AppEnv>(async (c, next) => {
   if (guestAccess(c.env) === 'off') throw new ApiError(404, 'not_found', 'No such route.');
   await next();
 });
 
 export const limitGuests = createMiddleware<AppEnv>(async (c, next) => {
-  await enforceGuestLimit(guestOf(c.var.config).limiter, c.req.header('cf-connecting-ip'));
+  await enforceGuestLimit(guestSettings(c).limiter, c.req.header('cf-connecting-ip'));
   await next();
 });
 
-export const readChallenge = createMiddleware<AppEnv>(async (c, next) => {
-  const refuse = () =>
-    new ApiError(400, 'bad_request', 'The body must be {"turnstile": "<widget token>"}.');
-  let body: unknown;
-  try {
-    body = JSON.parse(await bodyText(c, MAX_GUEST_BODY_BYTES));
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    throw refuse();
-  }
+export interface ChallengeBody {
+  turnstile: string;
+}
+
+const CHALLENGE = 'The body must be {"turnstile": "<widget token>"}.';
+
+export const readChallenge = jsonBody(MAX_GUEST_BODY_BYTES, CHALLENGE, (body): ChallengeBody => {
+  const refuse = () => new ApiError(400, 'bad_request', CHALLENGE);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw refuse();
-  const keys = Object.keys(body);
   const token = (body as { turnstile?: unknown }).turnstile;
-  if (keys.length !== 1 || typeof token !== 'string') throw refuse();
+  if (Object.keys(body).length !== 1 || typeof token !== 'string') throw refuse();
   if (token === '' || token.length > MAX_TURNSTILE_LENGTH) throw refuse();
-  c.set('turnstileToken', token);
-  await next();
+  return { turnstile: token };
 });
 
-export const passChallenge = createMiddleware<AppEnv>(async (c, next) => {
-  const verdict = await verifyTurnstile(guestOf(c.var.config), {
-    response: c.var.turnstileToken,
-    remoteip: c.req.header('cf-connecting-ip'),
-  });
-  note(c, { turnstile: verdict.labels });
-  switch (verdict.outcome) {
-    case 'pass':
-      return next();
-    case 'refused':
-      note(c, { guest: 'challenge_failed' });
-      throw new ApiError(403, 'challenge_failed', 'The challenge was not passed; try it again.');
-    case 'unavailable':
-      note(c, { guest: 'challenge_unavailable' });
-      throw new ApiError(503, 'unavailable', 'The challenge cannot be checked right now.');
-    case 'misconfigured':
-      note(c, {
-        guest: 'challenge_unavailable',
-        problem: 'misconfiguration: TURNSTILE_SECRET_KEY is refused by siteverify',
-      });
-      throw new ApiError(500, 'internal', 'The token service is not available.');
-  }
-});
+export const passChallenge = createMiddleware<AppEnv, string, ValidJson<ChallengeBody>>(
+  async (c, next) => {
+    const verdict = await verifyTurnstile(guestSettings(c), {
+      response: c.req.valid('json').turnstile,
+      remoteip: clientIp(c.req.header('cf-connecting-ip')),
+    });
+    note(c, { turnstile: verdict.labels });
+    switch (verdict.outcome) {
+      case 'pass':
+        return next();
+      case 'refused':
+        note(c, { guest: 'challenge_failed' });
+        throw new ApiError(403, 'challenge_failed', 'The challenge was not passed; try it again.');
+      case 'unavailable':
+        note(c, { guest: 'challenge_unavailable' });
+        throw new ApiError(503, 'unavailable', 'The challenge cannot be checked right now.');
+      case 'misconfigured':
+        note(c, {
+          guest: 'challenge_unavailable',
+          problem: 'misconfiguration: TURNSTILE_SECRET_KEY is refused by siteverify',
+        });
+        throw new ApiError(500, 'internal', 'The token service is not available.');
+    }
+  },
+);
 
 export const createGuest = createMiddleware<AppEnv>(async (c, next) => {
   const { config } = c.var;
@@ -123,8 +126,13 @@ function newGuestSuffix(): string {
   return base32(crypto.getRandomValues(new Uint8Array(GUEST_ID_BYTES))).slice(0, 26);
 }
 
-/** The guest settings; the route exists only when they are there. */
-function guestOf(config: Config): GuestConfig {
-  if (!config.guest) throw new ApiError(404, 'not_found', 'No such route.');
-  return config.guest;
+/**
+ * The guest settings. Behind guestRoute they are always there: with
+ * GUEST_ACCESS=turnstile the configuration either has them or fails as a whole
+ * (config.ts, readGuest).
+ */
+function guestSettings(c: Context<AppEnv>): GuestConfig {
+  const { guest } = c.var.config;
+  if (!guest) throw new Error('guest settings missing behind guestRoute');
+  return guest;
 }

@@ -1,7 +1,8 @@
-import { Hono } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
-import { limitBody, limitGuestBody, requireEmptyObject, requireJson } from './body.js';
+import { emptyBody, limitBody, limitGuestBody, requireJson } from './body.js';
 import { withConfig } from './config.js';
 import type { AppEnv, Config } from './env.js';
 import { ApiError, errorBody } from './errors.js';
@@ -35,32 +36,27 @@ import { issueToken } from './token.js';
  */
 const app = new Hono<AppEnv>({ getPath: rawPath });
 
-app.use(requestLog, secureHeaders(secureHeaderOptions()));
-app.use(async (c, next) => {
-  await next();
-  c.header('Cache-Control', 'no-store');
-});
+app.use(requestLog, secureHeaders(secureHeaderOptions()), noStore);
+app.use(methodNotAllowed({ app, onMethodNotAllowed }));
 
 app.get('/health', (c) => c.json({ status: 'ok' }));
-app.all('/health', methodNotAllowed('GET, HEAD'));
 
 // Every answer on /v1/token, the preflight's included, needs the configuration, an
 // allowed (or absent) Origin and the CORS headers; only POST goes on to mint.
-app.on(['OPTIONS', 'POST'], '/v1/token', withConfig, checkOrigin, corsHeaders);
+app.on(['POST', 'OPTIONS'], '/v1/token', withConfig, checkOrigin, corsHeaders);
 app.post(
   '/v1/token',
   limitByIp,
   requireJson,
   limitBody,
-  requireEmptyObject,
+  emptyBody,
   authenticate,
   limitByUser,
   issueToken,
 );
-app.all('/v1/token', methodNotAllowed('POST, OPTIONS'));
 
 app.use(GUEST_PATH, guestRoute);
-app.on(['OPTIONS', 'POST'], GUEST_PATH, withConfig, checkOrigin, corsHeaders);
+app.on(['POST', 'OPTIONS'], GUEST_PATH, withConfig, checkOrigin, corsHeaders);
 app.post(
   GUEST_PATH,
   limitGuests,
@@ -71,14 +67,29 @@ app.post(
   createGuest,
   issueToken,
 );
-app.all(GUEST_PATH, methodNotAllowed('POST, OPTIONS'));
 
-app.notFound((c) => {
+app.notFound(notFound);
+app.onError(errorAnswer);
+
+export default app;
+
+/** No answer of this API may be stored by a cache, the browser's included. */
+async function noStore(c: Context<AppEnv>, next: Next): Promise<void> {
+  await next();
+  c.header('Cache-Control', 'no-store');
+}
+
+function notFound(c: Context<AppEnv>): Response {
   note(c, { code: 'not_found' });
   return c.json(errorBody('not_found', 'No such route.'), 404);
-});
+}
 
-app.onError((err, c) => {
+/**
+ * An expected failure (ApiError) answers its status, code and message, and a 401
+ * the guest offer when guests are on; anything else is a 500 that names only the
+ * error's type, in the log.
+ */
+function errorAnswer(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof ApiError) {
     note(c, { code: err.code });
     for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
@@ -88,14 +99,20 @@ app.onError((err, c) => {
   }
   note(c, { code: 'internal', problem: `unhandled ${err.name}` });
   return c.json(errorBody('internal', 'Internal error.'), 500);
-});
+}
 
-export default app;
-
-function methodNotAllowed(allow: string) {
-  return () => {
-    throw new ApiError(405, 'method_not_allowed', `Use ${allow}.`, { Allow: allow });
-  };
+/**
+ * Hono's method-not-allowed: a request that found no handler (404) on a path
+ * that has routes for other methods gets 405 and `Allow` with those methods
+ * (GET brings HEAD). It looks the path up as the router did, in the raw
+ * spelling (`c.req.path` is rawPath's), so `/v1/%74oken` stays a 404; and it
+ * leaves a failure alone, so /v1/guest with guests off stays a 404 for every
+ * method.
+ */
+function onMethodNotAllowed(c: Context<AppEnv>, methods: string[]): Response {
+  const allow = methods.join(', ');
+  note(c, { code: 'method_not_allowed' });
+  return c.json(errorBody('method_not_allowed', `Use ${allow}.`), 405, { Allow: allow });
 }
 
 /**

@@ -41,7 +41,11 @@ const ASYMMETRIC = ['RS256', 'ES256'];
  * - keys younger than JWKS_MAX_AGE_MS are used as they are; older ones are
  *   refreshed, and if the refresh fails they stay in use for JWKS_GRACE_MS more
  *   (an identity provider outage of up to a day does not sign everybody out);
- *   after that the answer is 503.
+ *   after that the answer is 503;
+ * - a redirect is never followed: the keys are trusted because of the URL they
+ *   came from, and a 3xx would let whoever controls its Location (an open
+ *   redirect on the provider's host, a hijacked path) choose the keys. A 3xx is
+ *   a failed fetch like any other, under the same cool-down and grace rules.
  */
 /** How long a JWKS fetch may take, body included. */
 const JWKS_TIMEOUT_MS = 3000;
@@ -103,8 +107,10 @@ class RemoteKeySet {
     try {
       const response = await fetch(this.url, {
         headers: { accept: 'application/json' },
+        redirect: 'manual',
         signal: AbortSignal.timeout(JWKS_TIMEOUT_MS),
       });
+      // `ok` is false for a 3xx too: with `redirect: 'manual'` it comes back as it is.
       if (!response.ok) {
         await response.body?.cancel().catch(() => {});
         throw new Error(`JWKS answered ${response.status}`);

@@ -49,15 +49,29 @@ async function enforce(limiter: RateLimit, key: string): Promise<void> {
 
 /**
  * The client's address as Cloudflare saw it (`CF-Connecting-IP` cannot be set by
- * the client in production). IPv6 clients usually own a whole /64, so they are
- * limited per /64 rather than per address; an IPv4-mapped IPv6 address
+ * the client in production), or undefined when the header is missing or is not
+ * one IPv4 or IPv6 address: a list (two header lines joined by ", ", a proxy's
+ * chain) or anything else, only possible off Cloudflare, is no address at all.
+ */
+export function clientIp(header: string | undefined): string | undefined {
+  const ip = header?.trim();
+  return ip && (ipv4Bytes(ip) ?? ipv6Groups(ip)) ? ip : undefined;
+}
+
+/**
+ * The rate-limit key of a client. IPv6 clients usually own a whole /64, so they
+ * are limited per /64 rather than per address; an IPv4-mapped IPv6 address
  * (`::ffff:a.b.c.d`, or `::ffff:0a00:0001`) is the IPv4 client it carries, keyed
  * as that address (else every such client would share the bucket of ::/64).
+ * Requests without an address (clientIp) share one bucket, so a made-up header
+ * can never choose a fresh one.
  */
-export function clientKey(ip: string | undefined): string {
-  if (!ip) return 'unknown';
-  if (!ip.includes(':')) return ip;
-  const groups = ipv6Groups(ip);
+export function clientKey(header: string | undefined): string {
+  const ip = clientIp(header);
+  if (ip === undefined) return 'unknown';
+  const v4 = ipv4Bytes(ip);
+  if (v4) return v4.join('.');
+  const groups = ipv6Groups(ip) as number[];
   if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
     const [high = 0, low = 0] = groups.slice(6);
     return [high >> 8, high & 255, low >> 8, low & 255].join('.');
@@ -68,19 +82,34 @@ export function clientKey(ip: string | undefined): string {
     .join(':')}::/64`;
 }
 
-/** The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted IPv4 tail converted). */
-function ipv6Groups(ip: string): number[] {
+/** The four bytes of a dotted IPv4 address, or undefined for anything else. */
+function ipv4Bytes(text: string): number[] | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  const bytes = match?.slice(1).map(Number);
+  return bytes?.every((b) => b <= 255) ? bytes : undefined;
+}
+
+/**
+ * The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted IPv4 tail
+ * converted), or undefined for anything that is not one.
+ */
+function ipv6Groups(ip: string): number[] | undefined {
   let text = ip.toLowerCase();
-  const dotted = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  const dotted = /^(.*:)([^:]*\.[^:]*)$/.exec(text);
   if (dotted) {
-    const [a = 0, b = 0, c = 0, d = 0] = dotted.slice(1).map(Number);
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    const bytes = ipv4Bytes(dotted[2] as string);
+    if (!bytes) return undefined;
+    const [a = 0, b = 0, c = 0, d = 0] = bytes;
+    text = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  const [head = '', tail = ''] = text.split('::');
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const [head = '', tail = ''] = halves;
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const groups = text.includes('::')
-    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
-    : left;
-  return groups.map((g) => parseInt(g, 16) || 0);
+  const named = [...left, ...right];
+  if (!named.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
+  if (halves.length === 1 ? named.length !== 8 : named.length > 7) return undefined;
+  const zeros = Array<string>(8 - named.length).fill('0');
+  return [...left, ...(halves.length === 2 ? zeros : []), ...right].map((g) => parseInt(g, 16));
 }

@@ -1,4 +1,4 @@
-import { createMiddleware } from 'hono/factory';
+import type { Context } from 'hono';
 import type { AppEnv } from './env.js';
 import { issueGuestToken } from './guest-token.js';
 import { mintKaleyraToken, UpstreamError } from './kaleyra-api.js';
@@ -6,7 +6,7 @@ import { note } from './log.js';
 import { getToken } from './token-cache.js';
 
 /**
- * POST /v1/token and POST /v1/guest, last step: everything before it
+ * POST /v1/token and POST /v1/guest, the final handler: everything before it
  * (configuration, origin, rate limits, body, authentication or the guest
  * challenge) has passed, so the user id is a verified one. Answers the token
  * success body (docs/architecture.md, Token success body):
@@ -15,7 +15,7 @@ import { getToken } from './token-cache.js';
  * `guest_token` and its `guest_expires_at` (a sliding lifetime: a guest whose
  * page keeps refreshing never meets the end of its session).
  */
-export const issueToken = createMiddleware<AppEnv>(async (c) => {
+export async function issueToken(c: Context<AppEnv>): Promise<Response> {
   const { config, userId, userKey } = c.var;
   const guest = c.var.guest === true ? config.guest : undefined;
   try {
@@ -53,4 +53,4 @@ export const issueToken = createMiddleware<AppEnv>(async (c) => {
     }
     throw err;
   }
-});
+}

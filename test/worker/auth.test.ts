@@ -7,6 +7,7 @@ import {
   IdpHost,
   ISSUER,
   jwks,
+  ORIGIN,
   setup,
   signingKey,
   unique,
@@ -31,6 +32,51 @@ async function withUser(overrides = {}) {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
+
+describe('the Authorization header, however it is spelled', () => {
+  // RFC 6750 §2.1: `Bearer`, in any case (RFC 9110 §11.1), spaces, one token.
+  const accepted: [string, (jwt: string) => string][] = [
+    ['lowercase bearer', (jwt) => `bearer ${jwt}`],
+    ['BEARER', (jwt) => `BEARER ${jwt}`],
+    ['several spaces', (jwt) => `Bearer    ${jwt}`],
+  ];
+  for (const [label, header] of accepted) {
+    it(`${label} is accepted`, async () => {
+      const { t, user } = await withUser();
+      const res = await t.token({ headers: { authorization: header(await hs256(claims(user))) } });
+      expect(res.status).toBe(200);
+    });
+  }
+
+  const refused: [string, (jwt: string) => string][] = [
+    ['a tab instead of a space', (jwt) => `Bearer\t${jwt}`],
+    ['no space', (jwt) => `Bearer${jwt}`],
+    ['two tokens', (jwt) => `Bearer ${jwt} ${jwt}`],
+    ['two Bearer credentials, as two header lines arrive', (jwt) => `Bearer ${jwt}, Bearer ${jwt}`],
+    ['a trailing comma', (jwt) => `Bearer ${jwt},`],
+    ['another scheme', (jwt) => `Token ${jwt}`],
+    ['the scheme twice', (jwt) => `Bearer Bearer ${jwt}`],
+  ];
+  for (const [label, header] of refused) {
+    it(`${label} → 401; Kaleyra never called`, async () => {
+      const { t, user } = await withUser();
+      await expectRefused(
+        t,
+        await t.token({ headers: { authorization: header(await hs256(claims(user))) } }),
+      );
+    });
+  }
+
+  it('two Authorization lines, for two users → 401, neither is used', async () => {
+    const { t, user } = await withUser();
+    const other = unique('u');
+    await t.kaleyra.register(other);
+    const headers = new Headers({ origin: ORIGIN, 'content-type': 'application/json' });
+    headers.append('authorization', `Bearer ${await hs256(claims(user))}`);
+    headers.append('authorization', `Bearer ${await hs256(claims(other))}`);
+    await expectRefused(t, await t.fetch('/v1/token', { method: 'POST', headers, body: '{}' }));
+  });
+});
 
 describe('AUTH_MODE=jwt with HS256 (SITE_JWT_SECRET)', () => {
   it('accepts a valid token (the control case for the attacks below)', async () => {

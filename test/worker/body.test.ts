@@ -51,7 +51,40 @@ describe('request content type', () => {
     expect(await t.kaleyra.calls()).toEqual([]);
   });
 
-  for (const type of ['application/json; charset=utf-8', 'Application/JSON']) {
+  // One media type, application/json, in UTF-8 (RFC 8259 §8.1): a list of types (two
+  // Content-Type lines reach the worker joined by ", ") or another charset is not JSON as read.
+  for (const type of [
+    'application/json, text/plain',
+    'application/json; charset=utf-8, text/plain',
+    'text/plain, application/json',
+    'application/json; charset=utf-16',
+    'application/json; charset=iso-8859-1',
+    'application/json; charset=',
+  ]) {
+    it(`${JSON.stringify(type)} → 415 unsupported_media_type; Kaleyra never called`, async () => {
+      const { t, token } = await withUser();
+      const res = await post(t, token, type);
+      expect(res.status).toBe(415);
+      expect(await t.kaleyra.calls()).toEqual([]);
+    });
+  }
+
+  it('two Content-Type lines (application/json; charset=utf-8 and text/plain) → 415', async () => {
+    const { t, token } = await withUser();
+    const headers = new Headers({ origin: ORIGIN, authorization: `Bearer ${token}` });
+    headers.append('content-type', 'application/json; charset=utf-8');
+    headers.append('content-type', 'text/plain');
+    const res = await t.fetch('/v1/token', { method: 'POST', headers, body: '{}' });
+    expect(res.status).toBe(415);
+    expect(await t.kaleyra.calls()).toEqual([]);
+  });
+
+  for (const type of [
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    'application/json;charset=UTF-8',
+    'application/json; charset="utf-8"',
+  ]) {
     it(`${type} is accepted`, async () => {
       const { t, token } = await withUser();
       const res = await t.token({ bearer: token, headers: { 'content-type': type } });
@@ -86,6 +119,17 @@ describe('request body', () => {
     ['two objects', '{}{}'],
     ['a nested user id', '{"user":{"id":"victim"}}'],
     ['a __proto__ key', '{"__proto__":{"user_id":"victim"}}'],
+    ['a user id spelled with escapes', '{"user\\u005fid":"victim"}'],
+    ['a duplicated member', '{"a":1,"a":1}'],
+    ['a duplicated user id', '{"user_id":"a","user_id":"b"}'],
+    ['a duplicate nested deep inside', '{"a":[{"b":{"c":1,"c":2}}]}'],
+    ['a huge number', '{"a":1e400}'],
+    ['a huge number alone', '1e400'],
+    ['a lone surrogate', '{"a":"\\ud800"}'],
+    ['deep nesting', `${'['.repeat(500)}${']'.repeat(500)}`],
+    ['a byte order mark before {}', '\ufeff{}'],
+    ['a no-break space around {} (not JSON whitespace)', '\u00a0{}\u00a0'],
+    ['a line separator after {}', '{}\u2028'],
   ];
   for (const [label, body] of refused) {
     it(`${label} → 400 bad_request; Kaleyra never called`, async () => {
@@ -101,6 +145,26 @@ describe('request body', () => {
     const { t, token } = await withUser();
     const res = await t.token({ bearer: token, body: '{"user_id":"victim"}' });
     expect((await errorOf(res)).message).toMatch(/user id/i);
+  });
+
+  it('says why a member sent twice is refused, whatever its name or spelling', async () => {
+    const { t, token } = await withUser();
+    for (const body of [
+      '{"a":1,"a":2}',
+      '{"a":1,"\\u0061":2}',
+      '{"x":{"user_id":1,"user_id":2}}',
+    ]) {
+      const res = await t.token({ bearer: token, body });
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).message).toMatch(/more than once/);
+    }
+  });
+
+  it('bytes that are not UTF-8 → 400 bad_request', async () => {
+    const { t, token } = await withUser();
+    const res = await t.token({ bearer: token, body: new Uint8Array([0x7b, 0xff, 0x7d]) });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toEqual({ code: 'bad_request', message: expect.any(String) });
   });
 
   it('a user id in the body is refused even without credentials (no oracle, no call)', async () => {

@@ -263,3 +263,76 @@ describe('the credential cookie sent more than once (cookie tossing)', () => {
     expect(((await res.json()) as { user_id: string }).user_id).toBe(ids.victim);
   });
 });
+
+describe('a comma inside a cookie value is part of that value (RFC 6265: pairs end at ";" only)', () => {
+  // Browsers join cookie pairs with "; " and accept a comma inside a value, so a
+  // sibling subdomain can plant `pref=1,site_jwt=<its own JWT>` as one cookie named pref.
+  const COOKIE = 'site_jwt';
+  async function cookieSetup() {
+    const t = setup({ SITE_JWT_COOKIE: COOKIE });
+    const [victim, attacker] = [unique('victim'), unique('attacker')];
+    await t.kaleyra.register(victim, attacker);
+    const post = (headers: HeadersInit) => {
+      const all = new Headers(headers);
+      all.set('origin', ORIGIN);
+      all.set('content-type', 'application/json');
+      return t.fetch('/v1/token', { method: 'POST', headers: all, body: '{}' });
+    };
+    return {
+      t,
+      post,
+      victim: await hs256(claims(victim)),
+      attacker: await hs256(claims(attacker)),
+      ids: { victim, attacker },
+    };
+  }
+  const userOf = async (res: Response) => ((await res.json()) as { user_id: string }).user_id;
+
+  for (const glue of [',', ', ']) {
+    it(`pref=1${glue}${COOKIE}=<attacker> alone signs nobody in (no login CSRF) → 401; Kaleyra never called`, async () => {
+      const { t, post, attacker } = await cookieSetup();
+      await expectRefused(t, await post({ cookie: `pref=1${glue}${COOKIE}=${attacker}` }));
+    });
+  }
+
+  it('beside the genuine cookie, the planted text is ignored: the visitor is served as themselves', async () => {
+    const { post, victim, attacker, ids } = await cookieSetup();
+    for (const cookie of [
+      `pref=1,${COOKIE}=${attacker}; ${COOKIE}=${victim}`,
+      `${COOKIE}=${victim}; pref=1,${COOKIE}=${attacker}`,
+      `pref=1,${COOKIE}=x; ${COOKIE}=${victim}; theme=a,${COOKIE}=y`,
+    ]) {
+      const res = await post({ cookie });
+      expect(res.status).toBe(200);
+      expect(await userOf(res)).toBe(ids.victim);
+    }
+  });
+
+  it('planted text naming the cookie twice locks nobody out: a bearer token without the cookie is served', async () => {
+    const { post, victim, ids } = await cookieSetup();
+    const res = await post({
+      authorization: `Bearer ${victim}`,
+      cookie: `pref=1,${COOKIE}=x,${COOKIE}=y; theme=dark`,
+    });
+    expect(res.status).toBe(200);
+    expect(await userOf(res)).toBe(ids.victim);
+  });
+
+  it('two Cookie header lines reach the worker joined by ", " and are read as one header: the second line is part of the first line’s last value, never a credential', async () => {
+    const { t, post, victim, attacker } = await cookieSetup();
+    const twoLines = (first: string, second: string) => {
+      const headers = new Headers();
+      headers.append('cookie', first);
+      headers.append('cookie', second);
+      return headers;
+    };
+    // What the runtime hands the worker (workerd does the same for two lines on the wire).
+    expect(twoLines('theme=dark', `${COOKIE}=${victim}`).get('cookie')).toBe(
+      `theme=dark, ${COOKIE}=${victim}`,
+    );
+    await expectRefused(t, await post(twoLines('theme=dark', `${COOKIE}=${attacker}`)));
+    // The credential in the first line takes the second line into its value: not a token.
+    await expectRefused(t, await post(twoLines(`${COOKIE}=${victim}`, 'theme=dark')));
+    await expectRefused(t, await post(twoLines(`${COOKIE}=${victim}`, `${COOKIE}=${attacker}`)));
+  });
+});

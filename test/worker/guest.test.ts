@@ -208,6 +208,21 @@ describe('POST /v1/guest with a passed challenge', () => {
     expect(request?.remoteip).toBeUndefined();
   });
 
+  it('a CF-Connecting-IP that is not one address: siteverify gets no remoteip, the limiter counts it as unknown', async () => {
+    const keys: string[] = [];
+    const recording = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    } as unknown as RateLimit;
+    const t = guestSetup({ GUEST_LIMITER: recording });
+    const res = await t.guest(await t.turnstile.solve(), { ip: `203.0.113.7, ${randomIp()}` });
+    expect(res.status).toBe(200);
+    expect((await t.turnstile.requests())[0]?.remoteip).toBeUndefined();
+    expect(keys).toEqual(['guest:unknown']);
+  });
+
   it('every guest is a new user', async () => {
     const t = guestSetup();
     const a = await newGuest(t);
@@ -515,6 +530,12 @@ describe('the body is exactly {"turnstile": "<token>"}', () => {
     ['a token over 2048 characters', JSON.stringify({ turnstile: 'x'.repeat(2049) })],
     ['an array', '["abc"]'],
     ['not JSON', 'turnstile=abc'],
+    ['the token twice', '{"turnstile":"abc","turnstile":"abd"}'],
+    ['the token twice, once spelled with escapes', '{"turnstile":"abc","\\u0074urnstile":"abd"}'],
+    ['a lone surrogate in the token', '{"turnstile":"abc\\udc00"}'],
+    ['a huge number', '{"turnstile":1e400}'],
+    ['deep nesting', `${'{"turnstile":'.repeat(250)}"abc"${'}'.repeat(250)}`],
+    ['a byte order mark first', '\ufeff{"turnstile":"abc"}'],
   ];
   for (const [label, body] of bad) {
     it(`${label} → 400 bad_request, no siteverify call`, async () => {
@@ -526,6 +547,41 @@ describe('the body is exactly {"turnstile": "<token>"}', () => {
       await expectKaleyraUntouched(t);
     });
   }
+
+  it('a duplicated "turnstile" is refused before Turnstile, even when the last one is a passed challenge', async () => {
+    const t = guestSetup();
+    const solved = await t.turnstile.solve();
+    for (const name of ['turnstile', '\\u0074urnstile', '\\u0074\\u0075rnstile']) {
+      const res = await t.guest('', { body: `{"turnstile":"made-up","${name}":"${solved}"}` });
+      expect(res.status).toBe(400);
+      expect((await errorOf(res)).message).toMatch(/more than once/);
+    }
+    expect(await t.turnstile.siteverifyCalls()).toBe(0);
+    await expectKaleyraUntouched(t);
+    // The same challenge, sent once, still passes: nothing was spent on the refused bodies.
+    expect((await t.guest(solved)).status).toBe(200);
+  });
+
+  it('a token spelled with escapes is the same token', async () => {
+    const t = guestSetup();
+    const solved = await t.turnstile.solve();
+    const escaped = [...solved].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const res = await t.guest('', { body: `{"\\u0074urnstile":"${escaped.join('')}"}` });
+    expect(res.status).toBe(200);
+  });
+
+  it('bytes that are not UTF-8 in the token → 400, no siteverify call', async () => {
+    const t = guestSetup();
+    const body = new Uint8Array([
+      ...new TextEncoder().encode('{"turnstile":"ab'),
+      0xff,
+      0x22,
+      0x7d,
+    ]);
+    const res = await t.guest('', { body });
+    expect(res.status).toBe(400);
+    expect(await t.turnstile.siteverifyCalls()).toBe(0);
+  });
 
   it('a 2048-character token is read (and refused by Turnstile)', async () => {
     const t = guestSetup();

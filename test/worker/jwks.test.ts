@@ -155,3 +155,63 @@ describe('the last good keys are kept when a refresh fails', () => {
     expect((await send(key)).status).toBe(401);
   });
 });
+
+describe('JWKS fetches never follow a redirect', () => {
+  /** Another origin, serving its own keys: what a redirect would hand the worker. */
+  async function foreignKeys() {
+    const host = new IdpHost();
+    const key = await signingKey('RS256');
+    await host.publish(jwks(key));
+    return { host, key };
+  }
+
+  it('a key URL that answers 302 to another origin → 503; that origin is never asked, its keys never trusted', async () => {
+    const idp = new IdpHost();
+    const foreign = await foreignKeys();
+    await idp.redirectTo(foreign.host.jwksUrl);
+    const t = setup({ SITE_JWKS_URL: idp.jwksUrl, SITE_JWT_SECRET: undefined, TOKEN_CACHE: 'off' });
+    const user = unique('rd');
+    await t.kaleyra.register(user);
+    const res = await t.token({ bearer: await foreign.key.sign(claims(user)) });
+    expect(res.status).toBe(503);
+    expect(await errorOf(res)).toEqual({ code: 'unavailable', message: expect.any(String) });
+    expect(await idp.fetches()).toBe(1);
+    expect(await foreign.host.fetches()).toBe(0);
+    expect(await t.kaleyra.calls()).toEqual([]);
+  });
+
+  it('Cloudflare Access: <team>/cdn-cgi/access/certs answering 302 → 503 the same way', async () => {
+    const team = new IdpHost();
+    const foreign = await foreignKeys();
+    await team.redirectTo(foreign.host.jwksUrl);
+    const t = setup({
+      AUTH_MODE: 'access',
+      SITE_JWT_ISSUER: team.origin,
+      SITE_JWT_AUDIENCE: 'access-aud',
+      SITE_JWT_SECRET: undefined,
+    });
+    const user = unique('rda');
+    await t.kaleyra.register(user);
+    const assertion = await foreign.key.sign(
+      claims(user, { iss: team.origin, aud: ['access-aud'] }),
+    );
+    const res = await t.token({ headers: { 'cf-access-jwt-assertion': assertion } });
+    expect(res.status).toBe(503);
+    expect(await team.fetches()).toBe(1);
+    expect(await foreign.host.fetches()).toBe(0);
+    expect(await t.kaleyra.calls()).toEqual([]);
+  });
+
+  it('a redirect on refresh is a failed fetch: the last good keys serve, within the cool-down, and the redirect’s keys never verify', async () => {
+    const { idp, send, advance } = await idpSetup();
+    expect((await send()).status).toBe(200);
+    const foreign = await foreignKeys();
+    await idp.redirectTo(foreign.host.jwksUrl);
+    await advance(MAX_AGE_MS + 1000);
+    expect((await send()).status).toBe(200);
+    const forged = await send(foreign.key);
+    expect(forged.status).toBe(503);
+    expect(await idp.fetches()).toBe(2);
+    expect(await foreign.host.fetches()).toBe(0);
+  });
+});

@@ -60,6 +60,22 @@ describe('Origin allow-list (every mode)', () => {
     expect(res.headers.get('vary')).toMatch(/\bOrigin\b/);
   });
 
+  it('two Origin lines (joined by ", ") are no origin → 403, even when both are allowed', async () => {
+    const { t, token } = await withUser();
+    for (const second of ['https://evil.example', ORIGIN]) {
+      const headers = new Headers({
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+      });
+      headers.append('origin', ORIGIN);
+      headers.append('origin', second);
+      const res = await t.fetch('/v1/token', { method: 'POST', headers, body: '{}' });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    }
+    expect(await t.kaleyra.calls()).toEqual([]);
+  });
+
   it('any origin of a comma-separated list is allowed', async () => {
     const { t, token } = await withUser({
       ALLOWED_ORIGINS: 'https://cms.example.org , https://www.example.com',
@@ -125,6 +141,39 @@ describe('cookie mode (SITE_JWT_COOKIE)', () => {
     expect(await t.kaleyra.calls()).toEqual([]);
   });
 
+  // Browsers send one of these four values; anything else (two lines joined by ", ",
+  // another word) is not a promise that the request is not cross-site.
+  for (const value of [
+    'same-origin, cross-site',
+    'cross-site, same-origin',
+    'bogus',
+    'CROSS-SITE',
+  ]) {
+    it(`cookie with Sec-Fetch-Site: ${value} → 403 forbidden`, async () => {
+      const { t, token } = await cookieSetup();
+      const res = await post(t, {
+        origin: ORIGIN,
+        cookie: `site_session=${token}`,
+        'sec-fetch-site': value,
+      });
+      expect(res.status).toBe(403);
+      expect(await errorOf(res)).toEqual({ code: 'forbidden', message: expect.any(String) });
+      expect(await t.kaleyra.calls()).toEqual([]);
+    });
+  }
+
+  for (const value of ['same-origin', 'same-site', 'none']) {
+    it(`cookie with Sec-Fetch-Site: ${value} is accepted`, async () => {
+      const { t, token } = await cookieSetup();
+      const res = await post(t, {
+        origin: ORIGIN,
+        cookie: `site_session=${token}`,
+        'sec-fetch-site': value,
+      });
+      expect(res.status).toBe(200);
+    });
+  }
+
   it('a cookie with an invalid token → 401', async () => {
     const { t, user } = await cookieSetup();
     const forged = await hs256(claims(user), 'not-the-site-secret-but-long-enough-0000');
@@ -182,6 +231,16 @@ describe('AUTH_MODE=access (Cloudflare Access)', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { user_id: string }).user_id).toBe(user);
     expect(await team.fetches()).toBe(1);
+  });
+
+  it('two Cf-Access-Jwt-Assertion lines → 401, neither is used', async () => {
+    const { t, assertion } = await accessSetup();
+    const headers = new Headers({ origin: ORIGIN, 'content-type': 'application/json' });
+    headers.append('cf-access-jwt-assertion', await assertion());
+    headers.append('cf-access-jwt-assertion', await assertion({ sub: unique('other') }));
+    const res = await t.fetch('/v1/token', { method: 'POST', headers, body: '{}' });
+    expect(res.status).toBe(401);
+    expect(await t.kaleyra.calls()).toEqual([]);
   });
 
   it('ignores Authorization: Bearer → 401 without the Access header', async () => {

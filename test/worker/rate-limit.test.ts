@@ -149,4 +149,43 @@ describe('clientKey (what the per-IP limit counts)', () => {
     expect(clientKey(undefined)).toBe('unknown');
     expect(clientKey('')).toBe('unknown');
   });
+
+  it('puts a CF-Connecting-IP that is not one address there too: a list cannot pick its bucket', () => {
+    for (const header of [
+      '203.0.113.7, 198.51.100.1',
+      '203.0.113.7,198.51.100.2',
+      '2001:db8:1:2::9, 2001:db8:1:3::9',
+      '203.0.113.256',
+      '203.0.113',
+      '2001:db8:::1',
+      '2001:db8::1::2',
+      '2001:db8:zz::1',
+      '1:2:3:4:5:6:7:8:9',
+      '::ffff:203.0.113.999',
+      'not-an-address',
+    ]) {
+      expect(clientKey(header), header).toBe('unknown');
+    }
+  });
+
+  it('reads an address however it is written: the same client is one bucket', () => {
+    expect(clientKey('203.000.113.007')).toBe('203.0.113.7');
+    expect(clientKey('::')).toBe('0:0:0:0::/64');
+    expect(clientKey('2001:db8:1:2::')).toBe('2001:db8:1:2::/64');
+  });
+
+  it('the limiter is asked with the key of the address, or "unknown" for a list', async () => {
+    const keys: string[] = [];
+    const recording = {
+      limit: async ({ key }: { key: string }) => {
+        keys.push(key);
+        return { success: true };
+      },
+    } as unknown as RateLimit;
+    const t = setup({ IP_LIMITER: recording });
+    for (const ip of ['203.0.113.7', `203.0.113.7, ${randomIp()}`, `${randomIp()}, 203.0.113.7`]) {
+      await t.fetch('/v1/token', post(ip));
+    }
+    expect(keys).toEqual(['ip:203.0.113.7', 'ip:unknown', 'ip:unknown']);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { capturedLines } from './support/log-capture';
 import { claims, errorOf, hs256, ORIGIN, setup, unique } from './support/harness';
 
 describe('routes and methods', () => {
@@ -43,6 +44,33 @@ describe('routes and methods', () => {
         code: 'method_not_allowed',
         message: expect.any(String),
       });
+    });
+  }
+
+  it('OPTIONS /health and a custom method on /v1/token → 405 with their Allow', async () => {
+    const t = setup();
+    const health = await t.fetch('/health', { method: 'OPTIONS' });
+    expect(health.status).toBe(405);
+    expect(health.headers.get('allow')).toBe('GET, HEAD');
+    const custom = await t.fetch('/v1/token', { method: 'PROPFIND' });
+    expect(custom.status).toBe(405);
+    expect(custom.headers.get('allow')).toBe('POST, OPTIONS');
+    expect(custom.headers.get('cache-control')).toBe('no-store');
+    expect(custom.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('the 405 is logged with its own code, not the 404 it replaced', async () => {
+    const from = capturedLines.length;
+    await setup().fetch('/v1/token', { method: 'PUT', body: '{}' });
+    const lines = capturedLines.slice(from).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([expect.objectContaining({ status: 405, code: 'method_not_allowed' })]);
+  });
+
+  for (const method of ['GET', 'PUT']) {
+    it(`${method} on another spelling of a route (/v1/%74oken) → 404, not 405`, async () => {
+      const res = await setup().fetch('/v1/%74oken', { method });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('allow')).toBeNull();
     });
   }
 

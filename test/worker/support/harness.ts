@@ -477,6 +477,14 @@ export class IdpHost {
     });
   }
 
+  /** From now on, the key URLs answer `302 Location: <location>` instead of the keys. */
+  async redirectTo(location: string): Promise<void> {
+    await fetch(`${this.origin}/__control/mode`, {
+      method: 'POST',
+      body: JSON.stringify({ mode: 'redirect', location }),
+    });
+  }
+
   async fetches(): Promise<number> {
     const res = await fetch(`${this.origin}/__control/count`);
     return ((await res.json()) as { fetches: number }).fetches;

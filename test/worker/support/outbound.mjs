@@ -39,7 +39,9 @@
  *                           GET  /jwks.json        serve it (counted); also at
  *                                /cdn-cgi/access/certs, like Cloudflare Access
  *                           POST /__control/mode   {mode: "ok" | "down" | "hang" | "slow"}
- *                                                  (slow: served after 200 ms)
+ *                                                  (slow: served after 200 ms), or
+ *                                                  {mode: "redirect", location}: a 302 to
+ *                                                  `location` instead of the keys
  *                           GET  /__control/count  {fetches}
  *   anything else         502, so a stray call fails loudly
  */
@@ -84,7 +86,7 @@ export default {
 async function identityProvider(request, url) {
   let idp = idps.get(url.hostname);
   if (!idp) {
-    idp = { jwks: null, fetches: 0, mode: 'ok' };
+    idp = { jwks: null, fetches: 0, mode: 'ok', location: null };
     idps.set(url.hostname, idp);
   }
   const route = `${request.method} ${url.pathname}`;
@@ -93,7 +95,7 @@ async function identityProvider(request, url) {
     return new Response(null, { status: 204 });
   }
   if (route === 'POST /__control/mode') {
-    idp.mode = (await request.json()).mode;
+    ({ mode: idp.mode, location: idp.location = null } = await request.json());
     return new Response(null, { status: 204 });
   }
   if (route === 'GET /__control/count') return Response.json({ fetches: idp.fetches });
@@ -101,6 +103,7 @@ async function identityProvider(request, url) {
     idp.fetches++;
     if (idp.mode === 'hang') await new Promise((resolve) => setTimeout(resolve, 10_000));
     if (idp.mode === 'slow') await new Promise((resolve) => setTimeout(resolve, 200));
+    if (idp.mode === 'redirect') return Response.redirect(idp.location, 302);
     if ((idp.mode !== 'ok' && idp.mode !== 'slow') || idp.jwks === null)
       return new Response('unavailable', { status: 503 });
     return new Response(idp.jwks, { headers: { 'content-type': 'application/json' } });
