@@ -32,6 +32,11 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 const LANGUAGES = ['en', 'it', 'es'];
 const runtimeFile = (language) => `dist/kaleyra-call.runtime.${language}.js`;
 const hashes = {};
+// The runtime files' sha256 hashes, which the first file carries (sha256 rather than
+// integrity.json's sha384: as safe for SRI, and 60 bytes fewer before intent).
+const runtimeHashes = {};
+// The shared modules a runtime file takes from the first file that loaded it (see `fromFacade`).
+const SHARED = ['errors', 'events', 'clock', 'scripts', 'attributes'];
 // The documents whose pinned CDN snippets `npm run sri:readme` updates (and
 // test/node/cdn.test.mjs checks): the README's snippet to paste and ES module,
 // and the Trusted Types policy's tag in docs/security.md.
@@ -49,15 +54,18 @@ const compile = (language) => [
     __VERSION__: () => version,
     __LANGUAGE__: () => language,
     __RUNTIME_INTEGRITY__: () =>
-      LANGUAGES.some((l) => !hashes[runtimeFile(l)])
+      LANGUAGES.some((l) => !runtimeHashes[l])
         ? undefined
-        : Object.fromEntries(LANGUAGES.map((l) => [l, hashes[runtimeFile(l)]])),
+        : Object.fromEntries(LANGUAGES.map((l) => [l, runtimeHashes[l]])),
   }),
 ];
 
 export default [
   ...LANGUAGES.map((language, i) => ({
     input: 'component/runtime/register.cdn.ts',
+    // Reading the shared modules' exports off the first file's registry has no
+    // side effect: what a runtime file does not use of them is left out.
+    treeshake: { propertyReadSideEffects: false },
     output: {
       file: runtimeFile(language),
       format: 'iife',
@@ -66,19 +74,31 @@ export default [
     },
     plugins: [
       ...(i === 0 ? [prune()] : []),
+      fromFacade(),
       ...compile(language),
       onlyLanguage(language, { include: /\/component\/runtime\/(messages|texts)\.ts$/ }),
       minifyCss({ include: /\/component\/runtime\/error-view\.ts$/ }),
-      integrity({ file: 'dist/integrity.json' }),
+      integrity({
+        file: 'dist/integrity.json',
+        sha256: (hash) => (runtimeHashes[language] = hash),
+      }),
     ],
   })),
   {
-    input: 'component/define.ts',
+    input: 'component/entry.cdn.ts',
     output: [
-      { file: 'dist/kaleyra-call.js', format: 'es', sourcemap: true, plugins: [minify(true)] },
+      {
+        file: 'dist/kaleyra-call.js',
+        format: 'es',
+        sourcemap: true,
+        // The shared modules' namespaces, lent to the runtime files, need no freezing.
+        freeze: false,
+        plugins: [minify(true)],
+      },
       {
         file: 'dist/kaleyra-call.iife.js',
         format: 'iife',
+        freeze: false,
         // `window.KaleyraCall.KaleyraCallElement`, for classic scripts that subclass
         // the element or register it under another tag.
         name: 'KaleyraCall',
@@ -88,6 +108,7 @@ export default [
     ],
     plugins: [
       cdnModule('runtime-loader'),
+      scriptUrl(),
       ...compile(),
       minifyCss({ include: /\/component\/facade\/styles\.ts$/ }),
       integrity({ file: 'dist/integrity.json', docs: PINNED_DOCS }),
@@ -129,6 +150,48 @@ export default [
     onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
   },
 ];
+
+/**
+ * A runtime file takes the shared modules (`component/shared/<SHARED>.ts`) from
+ * the first file that loaded it, which registers them under this version
+ * (component/entry.cdn.ts): one copy of each per page and build, so the
+ * errors and events a page sees are of one class whichever file made them,
+ * and the runtime file does not carry them again. Each becomes a module that
+ * reads the registered one's exports.
+ */
+function fromFacade() {
+  const shared = new RegExp(`/component/shared/(${SHARED.join('|')})\\.ts$`);
+  return {
+    name: 'shared-from-facade',
+    async resolveId(source, importer, options) {
+      if (!importer?.includes('/component/runtime/')) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      const name = resolved && shared.exec(resolved.id)?.[1];
+      return name ? `\0facade:${name}:${resolved.id}` : null;
+    },
+    async load(id) {
+      if (!id.startsWith('\0facade:')) return null;
+      const [, name, file] = /^\0facade:(\w+):(.*)$/.exec(id);
+      const { exports } = await this.load({ id: file });
+      const from = `globalThis[Symbol.for('kaleyra-call.builds')].get(${JSON.stringify(version)}).${name}`;
+      return `export const { ${exports.join(', ')} } = ${from};`;
+    },
+  };
+}
+
+/**
+ * `import.meta.url` of the classic file: the script element running it, read
+ * while it runs (facade/runtime-loader.cdn.ts does), rather than rollup's
+ * general stand-in, which guesses a file name when there is none.
+ */
+function scriptUrl() {
+  return {
+    name: 'script-url',
+    resolveImportMeta(property, { format }) {
+      return format === 'iife' && property === 'url' ? 'document.currentScript.src' : null;
+    },
+  };
+}
 
 /**
  * In the CDN build, `component/…/<name>.ts` is replaced by `component/…/<name>.cdn.ts`
@@ -242,10 +305,10 @@ function minifyCss({ include }) {
       .split(/('[^']*'|"[^"]*")/)
       .map((part, i) => (i % 2 ? part : fn(part)))
       .join('');
+  // Comments go first: an apostrophe in one is not a quote.
   const minifyText = (text) =>
-    outsideQuotes(text, (part) =>
+    outsideQuotes(text.replace(/\/\*[\s\S]*?\*\//g, ''), (part) =>
       part
-        .replace(/\/\*[\s\S]*?\*\//g, '')
         .replace(/\s+/g, ' ')
         .replace(/ ?([{};,>]) ?/g, '$1')
         .replace(/: /g, ':')
@@ -268,20 +331,23 @@ function minifyCss({ include }) {
 }
 
 /**
- * Writes `file` as `{"dist/<name>": "sha384-…"}` for every CDN file. With
+ * Writes `file` as `{"dist/<name>": "sha384-…"}` for every CDN file, and hands
+ * `sha256` the file's sha256 hash when asked (a runtime file's, for the first
+ * file to carry). With
  * UPDATE_README set (`npm run sri:readme`) it also puts this version and these
  * hashes into the pinned CDN snippets of the documents `docs` (`…/npm/
  * kaleyra-call@<version>/dist/<name>" integrity="sha384-…"`). A plain build
  * never edits them, so test/node/cdn.test.mjs catches a snippet whose hashes
  * went stale.
  */
-function integrity({ file, docs }) {
+function integrity({ file, docs, sha256 }) {
   return {
     name: 'integrity',
     writeBundle(options) {
       // Hash the bytes on disk: they include the sourceMappingURL comment.
       const bytes = readFileSync(options.file);
       hashes[options.file] = `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+      sha256?.(`sha256-${createHash('sha256').update(bytes).digest('base64')}`);
       const sorted = Object.fromEntries(
         Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b)),
       );

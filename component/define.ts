@@ -1,3 +1,4 @@
+import { mount } from './facade/mount.js';
 import { KaleyraCallElement } from './kaleyra-call.js';
 
 /**
@@ -8,7 +9,7 @@ import { KaleyraCallElement } from './kaleyra-call.js';
  */
 if (globalThis.document) KaleyraCallElement.define();
 
-export { KaleyraCallElement };
+export { KaleyraCallElement, mount };
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -4,15 +4,17 @@ import {
   type PropertyValues,
 } from '@lit/reactive-element';
 import { REST_MS, frugal, preloadSdk, warmUp } from './facade/intent.js';
+import { mediaProblem } from './facade/media.js';
+import { defaultOf } from './facade/page.js';
+import { inEditor } from './facade/preview.js';
 import { loadRuntime } from './facade/runtime-loader.js';
 import { styles } from './facade/styles.js';
 import { resolveLanguage, stringsFor } from './facade/words.js';
 import {
   ATTRIBUTES,
   sdkUrl,
-  validateConfig,
+  type AttributeName,
   type AttributeValues,
-  type ConfigProblem,
 } from './shared/attributes.js';
 import { clock } from './shared/clock.js';
 import type { Action, Driver, Shell } from './shared/contract.js';
@@ -51,6 +53,7 @@ const WAITING: readonly KaleyraCallState[] = ['idle', 'disconnected'];
  * @csspart error - the inline error message
  * @csspart retry - the "Try again" button
  * @csspart details - the "Details" disclosure of the inline error: cause, fix and code
+ * @csspart open - "Open in a new window", when this page cannot use the camera and a call page is known
  *
  * @cssprop --kaleyra-call-accent - launcher background
  * @cssprop --kaleyra-call-accent-contrast - launcher text colour
@@ -65,6 +68,7 @@ const WAITING: readonly KaleyraCallState[] = ['idle', 'disconnected'];
  * @cssprop --kaleyra-call-error-border - inline error border colour
  * @cssprop --kaleyra-call-radius-error - inline error corner radius
  *
+ * @cssstate preview - an editor's preview: an inert placeholder that makes no request
  * @cssstate idle - not started (also the reflected attribute `state="idle"`)
  * @cssstate loading - token request and SDK download in flight
  * @cssstate verifying - the guest challenge is running
@@ -91,10 +95,6 @@ export class KaleyraCallElement extends ReactiveElement {
     layout: { attribute: false },
     userDetailsProvider: { attribute: false },
     userDetailsFormatter: { attribute: false },
-    connectTimeout: { attribute: false },
-    _state: { state: true },
-    _problem: { state: true },
-    _error: { state: true },
   };
 
   /**
@@ -122,11 +122,13 @@ export class KaleyraCallElement extends ReactiveElement {
   userDetailsProvider?: (userIds: string[]) => Promise<object[]>;
   /** SDK `userDetailsFormatter`. */
   userDetailsFormatter?: (user: object) => string;
-  /** How long `client.connect` may take before the element gives up, in ms. */
+  /**
+   * How long `client.connect` may take before the element gives up, in ms.
+   * (A plain field: read at each start, it needs no update when it changes.)
+   */
   connectTimeout = 20_000;
 
   private _state: KaleyraCallState = 'idle';
-  private _problem?: ConfigProblem | undefined;
   /** The failure shown inline (state `error`). */
   private _error?: KaleyraCallError | undefined;
   private _internals?: ElementInternals;
@@ -143,14 +145,13 @@ export class KaleyraCallElement extends ReactiveElement {
 
   constructor() {
     super();
-    for (const [name, spec] of Object.entries(ATTRIBUTES)) {
-      if ('default' in spec) Object.assign(this, { [name]: spec.default });
+    // The attribute table's defaults, or the page's (the loading script's `data-*`).
+    for (const name of Object.keys(ATTRIBUTES) as AttributeName[]) {
+      const value = defaultOf(name);
+      if (value !== undefined) Object.assign(this, { [name]: value });
     }
-    try {
-      this._internals = this.attachInternals();
-    } catch {
-      // No ElementInternals (old browser): the reflected `state` attribute still works.
-    }
+    // No ElementInternals (Safari before 16.4): the reflected `state` attribute still works.
+    this._internals = this.attachInternals?.();
   }
 
   /** The element's current state. */
@@ -188,9 +189,21 @@ export class KaleyraCallElement extends ReactiveElement {
    * for "Try again" or `connect()`) nor after `disconnect()`.
    */
   protected override willUpdate(): void {
-    this._checkConfig();
+    // An editor's preview: an inert placeholder, and not a single request.
+    if (this.preview || (this.isConnected && inEditor(this))) {
+      this._observe(false);
+      this._setState('preview');
+      return;
+    }
+    if (this._state === 'preview') this._setState('idle');
+    // The runtime checks the attributes: at once in `auto` mode, else from intent
+    // on; without a token source at all, at once (it cannot start anyway).
+    this._driver?.check();
+    if (this.isConnected && !this.tokenEndpoint && !this.tokenProvider) {
+      this._drive().catch(() => {});
+    }
     const waiting =
-      !this._problem &&
+      !this._driver?.problem &&
       !this._stopped &&
       this.isConnected &&
       WAITING.includes(this._state) &&
@@ -261,7 +274,8 @@ export class KaleyraCallElement extends ReactiveElement {
    * error event. Before any start the runtime words the refusal (not_connected).
    */
   private _act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
-    return (this._driver ? Promise.resolve(this._driver) : this._drive()).then(
+    if (this._state === 'preview') return Promise.reject(this._previewError());
+    return this._drive().then(
       (driver) => driver.act(action, a, b),
       () => Promise.reject(this._unloaded()),
     );
@@ -274,17 +288,18 @@ export class KaleyraCallElement extends ReactiveElement {
    * starts at once, in this task.
    */
   private async _begin(how: 'start' | 'connect' | 'launch'): Promise<void> {
+    if (this._state === 'preview') throw this._previewError();
     this._stopped = false;
-    if (!this._driver && !this._problem && this._state !== 'loading') {
+    if (!this._driver && this._state !== 'loading') {
       this._setState('loading');
-      // The SDK downloads beside the runtime; the runtime's SDK loader runs it.
-      preloadSdk(this._sdkSrc(), this.sdkIntegrity);
+      // The SDK downloads beside the runtime, which runs it; not for a call
+      // this page cannot make (the runtime says so, and requests nothing).
+      if (!(how === 'launch' && this._callBlocked())) this._preload(preloadSdk);
     }
     let driver: Driver;
     try {
-      driver = this._driver ?? (await this._drive());
+      driver = await this._drive();
     } catch {
-      if (this._problem) throw this._error;
       const error = this._unloaded();
       this._show(error);
       this._emit(error);
@@ -303,7 +318,9 @@ export class KaleyraCallElement extends ReactiveElement {
     return (this._driving ??= loadRuntime(this._language).then(
       (runtime) => {
         this.requestUpdate();
-        return (this._driver ??= runtime.drive(this, this._shell()));
+        const driver = (this._driver ??= runtime.drive(this, this._shell()));
+        driver.check();
+        return driver;
       },
       (err: unknown) => {
         this._driving = undefined;
@@ -313,15 +330,19 @@ export class KaleyraCallElement extends ReactiveElement {
   }
 
   /**
-   * The runtime did not load: the one failure the element cannot word in its
-   * language, since its words are in the runtime.
+   * The runtime did not load: the one failure the element cannot word, since
+   * its words are in the runtime (its message is its code).
    */
   private _unloaded(): KaleyraCallError {
+    return new KaleyraCallError({ phase: 'sdk', code: 'runtime_load_failed' });
+  }
+
+  /** What `connect()` and the methods reject with in an editor's preview, in the element's language. */
+  private _previewError(): KaleyraCallError {
     return new KaleyraCallError({
-      phase: 'sdk',
-      code: 'runtime_load_failed',
-      message:
-        'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check.',
+      phase: 'config',
+      code: 'preview',
+      message: stringsFor(this._language).states.preview,
     });
   }
 
@@ -330,10 +351,18 @@ export class KaleyraCallElement extends ReactiveElement {
     return {
       language: () => this._language,
       sdkSrc: () => this._sdkSrc(),
-      blocked: () => (this._problem ? this._error : undefined),
       setState: (state) => this._setState(state),
       show: (error) => this._show(error),
+      media: mediaProblem,
     };
+  }
+
+  /** The launcher would start a call (or join one) that this page cannot make (facade/media.ts). */
+  private _callBlocked(): boolean {
+    return (
+      (!!this.callWith || (!this.chatWith && !!this.joinUrl)) &&
+      !!mediaProblem(this.callType === 'audio_only')
+    );
   }
 
   /**
@@ -341,14 +370,30 @@ export class KaleyraCallElement extends ReactiveElement {
    * runtime file, the SDK download (not run), the token endpoint's connection.
    */
   private _warm(): void {
-    if (this._driving || this._problem || !this.isConnected) return;
+    if (this._driving || !this.isConnected || this._state === 'preview' || this._callBlocked()) {
+      return;
+    }
     this._drive().catch(() => {});
-    warmUp(
-      this._sdkSrc(),
-      this.sdkIntegrity,
-      this.tokenProvider ? undefined : this.tokenEndpoint,
-      this.credentials,
-    );
+    this._preload(warmUp);
+  }
+
+  /**
+   * Hints the SDK's download (and, for `warmUp`, the token endpoint's
+   * connection), unless the element cannot start at all: without a token
+   * source it only loads the runtime, which says what is missing.
+   */
+  private _preload(hint: typeof warmUp): void {
+    if (!this.tokenEndpoint && !this.tokenProvider) return;
+    try {
+      hint(
+        this._sdkSrc(),
+        this.sdkIntegrity,
+        this.tokenProvider ? undefined : this.tokenEndpoint,
+        this.credentials,
+      );
+    } catch {
+      // A malformed URL: the runtime's check says so.
+    }
   }
 
   private _observe(on: boolean): void {
@@ -367,35 +412,6 @@ export class KaleyraCallElement extends ReactiveElement {
     return new URL(this.sdkSrc || sdkUrl(this.sdkVersion), document.baseURI).href;
   }
 
-  private _checkConfig(): void {
-    // A tokenProvider replaces the endpoint.
-    const problem = validateConfig(this, this.tokenProvider ? [] : ['tokenEndpoint']);
-    const before = this._problem;
-    this._problem = problem;
-    if (problem && JSON.stringify(problem) !== JSON.stringify(before)) {
-      const { code, attribute, value, allowed } = problem;
-      const error = new KaleyraCallError({
-        phase: 'config',
-        code,
-        params: { a: attribute, v: value, l: allowed },
-        // What the event says if the runtime, which words it, cannot load.
-        message: [code, attribute, value].filter(Boolean).join(': '),
-      });
-      this._driver?.reconfigured(error);
-      this._show(error);
-      // The problem's words are the runtime's: the event follows once that has
-      // loaded, or with the error's own message if it cannot.
-      const report = (driver?: Driver) => {
-        if (this._error !== error) return;
-        if (driver) driver.emit(error);
-        else this._emit(error);
-      };
-      this._drive().then(report, () => report());
-    } else if (!problem && before && this._state === 'error') {
-      this._setState('idle');
-    }
-  }
-
   private get _language(): Language {
     return resolveLanguage(this.language, document.documentElement.lang);
   }
@@ -404,6 +420,7 @@ export class KaleyraCallElement extends ReactiveElement {
   private _show(error: KaleyraCallError): void {
     this._error = error;
     this._setState('error');
+    this.requestUpdate();
   }
 
   /** Reports `error` with its own message, where the runtime is not there to word it. */
@@ -423,6 +440,7 @@ export class KaleyraCallElement extends ReactiveElement {
     if (previous === state) return;
     this._state = state;
     if (state !== 'error') this._error = undefined;
+    this.requestUpdate();
     this.setAttribute('state', state);
     try {
       this._internals!.states.delete(previous);
@@ -433,7 +451,8 @@ export class KaleyraCallElement extends ReactiveElement {
     this._fire('kaleyra-call-state', { state, previous });
   }
 
-  private _ui?: Ui;
+  /** The launcher, the status line and the launcher's label (its slot). */
+  private _ui?: [HTMLButtonElement, HTMLElement, HTMLElement];
 
   /**
    * Renders a fixed shadow tree once, then patches text and attributes. (Plain
@@ -446,27 +465,23 @@ export class KaleyraCallElement extends ReactiveElement {
   protected override update(changed: PropertyValues): void {
     super.update(changed);
     const strings = stringsFor(this._language);
-    const { _problem: problem, _state: state, _driver: driver } = this;
+    const { _state: state, _driver: driver } = this;
     const error = state === 'error' ? this._error : undefined;
-    let ui = this._ui;
-    if (!ui) {
+    if (!this._ui) {
       const root = this.renderRoot;
       const add = (tag: string, part: string, parent: Node = root) => {
         const node = parent.appendChild(document.createElement(tag));
         node.setAttribute('part', part);
         return node;
       };
-      ui = this._ui = {
-        launcher: add('button', 'launcher'),
-        status: add('span', 'status'),
-      };
-      ui.launcher.setAttribute('type', 'button');
-      ui.status.setAttribute('role', 'status');
-      ui.slot = ui.launcher.appendChild(document.createElement('slot'));
+      const launcher = add('button', 'launcher') as HTMLButtonElement;
+      const status = add('span', 'status');
+      launcher.type = 'button';
+      status.setAttribute('role', 'status');
+      this._ui = [launcher, status, launcher.appendChild(document.createElement('slot'))];
       root.appendChild(document.createElement('slot')).name = 'challenge';
       // (What fails is reported as an event and shown.)
-      ui.launcher.onclick = () =>
-        BUSY.includes(this._state) || this._begin('launch').catch(() => {});
+      launcher.onclick = () => BUSY.includes(this._state) || this._begin('launch').catch(() => {});
       // Intent (facade/intent.ts): a pointer resting on the launcher (unless the
       // visitor saves data), focus, a touch starting on it, or a press.
       const warm = () => this._warm();
@@ -475,24 +490,22 @@ export class KaleyraCallElement extends ReactiveElement {
         clock.clearTimeout(this._intentTimer);
         if (ms) this._intentTimer = clock.setTimeout(warm, ms);
       };
-      ui.launcher.onpointerenter = () => rest(frugal() ? 0 : REST_MS);
-      ui.launcher.onpointerleave = () => rest(0);
-      ui.launcher.onfocus = ui.launcher.onpointerdown = warm;
-      ui.launcher.addEventListener('touchstart', warm, { passive: true });
+      launcher.onpointerenter = () => rest(frugal() ? 0 : REST_MS);
+      launcher.onpointerleave = () => rest(0);
+      launcher.onfocus = launcher.onpointerdown = warm;
+      launcher.addEventListener('touchstart', warm, { passive: true });
     }
-    driver?.render(error, !problem);
-    // One action at a time: the inline error's "Try again", else the launcher
-    // (a configuration problem has none: the page must be fixed).
-    ui.launcher.hidden = !!error && (!!driver || !!problem);
-    ui.status.hidden = !!error && !!driver;
-    ui.launcher.ariaBusy = String(BUSY.includes(state));
-    ui.slot!.textContent = this.label || strings.label;
-    ui.status.textContent = driver?.status(state) ?? strings.states[state] ?? '';
-    ui.status.className = state === 'idle' ? 'sr' : '';
+    const [launcher, status, label] = this._ui;
+    driver?.render(error);
+    // One action at a time: the inline error's, else the launcher.
+    launcher.hidden = status.hidden = !!error && !!driver;
+    // An editor's preview: the launcher, inert, with its label (no hover, focus or click).
+    launcher.disabled = state === 'preview';
+    launcher.ariaBusy = String(BUSY.includes(state));
+    label.textContent = this.label || strings.label;
+    status.textContent = driver?.status(state) ?? strings.states[state] ?? '';
   }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface KaleyraCallElement extends AttributeValues {}
-
-type Ui = Record<'launcher' | 'status', HTMLElement> & { slot?: HTMLElement };

@@ -7,6 +7,8 @@
  * nothing more. Each hint is given once per page, whatever the number of
  * elements or bundle copies.
  */
+import { nonce } from '../shared/scripts.js';
+
 const GIVEN = Symbol.for('kaleyra-call.hints');
 
 /** How long a pointer rests on the launcher before it counts as intent (what link-prefetch tools settled on). */
@@ -29,10 +31,11 @@ function hint(rel: 'preload' | 'preconnect', href: string, cors?: string, integr
   if (given.has(rel + href)) return;
   given.add(rel + href);
   const link = document.createElement('link');
+  link.nonce = nonce();
   link.rel = rel;
   link.href = href;
   if (rel === 'preload') link.as = 'script';
-  if (integrity) link.integrity = integrity;
+  link.integrity = integrity;
   // The hint serves the request only if their CORS modes match.
   if (cors !== undefined) link.crossOrigin = cors;
   document.head.append(link);

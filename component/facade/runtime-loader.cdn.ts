@@ -1,5 +1,5 @@
 import type { Runtime } from '../shared/contract.js';
-import { scriptUrl } from '../shared/trusted-types.js';
+import { script as newScript } from '../shared/scripts.js';
 import type { Language } from '../shared/types.js';
 
 /**
@@ -8,26 +8,27 @@ import type { Language } from '../shared/types.js';
  * (one per language, with that language's texts), loaded by a script tag with
  * its SRI hash, which the build writes into this bundle — so the integrity of
  * the snippet's own file covers the runtimes too. A runtime registers itself
- * on a global registry under this build's version and its language, shared by
- * every copy of the bundle on the page, and is loaded once per page and
- * language (a page with elements in two languages loads two).
+ * on a global registry (`kaleyra-call.builds`) under this build's version and
+ * its language, shared by every copy of the bundle on the page, and is loaded
+ * once per page and language (a page with elements in two languages loads
+ * two).
  */
 declare const __RUNTIME_INTEGRITY__: Record<Language, string>;
 declare const __VERSION__: string;
 
-// Read while the bundle runs: a classic script's `currentScript` is gone later.
-const HERE = import.meta.url;
+/** This file's URL, read while the bundle runs (a classic script's `currentScript` is gone later). */
+export const HERE = import.meta.url;
 
 type Registry = Map<string, Runtime | Promise<Runtime>>;
 
 export function loadRuntime(language: Language): Promise<Runtime> {
   const g = globalThis as unknown as Record<symbol, Registry | undefined>;
-  const registry = (g[Symbol.for('kaleyra-call.runtimes')] ??= new Map());
+  const registry = (g[Symbol.for('kaleyra-call.builds')] ??= new Map());
   const key = `${__VERSION__} ${language}`;
   const known = registry.get(key);
   if (known) return Promise.resolve(known);
   const load = new Promise<Runtime>((resolve, reject) => {
-    const script = document.createElement('script');
+    const script = newScript(runtimeUrl(language));
     script.onload = () => {
       const runtime = registry.get(key);
       if (runtime && !(runtime instanceof Promise)) resolve(runtime);
@@ -36,22 +37,23 @@ export function loadRuntime(language: Language): Promise<Runtime> {
     const fail = () => {
       script.remove();
       registry.delete(key);
-      reject(new Error('The kaleyra-call runtime could not be loaded.'));
+      reject(new Error());
     };
     script.onerror = fail;
     script.integrity = __RUNTIME_INTEGRITY__[language];
     script.crossOrigin = 'anonymous';
-    script.src = scriptUrl(runtimeUrl(language));
     document.head.append(script);
   });
   registry.set(key, load);
   return load;
 }
 
-/** `…/kaleyra-call.js` or `…/kaleyra-call.iife.js` → `…/kaleyra-call.runtime.<language>.js`. */
-function runtimeUrl(language: Language): string {
-  const url = new URL(HERE);
-  const name = `kaleyra-call.runtime.${language}`;
-  const renamed = url.pathname.replace(/kaleyra-call(\.iife)?(\.js)?$/, `${name}$2`);
-  return new URL(renamed === url.pathname ? `${name}.js` : renamed, url).href;
-}
+/**
+ * The runtime file of `language`, beside this one: `…/kaleyra-call.runtime.<language>.js`,
+ * or without `.js` when this file's own URL has none.
+ */
+const runtimeUrl = (language: Language): string =>
+  new URL(
+    `kaleyra-call.runtime.${language}${/\.js$/.test(new URL(HERE).pathname) ? '.js' : ''}`,
+    HERE,
+  ).href;

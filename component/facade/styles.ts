@@ -14,14 +14,6 @@ export const styles = unsafeCSS(`
   [hidden] {
     display: none !important;
   }
-  /* Announced to screen readers, not shown. */
-  .sr {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-  }
   button {
     font: inherit;
     color: inherit;
@@ -46,6 +38,14 @@ export const styles = unsafeCSS(`
   [part='status'] {
     margin-inline-start: 0.5em;
     font-size: 0.9em;
+  }
+  /* Fixed in the bottom corner of the inline end (the left one on a right-to-left
+     page), clear of rounded corners and notches on either side, above the page. */
+  :host([placement='floating']) {
+    position: fixed;
+    z-index: 2147483000;
+    bottom: calc(20px + env(safe-area-inset-bottom));
+    inset-inline-end: calc(20px + max(env(safe-area-inset-left), env(safe-area-inset-right)));
   }
   /* The inline error's styles are the runtime's (error-view.ts). */
 `);

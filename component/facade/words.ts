@@ -1,14 +1,17 @@
 /**
  * What the element shows before its runtime is there, in the languages the
- * SDK supports (en, it, es): the launcher, and the status line while idle,
- * loading or failed. Everything a start brings (the other states, the call
+ * SDK supports (en, it, es): the launcher, and the status line in an editor's
+ * preview, and while loading or failed. Everything a start brings (the other states, the call
  * status, the inline error and the sentences that explain a failure) is the
  * runtime's (runtime/texts.ts, runtime/messages.ts).
  */
 import type { KaleyraCallState } from '../shared/events.js';
 import type { Language } from '../shared/types.js';
 
-/** One language's strings: the launcher's label, and the status line in three states. */
+/**
+ * One language's strings: the launcher's label, and the status line in three
+ * states (idle has none: the launcher says it).
+ */
 export interface Strings {
   label: string;
   states: Partial<Record<KaleyraCallState, string>>;
@@ -18,7 +21,7 @@ const TABLES: Record<Language, Strings> = {
   en: {
     label: 'Video call',
     states: {
-      idle: 'Video call ready to start',
+      preview: 'Preview: calls start on the published page',
       loading: 'Loading video call…',
       error: 'Video call unavailable',
     },
@@ -26,7 +29,7 @@ const TABLES: Record<Language, Strings> = {
   it: {
     label: 'Videochiamata',
     states: {
-      idle: 'Videochiamata pronta',
+      preview: 'Anteprima: le chiamate partono dalla pagina pubblicata',
       loading: 'Caricamento della videochiamata…',
       error: 'Videochiamata non disponibile',
     },
@@ -34,7 +37,7 @@ const TABLES: Record<Language, Strings> = {
   es: {
     label: 'Videollamada',
     states: {
-      idle: 'Videollamada lista',
+      preview: 'Vista previa: las llamadas empiezan en la página publicada',
       loading: 'Cargando la videollamada…',
       error: 'Videollamada no disponible',
     },

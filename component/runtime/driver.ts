@@ -16,11 +16,13 @@ import {
 } from '../shared/events.js';
 import type { CallState } from '../shared/types.js';
 import { act } from './actions.js';
+import { callBlocked, type CallTarget } from './call-page.js';
 import { callStatus, peerName } from './call-status.js';
 import { errorView, type ErrorView } from './error-view.js';
 import { describe, word } from './messages.js';
 import { SessionController } from './session-controller.js';
 import { defined, sourceFor } from './source.js';
+import { validateConfig } from './validate.js';
 import { LABELS, STATES, VISITOR_SETUP, VISITOR_UNAVAILABLE, inLanguage } from './texts.js';
 import { sourceKey, type TokenSource } from './token-client.js';
 
@@ -38,6 +40,11 @@ class ElementDriver implements Driver {
   /** The name shown for the call's other participant. */
   private _peer = '';
   private _view?: ErrorView;
+  /** The failure the inline error shows. */
+  private _shown?: KaleyraCallError;
+  private _problem?: KaleyraCallError | undefined;
+  /** The last attribute check's finding, to report a problem once. */
+  private _checked = '';
 
   constructor(
     private readonly _host: Host,
@@ -45,7 +52,7 @@ class ElementDriver implements Driver {
   ) {
     const session = () => this._controller.session;
     this._controller = new SessionController(_host, {
-      blocked: _shell.blocked,
+      blocked: () => this._problem,
       key: () => this._key(),
       source: () =>
         sourceFor(_host, {
@@ -84,6 +91,9 @@ class ElementDriver implements Driver {
         // The call changed: reflect it, and name the other participant as the page knows them.
         _host.call = state;
         this._peer = peer ?? '';
+        // An incoming call this page cannot answer is said as an outgoing one would be.
+        const blocked = state === 'ringing' && peer && callBlocked(_host, _shell, { with: peer });
+        if (blocked) this._refuse(blocked);
         if (peer && _host.userDetailsProvider) {
           void peerName(_host, peer, session).then((name) => {
             if (name !== undefined) {
@@ -100,6 +110,9 @@ class ElementDriver implements Driver {
   get joined(): boolean {
     return !!this._controller.session;
   }
+  get problem(): KaleyraCallError | undefined {
+    return this._problem;
+  }
   get userId(): string | undefined {
     return this._controller.session?.userId;
   }
@@ -112,7 +125,7 @@ class ElementDriver implements Driver {
 
   left(reason: string): void {
     // A configuration problem keeps the element in `error`.
-    if (!this._shell.blocked()) this._shell.setState('disconnected');
+    if (!this._problem) this._shell.setState('disconnected');
     this._host.call = 'none';
     this._fire('kaleyra-call-disconnected', { reason });
   }
@@ -136,9 +149,27 @@ class ElementDriver implements Driver {
     return this._controller.leave('disconnect');
   }
 
-  reconfigured(error: KaleyraCallError): void {
-    void this._controller.leave('reconfigured');
-    this._controller.fail(error);
+  check(): void {
+    const host = this._host;
+    // A tokenProvider replaces the endpoint.
+    const problem = validateConfig(host, host.tokenProvider ? [] : ['tokenEndpoint']);
+    const found = JSON.stringify(problem ?? '');
+    if (found === this._checked) return;
+    this._checked = found;
+    if (problem) {
+      const { code, attribute: a, value: v, allowed: l } = problem;
+      const error = (this._problem = new KaleyraCallError({
+        phase: 'config',
+        code,
+        params: { a, v, l },
+      }));
+      void this._controller.leave('reconfigured');
+      this._controller.fail(error);
+      this._refuse(error);
+    } else if (this._problem) {
+      this._problem = undefined;
+      if (host.state === 'error') this._shell.setState('idle');
+    }
   }
 
   /**
@@ -147,6 +178,16 @@ class ElementDriver implements Driver {
    */
   async launch(): Promise<void> {
     const host = this._host;
+    // A call this page cannot make: nothing is requested (docs/architecture.md, Before a call).
+    const target: CallTarget | undefined = IN_CALL.includes(host.call)
+      ? undefined
+      : host.callWith
+        ? { with: host.callWith }
+        : !host.chatWith && host.joinUrl
+          ? { join: host.joinUrl }
+          : undefined;
+    const blocked = target && callBlocked(host, this._shell, target);
+    if (blocked) return this._refuse(blocked);
     try {
       await this.connect();
       await (IN_CALL.includes(host.call)
@@ -164,6 +205,16 @@ class ElementDriver implements Driver {
   }
 
   act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
+    const host = this._host;
+    const blocked =
+      action === 'startCall'
+        ? callBlocked(host, this._shell, { with: String((a as string[])?.[0] ?? host.callWith) })
+        : action === 'joinCall' &&
+          callBlocked(host, this._shell, { join: String(a ?? host.joinUrl) });
+    if (blocked) {
+      this.emit(blocked);
+      return Promise.reject(this.word(blocked));
+    }
     const session = this._controller.session;
     if (session?.state !== 'connected') {
       return Promise.reject(
@@ -174,6 +225,13 @@ class ElementDriver implements Driver {
       this.emit(error);
       throw this.word(error);
     });
+  }
+
+  /** Shows and reports a failure that ends the attempt, not the session. */
+  private _refuse(error: KaleyraCallError): void {
+    const worded = this.word(error);
+    this._shell.show(worded);
+    this.emit(worded);
   }
 
   word(error: KaleyraCallError): KaleyraCallError {
@@ -202,24 +260,31 @@ class ElementDriver implements Driver {
     return texts && inLanguage(texts, language);
   }
 
-  render(error: KaleyraCallError | undefined, fixable: boolean): void {
+  render(error: KaleyraCallError | undefined): void {
     // Made at the first failure: an element that never fails has none.
     if (!error) {
       if (this._view) this._view.box.hidden = true;
       return;
     }
     const language = this._shell.language();
-    const view = (this._view ??= errorView(this._host.renderRoot as ShadowRoot, () => {
-      this.connect().catch(() => {});
-    }));
+    this._shown = error;
+    const view = (this._view ??= errorView(
+      this._host.renderRoot as ShadowRoot,
+      () => this.connect().catch(() => {}),
+      () => window.open(this._shown?.params.page as string, '_blank', 'noopener'),
+    ));
     view.box.hidden = false;
     const { visitor, detail } = this._describe(error);
     view.text.textContent = visitor;
     view.summary.textContent = inLanguage(LABELS.details, language);
     view.detail.textContent = detail;
     view.code.textContent = `${inLanguage(LABELS.code, language)}: ${error.code}`;
-    view.retry.hidden = !fixable;
+    // An attribute problem, or a page that cannot use the camera: trying again cannot help.
+    view.retry.hidden =
+      !!this._problem || error.code === 'media_blocked' || error.code === 'insecure_context';
     view.retry.textContent = inLanguage(LABELS.tryAgain, language);
+    view.open.hidden = !error.params.page;
+    view.open.textContent = inLanguage(LABELS.open, language);
   }
 
   emit(error: KaleyraCallError): void {

@@ -11,7 +11,7 @@
 
 /** The parts of the inline error. */
 export type ErrorView = Record<
-  'box' | 'text' | 'summary' | 'detail' | 'code' | 'retry',
+  'box' | 'text' | 'summary' | 'detail' | 'code' | 'retry' | 'open',
   HTMLElement
 >;
 
@@ -37,7 +37,8 @@ const CSS = minified(`
     display: block;
     margin-top: 0.3em;
   }
-  [part='retry'] {
+  [part='retry'],
+  [part='open'] {
     margin-top: 0.5em;
     padding: 0.3em 1em;
     border: 1px solid;
@@ -46,8 +47,11 @@ const CSS = minified(`
   }
 `);
 
-/** Adds the inline error, hidden, at the start of `root`; `retry` runs on "Try again". */
-export function errorView(root: ShadowRoot, retry: () => void): ErrorView {
+/**
+ * Adds the inline error, hidden, at the start of `root`; `retry` runs on "Try
+ * again", `open` on "Open in a new window".
+ */
+export function errorView(root: ShadowRoot, retry: () => void, open: () => void): ErrorView {
   const add = (tag: string, parent: Node, part?: string) => {
     const node = parent.appendChild(document.createElement(tag));
     if (part) node.setAttribute('part', part);
@@ -66,9 +70,12 @@ export function errorView(root: ShadowRoot, retry: () => void): ErrorView {
     detail: add('span', details),
     code: add('code', details),
     retry: add('button', box, 'retry'),
+    open: add('button', box, 'open'),
   };
   view.retry.setAttribute('type', 'button');
   view.retry.onclick = retry;
+  view.open.setAttribute('type', 'button');
+  view.open.onclick = open;
   root.prepend(box);
   // Made at the first use, not at import: importing the module touches no DOM (SSR).
   if (!sheet) {

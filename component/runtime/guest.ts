@@ -9,7 +9,7 @@
  * creates another Kaleyra user.
  */
 import { KaleyraCallError } from '../shared/errors.js';
-import { scriptUrl } from '../shared/trusted-types.js';
+import { script as newScript } from '../shared/scripts.js';
 import type { Token } from '../shared/types.js';
 import { fetchToken, requestToken, type TokenSource } from './token-client.js';
 
@@ -26,7 +26,8 @@ export interface GuestHost {
   element: HTMLElement;
   /** `guest` is not `off`, and the page gave no authToken or tokenProvider. */
   allowed: boolean;
-  challengeSrc: string;
+  /** The challenge's script; Turnstile's when unset. */
+  challengeSrc: string | undefined;
   language: string;
   /** Resolves on the visitor's gesture (the launcher, or the page's `connect()`). */
   gesture(): Promise<void>;
@@ -42,6 +43,8 @@ interface Turnstile {
 }
 
 const STORE = 'kaleyra-call.guest:';
+/** Turnstile's script, for explicit rendering (docs/kaleyra-sdk-notes.md, Turnstile). */
+const TURNSTILE = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
 /** Turnstile requires exactly this action of the element (the worker checks it). */
 export const ACTION = 'kaleyra-call';
 
@@ -137,7 +140,7 @@ function aborted(signal: AbortSignal): Promise<never> {
  * leaving — the widget and its container are removed.
  */
 async function challenge(offer: GuestOffer, host: GuestHost, signal: AbortSignal): Promise<string> {
-  const turnstile = await loadChallenge(host.challengeSrc);
+  const turnstile = await loadChallenge(host.challengeSrc ?? TURNSTILE);
   const container = document.createElement('div');
   container.slot = 'challenge';
   host.element.append(container);
@@ -184,12 +187,11 @@ function loadChallenge(src: string): Promise<Turnstile> {
   let load = loads.get(src);
   if (!load) {
     load = new Promise<Turnstile>((resolve, reject) => {
-      const script = document.createElement('script');
+      const script = newScript(new URL(src, document.baseURI).href);
       script.onload = () =>
         g.turnstile ? resolve(g.turnstile) : reject(new Error('no window.turnstile'));
       script.onerror = reject;
       script.async = true;
-      script.src = scriptUrl(new URL(src, document.baseURI).href);
       document.head.append(script);
     }).catch(() => {
       loads.delete(src);

@@ -10,7 +10,7 @@
  * checks (shared/attributes.ts) included. `{name}` in a detail is filled from
  * the error's `params`.
  */
-import { KaleyraCallError } from '../shared/errors.js';
+import { KaleyraCallError, type ErrorInit } from '../shared/errors.js';
 import type { ErrorPhase } from '../shared/events.js';
 import type { Language } from '../shared/types.js';
 import {
@@ -22,7 +22,8 @@ import {
   type Texts,
 } from './texts.js';
 
-type Kind = 'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call' | 'challenge';
+type Kind =
+  'setup' | 'signin' | 'unavailable' | 'conflict' | 'ended' | 'call' | 'challenge' | 'media';
 
 const VISITOR: Record<Kind, Texts> = {
   setup: VISITOR_SETUP,
@@ -48,11 +49,16 @@ const VISITOR: Record<Kind, Texts> = {
     it: 'Non siamo riusciti a verificare che tu sia una persona. Riprova.',
     es: 'No pudimos confirmar que eres una persona. Inténtalo de nuevo.',
   },
+  media: {
+    en: "Video calls can't start on this page.",
+    it: 'Le videochiamate non possono partire da questa pagina.',
+    es: 'Las videollamadas no pueden empezar en esta página.',
+  },
 };
 
 /** Every code the runtime reports: its kind, and its detail (cause, then fix). */
 export const MESSAGES = {
-  // The element's own checks, before any request (attributes.ts, kaleyra-call.ts).
+  // The element's own checks (validate.ts, actions.ts).
   missing_attribute: {
     kind: 'setup',
     en: 'The "{a}" attribute is missing.',
@@ -73,21 +79,21 @@ export const MESSAGES = {
   },
   insecure_url: {
     kind: 'setup',
-    en: '"{a}" is an http: URL on an https: page, which the browser blocks: use https:.',
-    it: '"{a}" è un URL http: in una pagina https:, che il browser blocca: usa https:.',
-    es: '"{a}" es una URL http: en una página https:, que el navegador bloquea: usa https:.',
+    en: '"{a}" is an http: URL on an https: page, which browsers block: use https:.',
+    it: '"{a}" è un URL http: in una pagina https:, che i browser bloccano: usa https:.',
+    es: '"{a}" es una URL http: en una página https:, que los navegadores bloquean: usa https:.',
   },
   invalid_app_id: {
     kind: 'setup',
-    en: '"{v}" is not a Kaleyra web app id (those start with wAppId_). Copy it from the Kaleyra console, or remove app-id when the token endpoint names the app.',
-    it: `"{v}" non è un app id web di Kaleyra (iniziano con wAppId_). Copialo dalla console Kaleyra, o togli app-id se il token endpoint indica l'app.`,
-    es: '"{v}" no es un app id web de Kaleyra (empiezan por wAppId_). Cópialo de la consola de Kaleyra, o quita app-id si el token endpoint indica la app.',
+    en: '"{v}" is not a Kaleyra web app id (those start with wAppId_): copy it from the Kaleyra console.',
+    it: '"{v}" non è un app id web di Kaleyra (iniziano con wAppId_): copialo dalla console Kaleyra.',
+    es: '"{v}" no es un app id web de Kaleyra (empiezan por wAppId_): cópialo de la consola de Kaleyra.',
   },
   api_key_in_page: {
     kind: 'setup',
-    en: 'The "app-id" attribute holds what looks like a secret API key (ak_…): remove it from the page now and rotate the key. An app id starts with wAppId_.',
-    it: `L'attributo "app-id" contiene quella che sembra una API key segreta (ak_…): toglila subito dalla pagina e cambia la chiave. Un app id inizia con wAppId_.`,
-    es: 'El atributo "app-id" contiene lo que parece una API key secreta (ak_…): quítala de la página ya y cambia la clave. Un app id empieza por wAppId_.',
+    en: '"app-id" holds what looks like a secret API key (ak_…): remove it from the page and rotate the key.',
+    it: '"app-id" contiene quella che sembra una API key segreta (ak_…): toglila dalla pagina e cambia la chiave.',
+    es: '"app-id" contiene lo que parece una API key secreta (ak_…): quítala de la página y cambia la clave.',
   },
   not_connected: {
     kind: 'call',
@@ -116,81 +122,93 @@ export const MESSAGES = {
   // What the runtime meets.
   config_mismatch: {
     kind: 'setup',
-    en: 'The page sets {a}="{v}" but the token endpoint issues tokens for "{e}". Remove the attribute or make them agree.',
-    it: `La pagina imposta {a}="{v}" ma il token endpoint emette token per "{e}". Togli l'attributo o rendili uguali.`,
-    es: 'La página fija {a}="{v}" pero el token endpoint emite tokens para "{e}". Quita el atributo o haz que coincidan.',
+    en: 'The page sets {a}="{v}" but the token endpoint issues tokens for "{e}": make them agree.',
+    it: 'La pagina imposta {a}="{v}" ma il token endpoint emette token per "{e}": rendili uguali.',
+    es: 'La página fija {a}="{v}" pero el token endpoint emite tokens para "{e}": haz que coincidan.',
   },
   app_unknown: {
     kind: 'setup',
-    en: 'No app-id attribute, and the token endpoint names no app. Set KALEYRA_APP_ID on the worker, or add app-id.',
-    it: `Manca l'attributo app-id e il token endpoint non indica l'app. Imposta KALEYRA_APP_ID sul worker o aggiungi app-id.`,
-    es: 'Falta el atributo app-id y el token endpoint no indica la app. Define KALEYRA_APP_ID en el worker o añade app-id.',
+    en: 'No app-id, and the token endpoint names no app: set KALEYRA_APP_ID on the worker, or app-id.',
+    it: "Né app-id né un'app indicata dal token endpoint: imposta KALEYRA_APP_ID sul worker, o app-id.",
+    es: 'Ni app-id ni una app indicada por el token endpoint: define KALEYRA_APP_ID en el worker, o app-id.',
   },
   not_found: {
     kind: 'setup',
     en: 'The token endpoint {url} answered 404. Check the token-endpoint attribute.',
-    it: `Il token endpoint {url} ha risposto 404. Controlla l'attributo token-endpoint.`,
+    it: "Il token endpoint {url} ha risposto 404. Controlla l'attributo token-endpoint.",
     es: 'El token endpoint {url} respondió 404. Revisa el atributo token-endpoint.',
   },
   token_redirect: {
     kind: 'setup',
-    en: 'The token endpoint {url} redirected (to a login page?). Check the token-endpoint and credentials attributes.',
-    it: 'Il token endpoint {url} ha reindirizzato (a un login?). Controlla gli attributi token-endpoint e credentials.',
-    es: 'El token endpoint {url} redirigió (¿a un inicio de sesión?). Revisa los atributos token-endpoint y credentials.',
+    en: 'The token endpoint {url} redirected (to a login page?): check token-endpoint and credentials.',
+    it: 'Il token endpoint {url} ha reindirizzato (a un login?): controlla token-endpoint e credentials.',
+    es: 'El token endpoint {url} redirigió (¿a un inicio de sesión?): revisa token-endpoint y credentials.',
   },
   unexpected_response: {
     kind: 'setup',
-    en: 'The token endpoint {url} answered {status} with {type}, not JSON. Check the token-endpoint attribute.',
-    it: `Il token endpoint {url} ha risposto {status} con {type}, non JSON. Controlla l'attributo token-endpoint.`,
-    es: 'El token endpoint {url} respondió {status} con {type}, no JSON. Revisa el atributo token-endpoint.',
+    en: 'The token endpoint {url} answered {status} with {type}, not JSON: check token-endpoint.',
+    it: 'Il token endpoint {url} ha risposto {status} con {type}, non JSON: controlla token-endpoint.',
+    es: 'El token endpoint {url} respondió {status} con {type}, no JSON: revisa token-endpoint.',
   },
   invalid_response: {
     kind: 'setup',
-    en: 'The token answer lacks a valid access_token, user_id or expires_at. Check token-endpoint, or what tokenProvider returns.',
-    it: 'Alla risposta mancano access_token, user_id o expires_at validi. Controlla token-endpoint o ciò che restituisce tokenProvider.',
-    es: 'A la respuesta le faltan access_token, user_id o expires_at válidos. Revisa token-endpoint o lo que devuelve tokenProvider.',
+    en: 'The token answer lacks a valid access_token, user_id or expires_at: check token-endpoint or tokenProvider.',
+    it: 'Alla risposta mancano access_token, user_id o expires_at validi: controlla token-endpoint o tokenProvider.',
+    es: 'A la respuesta le faltan access_token, user_id o expires_at válidos: revisa token-endpoint o tokenProvider.',
   },
   unauthenticated: {
     kind: 'signin',
-    en: 'The token endpoint refused the credentials (401): nobody is signed in, or the sign-in expired. Sign in, then call connect().',
-    it: 'Il token endpoint ha rifiutato le credenziali (401): nessun accesso, o è scaduto. Accedi, poi chiama connect().',
-    es: 'El token endpoint rechazó las credenciales (401): nadie ha iniciado sesión o caducó. Inicia sesión y llama a connect().',
+    en: 'The token endpoint refused the credentials (401): sign in, then call connect().',
+    it: 'Il token endpoint ha rifiutato le credenziali (401): accedi, poi chiama connect().',
+    es: 'El token endpoint rechazó las credenciales (401): inicia sesión y llama a connect().',
   },
   origin_not_allowed: {
     kind: 'setup',
-    en: 'The token endpoint refused this origin, {origin}. Add it to ALLOWED_ORIGINS.',
-    it: 'Il token endpoint ha rifiutato questa origine, {origin}. Aggiungila ad ALLOWED_ORIGINS.',
-    es: 'El token endpoint rechazó este origen, {origin}. Añádelo a ALLOWED_ORIGINS.',
+    en: "The token endpoint {url} refuses this page's origin, {origin} (CORS): add it to ALLOWED_ORIGINS.",
+    it: "Il token endpoint {url} rifiuta l'origine di questa pagina, {origin} (CORS): aggiungila ad ALLOWED_ORIGINS.",
+    es: 'El token endpoint {url} rechaza el origen de esta página, {origin} (CORS): añádelo a ALLOWED_ORIGINS.',
+  },
+  media_blocked: {
+    kind: 'media',
+    en: `The Permissions Policy of {origin} refuses the {feature}: add allow="camera; microphone" to its <iframe>, or allow it in the page's Permissions-Policy header. The call page opens in a new window.`,
+    it: `La Permissions Policy di {origin} rifiuta {feature}: aggiungi allow="camera; microphone" al suo <iframe>, o consentilo nell'header Permissions-Policy della pagina. La pagina di chiamata si apre in una nuova finestra.`,
+    es: 'La Permissions Policy de {origin} rechaza {feature}: añade allow="camera; microphone" a su <iframe>, o permítelo en la cabecera Permissions-Policy de la página. La página de llamada se abre en una ventana nueva.',
+  },
+  insecure_context: {
+    kind: 'media',
+    en: 'Calls need a secure page (https: or localhost); {origin} is not one.',
+    it: 'Le chiamate richiedono una pagina sicura (https: o localhost); {origin} non lo è.',
+    es: 'Las llamadas necesitan una página segura (https: o localhost); {origin} no lo es.',
   },
   forbidden: {
     kind: 'setup',
-    en: `The token endpoint refused a cross-site request with cookies. Serve it on the page's site, or use authToken.`,
-    it: 'Il token endpoint ha rifiutato una richiesta cross-site con cookie. Servilo sul sito della pagina o usa authToken.',
-    es: 'El token endpoint rechazó una petición entre sitios con cookies. Sírvelo en el sitio de la página o usa authToken.',
+    en: "The token endpoint refused a cross-site request with cookies: serve it on the page's site, or use authToken.",
+    it: 'Il token endpoint ha rifiutato una richiesta cross-site con cookie: servilo sul sito della pagina o usa authToken.',
+    es: 'El token endpoint rechazó una petición entre sitios con cookies: sírvelo en el sitio de la página o usa authToken.',
   },
   bad_request: {
     kind: 'setup',
-    en: 'The token endpoint refused the request ({status} {server}). Check that token-endpoint is a token endpoint.',
-    it: 'Il token endpoint ha rifiutato la richiesta ({status} {server}). Verifica che token-endpoint sia un token endpoint.',
-    es: 'El token endpoint rechazó la petición ({status} {server}). Comprueba que token-endpoint sea un token endpoint.',
+    en: 'The token endpoint refused the request ({status} {server}): is token-endpoint a token endpoint?',
+    it: 'Il token endpoint ha rifiutato la richiesta ({status} {server}): token-endpoint è un token endpoint?',
+    es: 'El token endpoint rechazó la petición ({status} {server}): ¿es token-endpoint un token endpoint?',
   },
   rate_limited: {
     kind: 'unavailable',
     en: 'Too many token requests (429); retried when the endpoint allows.',
-    it: `Troppe richieste di token (429); riprova quando l'endpoint lo consente.`,
+    it: "Troppe richieste di token (429); riprova quando l'endpoint lo consente.",
     es: 'Demasiadas peticiones de token (429); se reintenta cuando el endpoint lo permita.',
   },
   unavailable: {
     kind: 'unavailable',
-    en: `The token service failed ({status} {server}); retried with backoff. See the worker's log.`,
-    it: 'Il servizio dei token non ha funzionato ({status} {server}); riprova con attese crescenti. Vedi il log del worker.',
-    es: 'El servicio de tokens falló ({status} {server}); se reintenta con espera creciente. Mira el log del worker.',
+    en: "The token service failed ({status} {server}); retried. See the worker's log.",
+    it: 'Il servizio dei token non ha funzionato ({status} {server}); riprova. Vedi il log del worker.',
+    es: 'El servicio de tokens falló ({status} {server}); se reintenta. Mira el log del worker.',
   },
   network_error: {
     kind: 'unavailable',
-    en: 'The token endpoint {url} is unreachable (network, CORS or timeout); retried. Check the URL and ALLOWED_ORIGINS.',
-    it: `Il token endpoint {url} non è raggiungibile (rete, CORS o timeout); riprova. Controlla l'URL e ALLOWED_ORIGINS.`,
-    es: 'El token endpoint {url} no responde (red, CORS o tiempo agotado); se reintenta. Revisa la URL y ALLOWED_ORIGINS.',
+    en: 'The token endpoint {url} is unreachable (network or timeout); retried.',
+    it: 'Il token endpoint {url} non è raggiungibile (rete o timeout); riprova.',
+    es: 'El token endpoint {url} no responde (red o tiempo agotado); se reintenta.',
   },
   provider_failed: {
     kind: 'unavailable',
@@ -200,20 +218,20 @@ export const MESSAGES = {
   },
   user_changed: {
     kind: 'ended',
-    en: 'The new token is for another user ({user}). Call connect() to start over.',
-    it: 'Il nuovo token è di un altro utente ({user}). Chiama connect() per ricominciare.',
-    es: 'El nuevo token es de otro usuario ({user}). Llama a connect() para empezar de nuevo.',
+    en: 'The new token is for another user ({user}): call connect() to start over.',
+    it: 'Il nuovo token è di un altro utente ({user}): chiama connect() per ricominciare.',
+    es: 'El nuevo token es de otro usuario ({user}): llama a connect() para empezar de nuevo.',
   },
   sdk_load_failed: {
     kind: 'unavailable',
     en: 'The video SDK {url} did not load: network, sdk-src, sdk-version, sdk-integrity or the CSP script-src.',
-    it: `L'SDK video {url} non si è caricato: rete, sdk-src, sdk-version, sdk-integrity o lo script-src della CSP.`,
+    it: "L'SDK video {url} non si è caricato: rete, sdk-src, sdk-version, sdk-integrity o lo script-src della CSP.",
     es: 'El SDK de vídeo {url} no cargó: red, sdk-src, sdk-version, sdk-integrity o el script-src de la CSP.',
   },
   sdk_timeout: {
     kind: 'unavailable',
     en: 'The video SDK {url} took too long to load.',
-    it: `L'SDK video {url} ha impiegato troppo a caricarsi.`,
+    it: "L'SDK video {url} ha impiegato troppo a caricarsi.",
     es: 'El SDK de vídeo {url} tardó demasiado en cargar.',
   },
   sdk_invalid: {
@@ -222,35 +240,29 @@ export const MESSAGES = {
     it: '{url} non definisce BandyerSDK: sdk-src è un altro script.',
     es: '{url} no define BandyerSDK: sdk-src es otro script.',
   },
-  runtime_load_failed: {
-    kind: 'unavailable',
-    en: 'kaleyra-call.runtime.<language>.js, beside the bundle, did not load or failed its integrity check. Host all the files together, unchanged.',
-    it: 'kaleyra-call.runtime.<language>.js, accanto al bundle, non si è caricato o non ha superato il controllo di integrità. Pubblica tutti i file insieme, senza modifiche.',
-    es: 'kaleyra-call.runtime.<language>.js, junto al bundle, no cargó o falló su control de integridad. Publica todos los archivos juntos, sin cambios.',
-  },
   invalid_config_error: {
     kind: 'setup',
     en: 'The video SDK refused the configuration: {server}',
-    it: `L'SDK video ha rifiutato la configurazione: {server}`,
+    it: "L'SDK video ha rifiutato la configurazione: {server}",
     es: 'El SDK de vídeo rechazó la configuración: {server}',
   },
   browser_not_supported: {
     kind: 'unavailable',
     en: 'The video SDK does not support this browser.',
-    it: `L'SDK video non supporta questo browser.`,
+    it: "L'SDK video non supporta questo browser.",
     es: 'El SDK de vídeo no admite este navegador.',
   },
   client_already_exists: {
     kind: 'conflict',
-    en: 'This page already runs app {v} ({e}) and the SDK allows one client per page. Use the same settings everywhere.',
-    it: `Questa pagina usa già l'app {v} ({e}) e l'SDK consente un solo client per pagina. Usa ovunque le stesse impostazioni.`,
-    es: 'Esta página ya usa la app {v} ({e}) y el SDK admite un solo cliente por página. Usa la misma configuración en todas partes.',
+    en: 'This page already runs app {v} ({e}), and the SDK allows one client per page: use the same settings everywhere.',
+    it: "Questa pagina usa già l'app {v} ({e}) e l'SDK consente un solo client per pagina: usa ovunque le stesse impostazioni.",
+    es: 'Esta página ya usa la app {v} ({e}) y el SDK admite un solo cliente por página: usa la misma configuración en todas partes.',
   },
   connect_timeout: {
     kind: 'unavailable',
-    en: `No answer from the video service in {s} s. Likely causes, in order: app id, region or environment differ from the worker's; a token for another app; a network that blocks WebSockets.`,
-    it: `Nessuna risposta dal servizio video in {s} s. Cause probabili, in ordine: app id, regione o ambiente diversi da quelli del worker; un token di un'altra app; una rete che blocca i WebSocket.`,
-    es: 'Sin respuesta del servicio de vídeo en {s} s. Causas probables, por orden: app id, región o entorno distintos de los del worker; un token de otra app; una red que bloquea WebSockets.',
+    en: "No answer from the video service in {s} s. Likely: app id, region or environment differ from the worker's, a token for another app, or a network that blocks WebSockets.",
+    it: "Nessuna risposta dal servizio video in {s} s. Probabile: app id, regione o ambiente diversi da quelli del worker, un token di un'altra app, o una rete che blocca i WebSocket.",
+    es: 'Sin respuesta del servicio de vídeo en {s} s. Probable: app id, región o entorno distintos de los del worker, un token de otra app, o una red que bloquea WebSockets.',
   },
   access_token_invalid: {
     kind: 'unavailable',
@@ -267,7 +279,7 @@ export const MESSAGES = {
   force_disconnect: {
     kind: 'ended',
     en: 'The video service ended the session ({sdk}): the user was disabled or removed.',
-    it: `Il servizio video ha chiuso la sessione ({sdk}): l'utente è stato disattivato o rimosso.`,
+    it: "Il servizio video ha chiuso la sessione ({sdk}): l'utente è stato disattivato o rimosso.",
     es: 'El servicio de vídeo cerró la sesión ({sdk}): el usuario fue desactivado o eliminado.',
   },
   update_token_failed: {
@@ -285,7 +297,7 @@ export const MESSAGES = {
   busy: {
     kind: 'call',
     en: 'The call could not start ({sdk}): someone is busy, or a call is under way.',
-    it: `La chiamata non è partita ({sdk}): qualcuno è occupato o c'è già una chiamata.`,
+    it: "La chiamata non è partita ({sdk}): qualcuno è occupato o c'è già una chiamata.",
     es: 'La llamada no empezó ({sdk}): alguien está ocupado o ya hay una llamada.',
   },
   no_plus_user: {
@@ -296,27 +308,27 @@ export const MESSAGES = {
   },
   media_client_unavailable: {
     kind: 'call',
-    en: `Trusted Types blocked the SDK's media client: add the default policy (kaleyra-call/trusted-types) and "default" to trusted-types.`,
-    it: `Trusted Types ha bloccato il media client dell'SDK: aggiungi la policy default (kaleyra-call/trusted-types) e "default" a trusted-types.`,
-    es: 'Trusted Types bloqueó el media client del SDK: añade la política default (kaleyra-call/trusted-types) y "default" a trusted-types.',
+    en: "Trusted Types blocked the SDK's media client: add the default policy (kaleyra-call/trusted-types).",
+    it: "Trusted Types ha bloccato il media client dell'SDK: aggiungi la policy default (kaleyra-call/trusted-types).",
+    es: 'Trusted Types bloqueó el media client del SDK: añade la política default (kaleyra-call/trusted-types).',
   },
   challenge_failed: {
     kind: 'challenge',
-    en: 'The guest challenge did not pass ({reason}): refused, expired, or the endpoint refused its token (403). Try again.',
-    it: `La verifica per gli ospiti non è riuscita ({reason}): rifiutata, scaduta, o l'endpoint ne ha rifiutato il token (403). Riprova.`,
-    es: 'La verificación de invitado no pasó ({reason}): rechazada, caducada, o el endpoint rechazó su token (403). Inténtalo de nuevo.',
+    en: 'The guest challenge did not pass ({reason}): refused or expired. Try again.',
+    it: 'La verifica per gli ospiti non è riuscita ({reason}): rifiutata o scaduta. Riprova.',
+    es: 'La verificación de invitado no pasó ({reason}): rechazada o caducada. Inténtalo de nuevo.',
   },
   challenge_load_failed: {
     kind: 'unavailable',
-    en: 'The guest challenge script {url} did not load: check challenge-src and the CSP (script-src and frame-src https://challenges.cloudflare.com).',
-    it: 'Lo script della verifica per gli ospiti {url} non si è caricato: controlla challenge-src e la CSP (script-src e frame-src https://challenges.cloudflare.com).',
-    es: 'El script de la verificación de invitado {url} no cargó: revisa challenge-src y la CSP (script-src y frame-src https://challenges.cloudflare.com).',
+    en: 'The guest challenge script {url} did not load: check challenge-src and the CSP (script-src, frame-src).',
+    it: 'Lo script della verifica per gli ospiti {url} non si è caricato: controlla challenge-src e la CSP (script-src, frame-src).',
+    es: 'El script de la verificación de invitado {url} no cargó: revisa challenge-src y la CSP (script-src, frame-src).',
   },
   unsupported_challenge: {
     kind: 'signin',
-    en: 'The endpoint offers guest access with a challenge this element does not know ({v}), so it counts as no offer: sign in.',
-    it: `L'endpoint offre l'accesso ospite con una verifica che questo elemento non conosce ({v}), quindi vale come nessuna offerta: accedi.`,
-    es: 'El endpoint ofrece acceso de invitado con una verificación que este elemento no conoce ({v}), así que cuenta como sin oferta: inicia sesión.',
+    en: 'The endpoint offers guests a challenge this element does not know ({v}): that counts as no offer.',
+    it: "L'endpoint offre agli ospiti una verifica che questo elemento non conosce ({v}): vale come nessuna offerta.",
+    es: 'El endpoint ofrece a los invitados una verificación que este elemento no conoce ({v}): cuenta como sin oferta.',
   },
   disconnected: {
     kind: 'ended',
@@ -399,6 +411,12 @@ export function describe(
   };
 }
 
+/** Everything that makes `error`, to make another from it. */
+export const initOf = (error: KaleyraCallError): ErrorInit => ({
+  ...error,
+  message: error.message,
+});
+
 /**
  * `error` as the page sees it: its message is its detail in `language`, and an
  * error of a code no entry explains keeps its own message. Every event and
@@ -408,7 +426,7 @@ export function word(error: KaleyraCallError, language: Language): KaleyraCallEr
   const detail = describe(error, language)?.detail;
   return detail === undefined || detail === error.message
     ? error
-    : new KaleyraCallError({ ...error.init, message: detail });
+    : new KaleyraCallError({ ...initOf(error), message: detail });
 }
 
 /**

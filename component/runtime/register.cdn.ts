@@ -9,7 +9,4 @@ declare const __VERSION__: string;
 declare const __LANGUAGE__: string;
 
 const g = globalThis as unknown as Record<symbol, Map<string, unknown> | undefined>;
-(g[Symbol.for('kaleyra-call.runtimes')] ??= new Map()).set(
-  `${__VERSION__} ${__LANGUAGE__}`,
-  runtime,
-);
+(g[Symbol.for('kaleyra-call.builds')] ??= new Map()).set(`${__VERSION__} ${__LANGUAGE__}`, runtime);

@@ -1,5 +1,6 @@
-import { clock, sleep } from '../shared/clock.js';
+import { clock } from '../shared/clock.js';
 import { KaleyraCallError } from '../shared/errors.js';
+import { initOf } from './messages.js';
 
 /** docs/architecture.md, Backoff: exponential backoff with full jitter, base 1 s, cap 30 s, 6 attempts. */
 export const ATTEMPTS = 6;
@@ -27,7 +28,7 @@ export async function withRetries<T>(
       if (n >= ATTEMPTS) {
         // The detail says how many attempts were made (runtime/messages.ts).
         throw new KaleyraCallError({
-          ...err.init,
+          ...initOf(err),
           fatal: true,
           retryInMs: undefined,
           params: { ...err.params, attempts: n },
@@ -38,4 +39,20 @@ export async function withRetries<T>(
       await sleep(delay, signal);
     }
   }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason when aborted first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clock.clearTimeout(id);
+      reject(signal!.reason);
+    };
+    const id = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,7 +1,7 @@
 import { clock } from '../shared/clock.js';
 import { KaleyraCallError } from '../shared/errors.js';
 import type { BandyerSdk } from '../shared/sdk.js';
-import { scriptUrl } from '../shared/trusted-types.js';
+import { script as newScript } from '../shared/scripts.js';
 
 export interface LoadOptions {
   signal?: AbortSignal;
@@ -40,7 +40,7 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
   // A page that already has the vendor snippet: use its SDK rather than a second copy.
   if (window.BandyerSDK) return Promise.resolve(window.BandyerSDK);
   return new Promise<BandyerSdk>((resolve, reject) => {
-    const script = document.createElement('script');
+    const script = newScript(url);
     const fail = (code: string) => {
       settle();
       script.remove();
@@ -63,7 +63,6 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
       script.crossOrigin = 'anonymous';
     }
     script.async = true;
-    script.src = scriptUrl(url);
     document.head.append(script);
   });
 }

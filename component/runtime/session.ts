@@ -3,7 +3,7 @@ import { KaleyraCallError } from '../shared/errors.js';
 import type { KaleyraCallState } from '../shared/events.js';
 import { withRetries } from './retry.js';
 import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from '../shared/sdk.js';
-import { fromSdk } from './messages.js';
+import { fromSdk, initOf } from './messages.js';
 import { loadSdk } from './sdk-loader.js';
 import type { AppInfo, CallState, Token } from '../shared/types.js';
 
@@ -243,10 +243,10 @@ export class Session {
   /** One token, with the retries of docs/architecture.md, Backoff; progress is reported as non-fatal errors. */
   private async _obtainToken(signal: AbortSignal, phase: 'token' | 'refresh'): Promise<Token> {
     // A refresh reports its failures, the last one included, as phase `refresh`.
-    const during = ({ init }: KaleyraCallError, fatal = true, retryInMs?: number) =>
+    const during = (error: KaleyraCallError, fatal = true, retryInMs?: number) =>
       new KaleyraCallError({
-        ...init,
-        phase: init.phase === 'token' ? phase : init.phase,
+        ...initOf(error),
+        phase: error.phase === 'token' ? phase : error.phase,
         fatal,
         retryInMs,
       });

@@ -4,7 +4,7 @@
  * and where its tokens come from, a guest's included (guest.ts). It reads only
  * the element's public properties (shared/contract.ts).
  */
-import { words } from '../shared/attributes.js';
+import { words } from './validate.js';
 import type { Host } from '../shared/contract.js';
 import type { KaleyraCallState } from '../shared/events.js';
 import type { Language } from '../shared/types.js';
@@ -37,7 +37,7 @@ export function sourceFor(host: Host, parts: ElementParts): SessionSource {
         element: host,
         // An element given authToken or tokenProvider is a signed-in integration.
         allowed: host.guest !== 'off' && !host.authToken && !host.tokenProvider,
-        challengeSrc: host.challengeSrc,
+        challengeSrc: host.challengeSrc || undefined,
         language,
         gesture: parts.gesture,
         onWaiting: () => parts.setState('idle'),

@@ -32,7 +32,7 @@ export const VISITOR_CALL: Texts = {
 };
 
 /** The inline error's labels (error-view.ts). */
-export const LABELS: Record<'tryAgain' | 'details' | 'code', Texts> = {
+export const LABELS: Record<'tryAgain' | 'details' | 'code' | 'open', Texts> = {
   tryAgain: {
     en: 'Try again',
     it: 'Riprova',
@@ -48,10 +48,18 @@ export const LABELS: Record<'tryAgain' | 'details' | 'code', Texts> = {
     it: 'Codice',
     es: 'Código',
   },
+  open: {
+    en: 'Open in a new window',
+    it: 'Apri in una nuova finestra',
+    es: 'Abrir en una ventana nueva',
+  },
 };
 
 /** The status line in the states that need the runtime (facade/words.ts has the others). */
-export const STATES: Record<Exclude<KaleyraCallState, 'idle' | 'loading' | 'error'>, Texts> = {
+export const STATES: Record<
+  Exclude<KaleyraCallState, 'preview' | 'idle' | 'loading' | 'error'>,
+  Texts
+> = {
   verifying: {
     en: 'Checking you are a person…',
     it: 'Verifica che tu sia una persona…',

@@ -119,6 +119,17 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
     text = await res.text();
   } catch {
     if (signal?.aborted) throw signal.reason;
+    // A refused origin (CORS) fails like a network: ask once more, without CORS
+    // (docs/architecture.md, Origin refused). A server that answers at all is
+    // up, and refuses this page's origin: a setting, not worth retrying.
+    if (!controller.signal.aborted && (await answers(url, controller.signal))) {
+      throw new KaleyraCallError({
+        phase: 'config',
+        code: 'origin_not_allowed',
+        params: { url, origin: location.origin },
+      });
+    }
+    if (signal?.aborted) throw signal.reason;
     throw new KaleyraCallError({
       phase: 'token',
       code: 'network_error',
@@ -175,6 +186,16 @@ export async function fetchToken(options: EndpointOptions): Promise<Token> {
       ...(guest && { guest }),
     },
   });
+}
+
+/** Whether `url` answers a request that needs no CORS (its answer is opaque, and unread). */
+async function answers(url: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await fetch(url, { mode: 'no-cors', credentials: 'omit', cache: 'no-store', signal });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const APP_INFO = {

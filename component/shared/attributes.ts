@@ -1,3 +1,5 @@
+import type { VALUES } from './values.js';
+
 /** The SDK version the element loads by default (docs/kaleyra-sdk-notes.md, Loading). */
 export const DEFAULT_SDK_VERSION = '2.8.0';
 
@@ -8,64 +10,59 @@ export const sdkUrl = (version: string): string =>
 /**
  * The element's attributes: one table, and everything else derives from it —
  * the Lit property declarations and the defaults (kaleyra-call.ts), the
- * property types (`AttributeValues`), the validation (`validateConfig` below),
+ * property types (`AttributeValues`, with the allowed values of values.ts),
  * the JSX typings (jsx.ts) and the manifest's attributes and descriptions
  * (custom-elements-manifest.config.mjs reads this file, JSDoc included).
  *
  * An entry: `attribute` (kebab-case name; the property name when absent),
- * `values` (the allowed values, space-separated; `list: true` for a
- * space-separated list of them), `default`, `type: Boolean` for a boolean attribute, `reflect`.
+ * `default`, `type: Boolean` for a boolean attribute, `reflect`,
+ * and `installer: true` for what only whoever installs the element may set: where tokens come
+ * from and which scripts and pages it loads (docs/security.md, Who sets what). A marker in
+ * content (`data-kaleyra-call`) never sets those; the loading script's defaults, a tag and
+ * `mount()` do.
  */
 export const ATTRIBUTES = {
   /** URL of the token endpoint; required unless `tokenProvider` is set. The one attribute a page needs when the endpoint names the app. */
-  tokenEndpoint: { attribute: 'token-endpoint' },
+  tokenEndpoint: { attribute: 'token-endpoint', installer: true },
   /** Kaleyra web app id (`wAppId_…`): from the token endpoint when it says; else required. */
   appId: { attribute: 'app-id' },
   /** Kaleyra region: from the token endpoint when it says; else `eu`. */
-  region: { values: 'eu in us me' },
+  region: {},
   /** Kaleyra environment: from the token endpoint when it says; else `sandbox`. */
-  environment: { values: 'sandbox production' },
+  environment: {},
   /** `auto`: accept a guest offer from the token endpoint (public pages); `off`: a 401 is always "sign in". */
-  guest: { values: 'auto off', default: 'auto' },
-  /** The guest challenge's script (Cloudflare Turnstile's, or a stand-in). */
-  challengeSrc: {
-    attribute: 'challenge-src',
-    default: 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit',
-  },
+  guest: { default: 'auto' },
+  /** The guest challenge's script; Cloudflare Turnstile's when unset (the sandbox and tests point it at a stand-in). */
+  challengeSrc: { attribute: 'challenge-src', installer: true },
   /** SDK version loaded from Kaleyra's CDN. */
   sdkVersion: { attribute: 'sdk-version', default: DEFAULT_SDK_VERSION },
   /** Full SDK URL (self-hosting, strict CSP); wins over `sdk-version`. */
-  sdkSrc: { attribute: 'sdk-src' },
+  sdkSrc: { attribute: 'sdk-src', installer: true },
   /** SRI hash for the SDK script (then loaded with `crossorigin="anonymous"`). */
   sdkIntegrity: { attribute: 'sdk-integrity' },
   /** When to start: on attach, first time visible, first launcher click, or only `connect()`. */
   connectOn: {
     attribute: 'connect',
-    values: 'auto visible click manual',
     default: 'auto',
   },
   /** Fetch credentials mode of the token request. */
-  credentials: { values: 'omit same-origin include', default: 'same-origin' },
+  credentials: { default: 'same-origin' },
   /** Space-separated SDK tools. */
   tools: {
-    values: 'chat screen_sharing file_upload whiteboard snapshot live_edit live_pointer',
-    list: true,
     default: 'chat',
   },
   /** Call type of new calls. */
   callType: {
     attribute: 'call-type',
-    values: 'audio_only audio_upgradable audio_video',
     default: 'audio_video',
   },
   /** Widget and element language (`en`, `it`, `es`); defaults to the page's `lang` if one of those, else `en`. */
   language: {},
   /** `embed`, or `window` (the call in a pop-up). */
-  mode: { values: 'embed window', default: 'embed' },
+  mode: { default: 'embed' },
   /** Recording of new calls. */
   recordingType: {
     attribute: 'recording',
-    values: 'none manual automatic',
     default: 'none',
   },
   /** The SDK widget shows only on a call, a chat or `openWidget()`. */
@@ -73,7 +70,7 @@ export const ATTRIBUTES = {
   /** The SDK's post-call feedback view. */
   feedback: { type: Boolean, default: false },
   /** Virtual background of calls. */
-  virtualBackground: { attribute: 'virtual-background', values: 'blur image' },
+  virtualBackground: { attribute: 'virtual-background' },
   /** User id to call when the launcher is activated. */
   callWith: { attribute: 'call-with' },
   /** User id whose chat opens when the launcher is activated. */
@@ -84,25 +81,33 @@ export const ATTRIBUTES = {
   label: {},
   /** Render no launcher or status: the element is a controller only. */
   headless: { type: Boolean, reflect: true, default: false },
+  /** `inline` where the element stands, or `floating`: a launcher fixed in the bottom corner of the page (the inline-end one). */
+  placement: { reflect: true, default: 'inline' },
+  /** An inert placeholder that makes no request of any kind (an editor's preview). */
+  preview: { type: Boolean, default: false },
+  /** The page that "Open in a new window" opens when this page cannot use the camera: by default `/call` beside a token endpoint whose path ends in `/v1/token`; `none` offers none. */
+  callPage: { attribute: 'call-page', installer: true },
 } as const satisfies Record<string, AttributeSpec>;
 
 interface AttributeSpec {
   attribute?: string;
-  values?: string;
-  list?: boolean;
   default?: string | boolean;
   type?: BooleanConstructor;
   reflect?: boolean;
+  installer?: boolean;
 }
 
 type Table = typeof ATTRIBUTES;
+type Values = typeof VALUES;
 export type AttributeName = keyof Table;
 
 /** The type of one attribute's property: its union of values, a boolean, or a string. */
 export type AttributeValue<K extends AttributeName> = Table[K] extends { type: BooleanConstructor }
   ? boolean
-  : Table[K] extends { values: infer V extends string; list?: never }
-    ? Words<V>
+  : K extends keyof Values
+    ? Values[K] extends { list: true }
+      ? string
+      : Words<Values[K]['values']>
     : string;
 
 /** `'a b c'` → `'a' | 'b' | 'c'`. */
@@ -128,84 +133,6 @@ export type Region = AttributeValue<'region'>;
 export type Environment = AttributeValue<'environment'>;
 export type ConnectMode = AttributeValue<'connectOn'>;
 
-/** The checks of an attribute (runtime/messages.ts explains each). */
-export type ProblemCode =
-  | 'missing_attribute'
-  | 'invalid_attribute'
-  | 'malformed_url'
-  | 'insecure_url'
-  | 'invalid_app_id'
-  | 'api_key_in_page';
-
-/** What is wrong with an attribute: `code` names the check. */
-export interface ConfigProblem {
-  code: ProblemCode;
-  attribute: string;
-  value?: string;
-  allowed?: string;
-}
-
-export const words = (value = ''): string[] => value.split(/\s+/).filter(Boolean);
-
 /** The kebab-case attribute of a property. */
 export const attributeOf = (name: AttributeName): string =>
   (ATTRIBUTES[name] as AttributeSpec).attribute ?? name;
-
-/** URL attributes: parsed against the page, and not `http:` on an `https:` page (mixed content). */
-const URLS: AttributeName[] = ['tokenEndpoint', 'sdkSrc', 'challengeSrc'];
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-
-/**
- * The first problem of `values`, in the order an editor should fix them: the
- * `required` ones, the app id's shape, the URLs, then values outside their
- * attribute's list. Everything here is checked before any request.
- */
-export function validateConfig(
-  values: { readonly [K in AttributeName]?: unknown },
-  required: AttributeName[],
-  page: string = document.baseURI,
-): ConfigProblem | undefined {
-  for (const name of required) {
-    if (!String(values[name] ?? '').trim()) {
-      return { code: 'missing_attribute', attribute: attributeOf(name) };
-    }
-  }
-  const appId = values.appId;
-  if (typeof appId === 'string' && appId) {
-    // A secret pasted into a public page is worth its own warning.
-    if (/^ak_/i.test(appId)) return { code: 'api_key_in_page', attribute: 'app-id' };
-    if (!/^wAppId_[\w-]+$/.test(appId)) {
-      return { code: 'invalid_app_id', attribute: 'app-id', value: appId };
-    }
-  }
-  for (const name of URLS) {
-    const value = values[name];
-    if (typeof value !== 'string' || !value) continue;
-    const problem = { attribute: attributeOf(name), value };
-    let url: URL;
-    try {
-      url = new URL(value, page);
-    } catch {
-      return { code: 'malformed_url', ...problem };
-    }
-    if (!/^https?:$/.test(url.protocol)) return { code: 'malformed_url', ...problem };
-    if (url.protocol === 'http:' && page.startsWith('https:') && !LOOPBACK.test(url.hostname)) {
-      return { code: 'insecure_url', ...problem };
-    }
-  }
-  for (const [name, spec] of Object.entries(ATTRIBUTES) as [AttributeName, AttributeSpec][]) {
-    const value = values[name];
-    if (!spec.values || typeof value !== 'string') continue;
-    const allowed = words(spec.values);
-    const bad = (spec.list ? words(value) : value ? [value] : []).find((v) => !allowed.includes(v));
-    if (bad !== undefined) {
-      return {
-        code: 'invalid_attribute',
-        attribute: attributeOf(name),
-        value: bad,
-        allowed: allowed.join(', '),
-      };
-    }
-  }
-  return undefined;
-}

@@ -17,6 +17,7 @@ import type { AuthToken, CallState, Language, TokenProvider } from './types.js';
 /** The element as the runtime sees it: its public properties and the DOM it lives in. */
 export interface Host extends HTMLElement, AttributeValues {
   readonly renderRoot: HTMLElement | DocumentFragment;
+  readonly state: KaleyraCallState;
   call: CallState;
   authToken?: AuthToken | undefined;
   tokenProvider?: TokenProvider | undefined;
@@ -46,11 +47,14 @@ export interface Shell {
   language(): Language;
   /** The SDK's URL, resolved against the page. */
   sdkSrc(): string;
-  /** The error of the attribute problem that keeps the element from starting, if any. */
-  blocked(): KaleyraCallError | undefined;
   setState(state: KaleyraCallState): void;
   /** Shows `error` inline (state `error`). */
   show(error: KaleyraCallError): void;
+  /**
+   * Why a call cannot start on this page (`insecure_context`, or the feature
+   * its Permissions Policy refuses: `camera`, `microphone`); undefined when it can.
+   */
+  media(audioOnly: boolean): string | undefined;
 }
 
 /** The element's SDK actions (its public methods of the same names). */
@@ -66,6 +70,8 @@ export type Action = 'startCall' | 'openChat' | 'joinCall' | 'openWidget' | 'clo
 export interface Driver {
   /** The element belongs to a session (a start is under way, or it is connected). */
   readonly joined: boolean;
+  /** The attribute problem that keeps the element from starting, if any (see `check`). */
+  readonly problem: KaleyraCallError | undefined;
   readonly userId: string | undefined;
   readonly expiresAt: string | undefined;
   readonly client: BandyerClient | undefined;
@@ -81,14 +87,18 @@ export interface Driver {
   disconnect(): Promise<void>;
   /** The element left before joining (removed, or `disconnect()`, while the runtime loaded). */
   left(reason: string): void;
-  /** An attribute problem appeared: leave the session, refuse the waiting `connect()`s, report it. */
-  reconfigured(error: KaleyraCallError): void;
+  /**
+   * Checks the element's attributes (at its first update with the runtime, and
+   * at every update after): a new problem leaves the session, refuses the
+   * waiting `connect()`s and is shown and reported; a fixed one is cleared.
+   */
+  check(): void;
   /** `error` with its message worded in the element's language. */
   word(error: KaleyraCallError): KaleyraCallError;
   /** Reports `error` as a `kaleyra-call-error` event, worded. */
   emit(error: KaleyraCallError): void;
-  /** Shows `error` in the inline error, or hides it; `fixable` false offers no "Try again". */
-  render(error: KaleyraCallError | undefined, fixable: boolean): void;
+  /** Shows `error` in the inline error, or hides it. */
+  render(error: KaleyraCallError | undefined): void;
   /** The status line in `state`, during a call the call's ("Calling Dr. Rossi…"). */
   status(state: KaleyraCallState): string | undefined;
 }

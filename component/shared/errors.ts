@@ -15,8 +15,6 @@ export interface ErrorInit {
   message?: string | undefined;
 }
 
-const BRAND = Symbol.for('kaleyra-call.error');
-
 /**
  * The typed error the element's methods reject with, and the shape behind every
  * `kaleyra-call-error` event. `fatal: false` means the element retries by
@@ -25,9 +23,8 @@ const BRAND = Symbol.for('kaleyra-call.error');
  * `message`, the detail, in the element's language) before the page sees it
  * (runtime/driver.ts).
  *
- * The two CDN files each hold a copy of this class, and a page may hold two
- * builds: `instanceof` recognises every copy's errors by a brand shared
- * across them (a registered symbol), not by the class.
+ * One class per page and build: the CDN build's runtime files use the first
+ * file's (rollup.config.mjs, fromFacade).
  */
 export class KaleyraCallError extends Error {
   override readonly name = 'KaleyraCallError';
@@ -46,16 +43,5 @@ export class KaleyraCallError extends Error {
     this.status = status;
     this.retryInMs = retryInMs;
     this.params = params;
-    (this as Record<symbol, unknown>)[BRAND] = true;
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return !!(value as Record<symbol, unknown> | null)?.[BRAND];
-  }
-
-  /** Everything that makes this error, to make another from it. */
-  get init(): ErrorInit {
-    const { phase, code, fatal, status, retryInMs, params, message } = this;
-    return { phase, code, fatal, status, retryInMs, params, message };
   }
 }

@@ -4,6 +4,7 @@
  */
 
 export type KaleyraCallState =
+  | 'preview'
   | 'idle'
   | 'loading'
   | 'verifying'
@@ -56,14 +57,6 @@ export interface DisconnectedDetail {
 export class KaleyraCallEvent<T> extends CustomEvent<T> {
   constructor(type: keyof KaleyraCallEventMap, detail: T) {
     super(type, { bubbles: true, composed: true, detail });
-  }
-
-  /**
-   * Each CDN file holds a copy of this class, and a page may hold two builds:
-   * `instanceof` recognises the events of every copy by their type.
-   */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof CustomEvent && value.type.startsWith('kaleyra-call-');
   }
 }
 

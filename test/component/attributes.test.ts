@@ -1,6 +1,8 @@
 /** The attribute table and what derives from it at run time. */
 import { expect } from '@open-wc/testing';
-import { ATTRIBUTES, attributeOf, validateConfig } from '../../component/shared/attributes.js';
+import { ATTRIBUTES, attributeOf } from '../../component/shared/attributes.js';
+import { VALUES } from '../../component/shared/values.js';
+import { validateConfig } from '../../component/runtime/validate.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import '../../component/define.js';
 
@@ -37,6 +39,15 @@ describe('the attribute table', () => {
     expect(el.callType).to.equal('audio_only');
     expect(el.widgetHidden).to.equal(true);
     expect(el.connectOn).to.equal('manual');
+  });
+});
+
+describe('the table of allowed values', () => {
+  it('names only attributes of the attribute table, and gives each a value list', () => {
+    for (const [name, spec] of Object.entries(VALUES)) {
+      expect(ATTRIBUTES, name).to.have.property(name);
+      expect(spec.values.split(' ').length, name).to.be.above(1);
+    }
   });
 });
 

@@ -125,15 +125,31 @@ describe('the CDN builds, loaded as the README shows', () => {
     );
     (el.shadowRoot!.querySelector('[part="launcher"]') as HTMLButtonElement).click();
     const tag = await script;
+    const loaded = new Promise((resolve) => tag.addEventListener('load', resolve, { once: true }));
     expect(new URL(tag.src).pathname).to.equal('/fake/raw/dist/kaleyra-call.runtime.en');
-    expect(tag.integrity).to.equal(built['dist/kaleyra-call.runtime.en.js']);
+    // The bundle carries the runtime file's sha256 (integrity.json lists sha384 hashes).
+    const bytes = await (await fetch('/fake/raw/dist/kaleyra-call.runtime.en')).arrayBuffer();
+    const digest = btoa(
+      String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))),
+    );
+    expect(tag.integrity).to.equal(`sha256-${digest}`);
+    expect(built['dist/kaleyra-call.runtime.en.js']).to.match(/^sha384-/);
     expect(tag.crossOrigin).to.equal('anonymous');
-    await new Promise((resolve) => tag.addEventListener('load', resolve, { once: true }));
+    await loaded;
     const runtimes = (win as unknown as Record<symbol, Map<string, unknown>>)[
-      Symbol.for('kaleyra-call.runtimes')
+      Symbol.for('kaleyra-call.builds')
     ]!;
-    const runtime = [...runtimes.values()][0] as Record<string, unknown>;
+    const { version } = (await (await fetch('/package.json')).json()) as { version: string };
+    // Beside the shared modules the first file lends its runtime files (under the version alone).
+    const runtime = runtimes.get(`${version} en`) as Record<string, unknown>;
     expect(runtime.drive).to.be.a('function');
+    expect(Object.keys(runtimes.get(version)!).sort()).to.deep.equal([
+      'attributes',
+      'clock',
+      'errors',
+      'events',
+      'scripts',
+    ]);
   });
 
   it('elements in two languages load the runtime of each language, registered under it', async () => {
@@ -149,17 +165,21 @@ describe('the CDN builds, loaded as the README shows', () => {
     }
     const runtimes = () =>
       (win as unknown as Record<symbol, Map<string, unknown> | undefined>)[
-        Symbol.for('kaleyra-call.runtimes')
+        Symbol.for('kaleyra-call.builds')
       ];
     await until(
       () =>
-        [...(runtimes()?.values() ?? [])].filter(
-          (r) => typeof (r as Promise<unknown>).then !== 'function',
+        [...(runtimes()?.entries() ?? [])].filter(
+          ([key, r]) => key.includes(' ') && typeof (r as Promise<unknown>).then !== 'function',
         ).length === 2,
       'both runtimes',
     );
     const { version } = (await (await fetch('/package.json')).json()) as { version: string };
-    expect([...runtimes()!.keys()].sort()).to.deep.equal([`${version} en`, `${version} it`]);
+    expect([...runtimes()!.keys()].sort()).to.deep.equal([
+      version,
+      `${version} en`,
+      `${version} it`,
+    ]);
     const files = requested(win).filter((path) => path.includes('runtime'));
     expect(files.sort()).to.deep.equal([
       '/fake/raw/dist/kaleyra-call.runtime.en',

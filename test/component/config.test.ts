@@ -97,7 +97,7 @@ describe('<kaleyra-call> configuration errors', () => {
     );
     expect(event.detail.code).to.equal('malformed_url');
     expect(shown(el).details).to.contain('"token-endpoint"');
-    const { validateConfig } = await import('../../component/shared/attributes.js');
+    const { validateConfig } = await import('../../component/runtime/validate.js');
     expect(
       validateConfig(
         { tokenEndpoint: 'http://token.example.com/v1/token' },
@@ -139,10 +139,16 @@ describe('<kaleyra-call> configuration errors', () => {
     expect(shown(fr.el).details).to.contain('is not a valid value');
   });
 
-  it('clears the message once the editor fixes the attribute', async () => {
+  it('checks at intent in click mode, and clears the message once the editor fixes the attribute', async () => {
     const el = await fixture<KaleyraCallElement>(
-      html`<kaleyra-call token-endpoint="/t" region="mars" connect="manual"></kaleyra-call>`,
+      html`<kaleyra-call token-endpoint="/t" region="mars" connect="click"></kaleyra-call>`,
     );
+    // Before intent nothing is loaded, so nothing is checked yet.
+    expect(el.state).to.equal('idle');
+    const fired = oneEvent(el, 'kaleyra-call-error');
+    el.shadowRoot!.querySelector<HTMLElement>('[part="launcher"]')!.focus();
+    expect((await fired).detail.code).to.equal('invalid_attribute');
+    await el.updateComplete;
     expect(shown(el).visitor).not.to.equal('');
     el.region = 'eu';
     await el.updateComplete;

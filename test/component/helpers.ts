@@ -26,7 +26,7 @@ export interface Step {
 }
 
 export interface LogEntry {
-  kind: 'token' | 'sdk' | 'guest';
+  kind: 'token' | 'sdk' | 'guest' | 'probe';
   method: string;
   headers: Record<string, string>;
   body?: string;

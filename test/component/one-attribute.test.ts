@@ -79,7 +79,7 @@ describe('<kaleyra-call token-endpoint> alone', () => {
         {
           phase: 'config',
           code: 'config_mismatch',
-          message: `The page sets ${attribute}="${value}" but the token endpoint issues tokens for "${said}". Remove the attribute or make them agree.`,
+          message: `The page sets ${attribute}="${value}" but the token endpoint issues tokens for "${said}": make them agree.`,
           fatal: true,
         },
       ]);
@@ -138,7 +138,7 @@ describe('<kaleyra-call> failures that cannot heal: one request, at once', () =>
       'an HTML page',
       { body: '<!doctype html><p>Shop</p>', headers: { 'Content-Type': 'text/html' } },
       'unexpected_response',
-      'answered 200 with text/html, not JSON. Check the token-endpoint attribute.',
+      'answered 200 with text/html, not JSON: check token-endpoint.',
     ],
     [
       'a 401 HTML login page',
@@ -150,7 +150,7 @@ describe('<kaleyra-call> failures that cannot heal: one request, at once', () =>
       'a redirect to a login page',
       { status: 302, body: '', headers: { Location: '/login' } },
       'token_redirect',
-      'redirected (to a login page?). Check the token-endpoint and credentials attributes.',
+      'redirected (to a login page?): check token-endpoint and credentials.',
     ],
     [
       'a 200 without a token',

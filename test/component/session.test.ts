@@ -128,8 +128,8 @@ describe('session', () => {
     expect(member.errors[0]).to.include({ phase: 'connect', code: 'connect_timeout', fatal: true });
     // Worded for the page (runtime/driver.ts), the detail gives the wait and the likely causes.
     expect(word(member.errors[0]!, 'en').message).to.equal(
-      'No answer from the video service in 20 s. Likely causes, in order: app id, region or ' +
-        "environment differ from the worker's; a token for another app; a network that blocks WebSockets.",
+      "No answer from the video service in 20 s. Likely: app id, region or environment differ from the worker's, " +
+        'a token for another app, or a network that blocks WebSockets.',
     );
     // A failed session holds no client.
     await until(() => emulator().count('destroyClient') === 1, 'destroyClient');

@@ -36,8 +36,7 @@ describe('<kaleyra-call> token endpoint outcomes', () => {
     expect(errors[0]!.detail).to.deep.equal({
       phase: 'token',
       code: 'unauthenticated',
-      message:
-        'The token endpoint refused the credentials (401): nobody is signed in, or the sign-in expired. Sign in, then call connect().',
+      message: 'The token endpoint refused the credentials (401): sign in, then call connect().',
       status: 401,
       fatal: true,
     });

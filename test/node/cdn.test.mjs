@@ -13,7 +13,8 @@ const CDN_FILES = ['dist/kaleyra-call.iife.js', 'dist/kaleyra-call.js'];
 const RUNTIMES = ['en', 'it', 'es'].map((language) => `dist/kaleyra-call.runtime.${language}.js`);
 // The opt-in Trusted Types `default` policy: a classic script of its own, pinned in docs/security.md.
 const TRUSTED_TYPES = 'dist/kaleyra-call.trusted-types.js';
-const sri = (file) => `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
+const sri = (file, hash = 'sha384') =>
+  `${hash}-${createHash(hash).update(readFileSync(file)).digest('base64')}`;
 const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
 // The documents with pinned snippets: rollup.config.mjs's PINNED_DOCS, which
@@ -30,7 +31,7 @@ test('each CDN file carries the runtime files’ hashes, so the page’s integri
   for (const file of CDN_FILES) {
     for (const runtime of RUNTIMES) {
       assert.ok(
-        readFileSync(file, 'utf8').includes(`"${sri(runtime)}"`),
+        readFileSync(file, 'utf8').includes(`"${sri(runtime, 'sha256')}"`),
         `${file} lacks ${runtime}`,
       );
     }
@@ -99,5 +100,23 @@ test('the CDN files are ES2021, the level of the browsers the README supports', 
       () => parse(readFileSync(file, 'utf8'), { ecmaVersion: 2021, sourceType }),
       `${file} does not parse as ES2021`,
     );
+  }
+});
+
+test('a runtime file takes the shared modules from the first file, so a page has one error and one event class', () => {
+  for (const runtime of RUNTIMES) {
+    const text = readFileSync(runtime, 'utf8');
+    assert.match(
+      text,
+      /\[Symbol\.for\("kaleyra-call\.builds"\)\]\.get\("[\d.]+"\)\.errors/,
+      runtime,
+    );
+    assert.doesNotMatch(text, /extends CustomEvent/, `${runtime} defines its own event class`);
+    assert.doesNotMatch(text, /extends Error/, `${runtime} defines its own error class`);
+  }
+  for (const file of ['dist/kaleyra-call.js', 'dist/kaleyra-call.iife.js']) {
+    const text = readFileSync(file, 'utf8');
+    assert.match(text, /Symbol\.for\("kaleyra-call\.builds"\)/, `${file} lends them`);
+    assert.match(text, /extends Error/, `${file} defines the error class`);
   }
 });

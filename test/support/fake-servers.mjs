@@ -229,6 +229,20 @@ export function fakeServers() {
     }
 
     const kind = what;
+    if (kind === 'token' && ctx.method === 'GET') {
+      // The element's second look after a failed token request (a request
+      // without CORS: is the server there at all?). Unreachable while the last
+      // token request met a network failure; else there, refusing the method.
+      e.log.push({ kind: 'probe', method: 'GET', headers: { ...ctx.headers }, start: Date.now() });
+      if (e.unreachable) {
+        ctx.req.socket.end('XYZ\r\n\r\n');
+        ctx.respond = false;
+        return;
+      }
+      ctx.status = 405;
+      ctx.body = '';
+      return;
+    }
     const record = {
       kind,
       method: ctx.method,
@@ -241,6 +255,7 @@ export function fakeServers() {
     const step = nextStep(e, kind);
     if (step.delayMs) await sleep(step.delayMs);
     if (step.hang) await sleep(600_000);
+    if (kind === 'token') e.unreachable = !!step.network;
     if (step.network) {
       // Bytes that are not HTTP: fetch fails with a network error. (A bare close
       // is retried by Chromium on a reused connection, hiding the failure.)

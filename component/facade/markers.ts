@@ -1,0 +1,34 @@
+/**
+ * Markers (docs/architecture.md, Host pages): `<div data-kaleyra-call
+ * data-call-with="…">`, which CMS sanitizers keep for every role where they
+ * remove `<script>` and unknown tags. Each marker on the page, there at load
+ * or added later (a tag manager, an SPA route, a re-rendered CMS section), gets
+ * one element placed inside it with the marker's attributes, once however often
+ * it is seen; removing the marker removes the element, which tears down.
+ *
+ * A marker is content: what only whoever installs the element may set (where
+ * tokens come from, which scripts and pages it loads) is never taken from it.
+ */
+import { fromData } from './page.js';
+
+const SELECTOR = '[data-kaleyra-call]';
+
+/** Upgrades the markers of the page now and whenever one appears. */
+export function watchMarkers(tag: string): void {
+  const upgrade = (node: Node) => {
+    if (!(node instanceof Element)) return;
+    for (const marker of [node, ...node.querySelectorAll(SELECTOR)]) {
+      if (marker.matches(SELECTOR) && !marker.querySelector(`:scope>${tag}`)) {
+        const element = document.createElement(tag);
+        for (const [name, value] of fromData(marker, false)) {
+          (element as unknown as Record<string, unknown>)[name] = value;
+        }
+        marker.append(element);
+      }
+    }
+  };
+  new MutationObserver((records) => {
+    for (const record of records) record.addedNodes.forEach(upgrade);
+  }).observe(document, { childList: true, subtree: true });
+  upgrade(document.documentElement);
+}
