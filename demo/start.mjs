@@ -3,8 +3,8 @@
  * `npm start`: the whole product on this machine (docs/architecture.md, Folders), stopped by one Ctrl-C.
  *
  * Sandbox mode (no Kaleyra credentials), all on 127.0.0.1:
- *   - the Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), in this process;
- *   - the Turnstile stand-in (demo/sandbox/turnstile-server.mjs), in this process: the
+ *   - the Kaleyra REST emulator (sandbox/kaleyra-rest/api.mjs), in this process;
+ *   - the Turnstile stand-in (sandbox/turnstile/server.mjs), in this process: the
  *     challenge that makes a visitor of the public page a guest, and its siteverify;
  *   - the token worker under `wrangler dev`, a child process group, pointed at both, with
  *     guests on (GUEST_ACCESS=turnstile);
@@ -36,9 +36,9 @@ import {
 import { startSite } from './server/site.mjs';
 import { DEMO_USERS } from './server/users.mjs';
 import { WorkerFailed, launchWorker } from './server/worker.mjs';
-import { startKaleyraEmulator } from './sandbox/kaleyra-api-server.mjs';
-import { SANDBOX_SITE } from './sandbox/turnstile-api.mjs';
-import { startTurnstileStandIn } from './sandbox/turnstile-server.mjs';
+import { startKaleyraEmulator } from '../sandbox/kaleyra-rest/server.mjs';
+import { SANDBOX_SITE } from '../sandbox/turnstile/api.mjs';
+import { startTurnstileStandIn } from '../sandbox/turnstile/server.mjs';
 import { stopList } from './server/stop-list.mjs';
 
 const root = resolve(import.meta.dirname, '..');

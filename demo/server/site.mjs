@@ -8,7 +8,7 @@ import {
   EMULATOR_BUNDLE,
   MEDIA_CLIENT_FILE,
   ensureEmulator,
-} from '../sandbox/sdk-emulator/build.mjs';
+} from '../../sandbox/kaleyra-sdk/build.mjs';
 import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 
 /**
@@ -49,7 +49,7 @@ const MAX_BODY_BYTES = 1024;
  *   kaleyra: { appId: string, region: string, environment: string },
  *   login: ReturnType<typeof import('./site-login.mjs').createSiteLogin>,
  *   build: Promise<void>,
- *   emulator?: ReturnType<typeof import('../sandbox/kaleyra-api.mjs').createKaleyraEmulator>,
+ *   emulator?: ReturnType<typeof import('../../sandbox/kaleyra-rest/api.mjs').createKaleyraEmulator>,
  *   guests?: { challengeSrc?: string, controlUrl?: string },
  * }} options
  */
@@ -142,7 +142,7 @@ export function siteApp(options) {
   }
 
   if (sandbox) {
-    // Generated from demo/sandbox/sdk-emulator/: rebuilt here when stale.
+    // Generated from sandbox/kaleyra-sdk/browser/: rebuilt here when stale.
     const emulatorBuilt = async (c, next) => {
       try {
         await ensureEmulator();

@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
-import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../sandbox/kaleyra-sdk/build.mjs';
 import { mintToken } from '../support/fake-servers.mjs';
 
 const ELEMENT = new URL('../../dist/kaleyra-call.js', import.meta.url);

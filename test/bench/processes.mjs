@@ -1,7 +1,7 @@
 /**
  * The two server processes of the worker benchmarks, each stopped for sure:
  *
- * - the Kaleyra REST emulator (demo/sandbox/kaleyra-api-server.mjs) in its own
+ * - the Kaleyra REST emulator (sandbox/kaleyra-rest/server.mjs) in its own
  *   Node process, so that its work never shares an event loop with the load
  *   generator, answering every credentials call after a fixed latency (a
  *   `latency` fault queued for practically every call);
@@ -21,7 +21,7 @@ import ts from 'typescript';
 import { launchWorker } from '../../demo/server/worker.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const EMULATOR_SERVER = join(ROOT, 'demo/sandbox/kaleyra-api-server.mjs');
+const EMULATOR_SERVER = join(ROOT, 'sandbox/kaleyra-rest/server.mjs');
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3_000;
 /** High enough that no benchmark reaches it (the binding's `period` must be 10 or 60). */

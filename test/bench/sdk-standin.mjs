@@ -1,7 +1,7 @@
 /**
  * A size-faithful stand-in for the vendor SDK bundle, for the page-cost
  * comparison only: Kaleyra's CDN is unreachable from here. It is the SDK emulator
- * (demo/sandbox/bandyer-sdk.js, so the page still gets a working BandyerSDK)
+ * (sandbox/kaleyra-sdk/bandyer-sdk.js, so the page still gets a working BandyerSDK)
  * followed by a comment that pads it to exactly the published 2.7.5 bundle's size.
  * The comment mixes pseudo-random text (which gzip cannot shrink much) with a
  * repeated run (which it can), in the proportion that brings the gzip size to
@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { ensureEmulator } from '../../sandbox/kaleyra-sdk/build.mjs';
 
 /** The published bandyer-widget.min.js 2.7.5 (docs/kaleyra-sdk-notes.md): raw and gzip bytes. */
 export const PUBLISHED_SDK = { version: '2.7.5', bytes: 2_503_869, gzipBytes: 591_004 };

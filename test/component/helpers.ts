@@ -1,7 +1,7 @@
 /**
  * Shared helpers for the element's browser tests: scripting the fake token
  * endpoint and SDK (test/support/fake-servers.mjs), driving the SDK emulator
- * (demo/sandbox/bandyer-sdk.js), a controllable clock, and waiting on events.
+ * (sandbox/kaleyra-sdk/bandyer-sdk.js), a controllable clock, and waiting on events.
  */
 import { clock } from '../../component/shared/clock.js';
 import type { KaleyraCallState } from '../../component/shared/events.js';
@@ -34,7 +34,7 @@ export interface LogEntry {
   end?: number;
 }
 
-/** The emulator's test control API (see demo/sandbox/bandyer-sdk.js). */
+/** The emulator's test control API (see sandbox/kaleyra-sdk/bandyer-sdk.js). */
 export interface EmulatorControl {
   calls: { method: string; args: unknown[] }[];
   count(method: string): number;

@@ -10,7 +10,7 @@ import type {
   Client,
   EmulatorControl,
   Message,
-} from '../../demo/sandbox/bandyer-sdk.js';
+} from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   WIDGET_SELECTOR,
   emulatedIn,
@@ -285,7 +285,7 @@ describe('SDK emulator: calls in one tab', () => {
 });
 
 describe('SDK emulator: the media client calls need', () => {
-  const MEDIA_CLIENT = new URL('/demo/sandbox/bandyer-media-client.js', location.href).href;
+  const MEDIA_CLIENT = new URL('/sandbox/kaleyra-sdk/bandyer-media-client.js', location.href).href;
   const mediaScripts = (url: string) =>
     [...document.querySelectorAll<HTMLScriptElement>('script')].filter((s) => s.src === url);
 

@@ -8,7 +8,7 @@ import type {
   Client,
   EmulatorControl,
   EmulatorGlobals,
-} from '../../demo/sandbox/bandyer-sdk.js';
+} from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import type { FakeClock } from './helpers.js';
 
 export { until } from './helpers.js';
@@ -17,7 +17,7 @@ export { until } from './helpers.js';
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 
-export const EMULATOR_SRC = '/demo/sandbox/bandyer-sdk.js';
+export const EMULATOR_SRC = '/sandbox/kaleyra-sdk/bandyer-sdk.js';
 export const SECRET = 'emulator-test-secret';
 const COMPANY_ID = '7a1c2b9e-0000-4000-8000-00000000c0de';
 

@@ -13,7 +13,7 @@ import type {
   Client,
   EmulatorControl,
   Message,
-} from '../../demo/sandbox/bandyer-sdk.js';
+} from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   WIDGET_SELECTOR,
   emulatedIn,

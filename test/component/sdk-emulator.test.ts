@@ -1,9 +1,9 @@
 /**
- * The SDK emulator (demo/sandbox/bandyer-sdk.js) behaves like the real 2.7.5 chat widget as
+ * The SDK emulator (sandbox/kaleyra-sdk/bandyer-sdk.js) behaves like the real 2.7.5 chat widget as
  * described in docs/kaleyra-sdk-notes.md (configure, Client, Events, Observed behaviour of 2.7.5): configure, connect, token lifecycle, widget DOM.
  */
 import { expect } from '@open-wc/testing';
-import type { BandyerSDK, Client, EmulatorControl } from '../../demo/sandbox/bandyer-sdk.js';
+import type { BandyerSDK, Client, EmulatorControl } from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   SECRET,
   WIDGET_SELECTOR,

@@ -8,7 +8,7 @@
  * string script URL, as the real SDK does (docs/kaleyra-sdk-notes.md, Trusted Types).
  */
 import { expect } from '@open-wc/testing';
-import type { EmulatorControl } from '../../demo/sandbox/bandyer-sdk.js';
+import type { EmulatorControl } from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import { until } from './helpers.js';

@@ -1,5 +1,5 @@
 /**
- * The Turnstile stand-in (demo/sandbox/turnstile/ in the page, demo/sandbox/turnstile-api.mjs
+ * The Turnstile stand-in (sandbox/turnstile/browser/ in the page, sandbox/turnstile/api.mjs
  * behind it), served by test/support/fake-servers.mjs under /fake/ts-standin/. The script is
  * loaded once for the whole file, as a page would (a second copy never replaces the first).
  */
@@ -9,7 +9,7 @@ import type {
   TurnstileGlobals,
   TurnstileRenderParams,
   TurnstileStandInControl,
-} from '../../demo/sandbox/turnstile.js';
+} from '../../sandbox/turnstile/turnstile.js';
 import { until } from './helpers.js';
 
 const BASE = '/fake/ts-standin';

@@ -1,10 +1,10 @@
-// The Turnstile stand-in's Node host (demo/sandbox/turnstile-server.mjs): the browser script at
+// The Turnstile stand-in's Node host (sandbox/turnstile/server.mjs): the browser script at
 // Cloudflare's path, the server routes behind it, and a siteverify outage as a dropped
 // connection, over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SANDBOX_SITE } from '../../demo/sandbox/turnstile-api.mjs';
-import { startTurnstileStandIn } from '../../demo/sandbox/turnstile-server.mjs';
+import { SANDBOX_SITE } from '../../sandbox/turnstile/api.mjs';
+import { startTurnstileStandIn } from '../../sandbox/turnstile/server.mjs';
 
 let server;
 before(async () => {

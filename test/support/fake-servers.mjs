@@ -4,16 +4,16 @@
 // Each test picks its own id and uses URLs under /fake/<id>/. They have no file
 // extension, so the test runner neither caches nor transforms them.
 //   POST /fake/<id>/token         the token endpoint (docs/architecture.md, Token endpoint), scripted
-//   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
+//   GET  /fake/<id>/sdk           the SDK emulator (sandbox/kaleyra-sdk/bandyer-sdk.js), scripted
 //   GET  /fake/<id>/bandyer-media-client.js
 //                                 the file the emulator loads at connect from beside itself
-//                                 (demo/sandbox/bandyer-media-client.js), not logged
+//                                 (sandbox/kaleyra-sdk/bandyer-media-client.js), not logged
 //   GET  /fake/<id>/page          the script's `page`: an HTML page with its own
 //                                 Content-Security-Policy header (the test runner's has none)
 //   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[], page?: {html, csp?}}: what
 //                                 the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
-//   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (demo/sandbox/turnstile-server.mjs):
+//   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (sandbox/turnstile/server.mjs):
 //   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
 //                                 control route; one stand-in per id, knowing SANDBOX_SITE
 //   POST /fake/<id>/guest         the guest endpoint, with the Turnstile stand-in of the
@@ -26,15 +26,15 @@
 // step's `append` is script text added after the emulator (to set it up).
 //
 // The emulator is a generated bundle: before it is served, here or as the file
-// /demo/sandbox/bandyer-sdk.js, it is rebuilt if stale (demo/sandbox/sdk-emulator/build.mjs).
+// /sandbox/kaleyra-sdk/bandyer-sdk.js, it is rebuilt if stale (sandbox/kaleyra-sdk/build.mjs).
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
-import { createTurnstileStandIn, SANDBOX_SITE } from '../../demo/sandbox/turnstile-api.mjs';
-import { turnstileListener } from '../../demo/sandbox/turnstile-server.mjs';
+import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../sandbox/kaleyra-sdk/build.mjs';
+import { createTurnstileStandIn, SANDBOX_SITE } from '../../sandbox/turnstile/api.mjs';
+import { turnstileListener } from '../../sandbox/turnstile/server.mjs';
 
 export const TOKEN_SECRET = 'test-signing-secret';
-const EMULATOR_PATH = '/demo/sandbox/bandyer-sdk.js';
+const EMULATOR_PATH = '/sandbox/kaleyra-sdk/bandyer-sdk.js';
 
 const b64url = (value) => Buffer.from(value).toString('base64url');
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { API_KEY, KaleyraHost, testEnv, unique } from './support/harness';
 
 /**
- * The Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), reached over the
+ * The Kaleyra REST emulator (sandbox/kaleyra-rest/api.mjs), reached over the
  * same outbound path the worker uses. It must follow docs/kaleyra-sdk-notes.md,
  * sections REST: minting tokens and Users.
  */

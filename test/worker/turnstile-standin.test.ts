@@ -6,10 +6,10 @@ import {
   TOKEN_TTL_MS,
   TurnstileDisconnect,
   type TurnstileStandIn,
-} from '../../demo/sandbox/turnstile-api.mjs';
+} from '../../sandbox/turnstile/api.mjs';
 
 /**
- * The Turnstile stand-in's server (demo/sandbox/turnstile-api.mjs), run inside workerd as the
+ * The Turnstile stand-in's server (sandbox/turnstile/api.mjs), run inside workerd as the
  * worker tests' outbound service runs it: siteverify as Cloudflare answers it, the widget's
  * challenge route, and the control API. Its clock is the test's.
  */

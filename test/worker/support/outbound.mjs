@@ -26,7 +26,7 @@
  *                                                   next POST /v2/users answers, in order
  *                           GET  /__control/sent    {calls, bytesSent, cancelled, users}
  *                                                   (users: the bodies POST /v2/users got)
- *   <name>.turnstile.test the Turnstile stand-in (demo/sandbox/turnstile-api.mjs), one per
+ *   <name>.turnstile.test the Turnstile stand-in (sandbox/turnstile/api.mjs), one per
  *                         host name, knowing one site: TURNSTILE_SITE_KEY with
  *                         TURNSTILE_SECRET_KEY. Its own routes (siteverify, challenge,
  *                         /__control/turnstile) plus POST /__control/clock {offsetMs}: its
@@ -43,8 +43,8 @@
  *                           GET  /__control/count  {fetches}
  *   anything else         502, so a stray call fails loudly
  */
-import { createKaleyraEmulator } from '../../../demo/sandbox/kaleyra-api.mjs';
-import { createTurnstileStandIn } from '../../../demo/sandbox/turnstile-api.mjs';
+import { createKaleyraEmulator } from '../../../sandbox/kaleyra-rest/api.mjs';
+import { createTurnstileStandIn } from '../../../sandbox/turnstile/api.mjs';
 
 const emulators = new Map();
 const clocks = new Map();

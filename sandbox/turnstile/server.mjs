@@ -1,22 +1,22 @@
 #!/usr/bin/env node
 /**
- * The Turnstile stand-in (turnstile-api.mjs) behind a Node HTTP server, with the bundled browser
- * script (turnstile/build.mjs) at `/turnstile/v0/api.js`: the stand-in of
+ * The Turnstile stand-in (api.mjs) behind a Node HTTP server, with the bundled browser
+ * script (build.mjs) at `/turnstile/v0/api.js`: the stand-in of
  * https://challenges.cloudflare.com for `npm start`. Listens on 127.0.0.1 only.
  *
- *   node demo/sandbox/turnstile-server.mjs
+ *   node sandbox/turnstile/server.mjs
  *     TURNSTILE_STANDIN_PORT   port (default 0: any free port; the URLs are printed)
  *
- * It knows the sandbox site (SANDBOX_SITE in turnstile-api.mjs) and Cloudflare's test keys.
+ * It knows the sandbox site (SANDBOX_SITE in api.mjs) and Cloudflare's test keys.
  * Point the page's script at <url>/turnstile/v0/api.js and the worker's siteverify calls at
  * <url>/turnstile/v0/siteverify.
  */
 import { getRequestListener } from '@hono/node-server';
 import { readFile } from 'node:fs/promises';
-import { listen } from './listen.mjs';
+import { listen } from '../support/listen.mjs';
 import { fileURLToPath } from 'node:url';
-import { ensureTurnstileScript } from './turnstile/build.mjs';
-import { createTurnstileStandIn, SANDBOX_SITE, TurnstileDisconnect } from './turnstile-api.mjs';
+import { ensureTurnstileScript } from './build.mjs';
+import { createTurnstileStandIn, SANDBOX_SITE, TurnstileDisconnect } from './api.mjs';
 
 export const SCRIPT_PATH = '/turnstile/v0/api.js';
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * The Kaleyra REST emulator (kaleyra-api.mjs) behind a Node HTTP server, for
+ * The Kaleyra REST emulator (api.mjs) behind a Node HTTP server, for
  * `npm start` and `npm run sandbox:kaleyra`. Listens on 127.0.0.1 only.
  *
- *   node demo/sandbox/kaleyra-api-server.mjs
+ *   node sandbox/kaleyra-rest/server.mjs
  *     KALEYRA_EMULATOR_PORT   port (default 0: any free port; the URL is printed)
  *     KALEYRA_API_KEY         key the emulator accepts (default ak_sandbox_local)
  *     KALEYRA_EMULATOR_USERS  comma-separated user ids registered at start
@@ -11,9 +11,9 @@
  * Point the worker at it with KALEYRA_API_BASE=<printed URL>.
  */
 import { getRequestListener } from '@hono/node-server';
-import { listen } from './listen.mjs';
+import { listen } from '../support/listen.mjs';
 import { fileURLToPath } from 'node:url';
-import { createKaleyraEmulator, EmulatorDisconnect } from './kaleyra-api.mjs';
+import { createKaleyraEmulator, EmulatorDisconnect } from './api.mjs';
 
 /**
  * @param {{ port?: number, host?: string } & Parameters<typeof createKaleyraEmulator>[0]} options

@@ -9,10 +9,11 @@ import { dirname, join } from 'node:path';
 import { rollup } from 'rollup';
 
 /**
- * @param {{ name: string, sources: string, bundle: string, banner: string }} options
- *   `sources`: the folder of the modules; `bundle`: the file to write.
+ * @param {{ name: string, sources: string, script: string, bundle: string, banner: string }} options
+ *   `sources`: the folder of the modules; `script`: the build script (its changes count too);
+ *   `bundle`: the file to write.
  */
-export function onDemandBundle({ name, sources, bundle, banner }) {
+export function onDemandBundle({ name, sources, script, bundle, banner }) {
   /** Builds the bundle now; resolves to its text. */
   async function build() {
     const built = await rollup({
@@ -44,7 +45,8 @@ export function onDemandBundle({ name, sources, bundle, banner }) {
     } catch {
       return true;
     }
-    return readdirSync(sources).some((file) => statSync(join(sources, file)).mtimeMs > mtime);
+    const inputs = [script, ...readdirSync(sources).map((file) => join(sources, file))];
+    return inputs.some((file) => statSync(file).mtimeMs > mtime);
   }
 
   let building;

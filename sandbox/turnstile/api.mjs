@@ -1,8 +1,8 @@
 /**
  * Cloudflare Turnstile stand-in, server side: `siteverify` as Cloudflare answers it, plus the
- * challenge endpoint that the browser stand-in (demo/sandbox/turnstile/) calls, as a Hono app:
+ * challenge endpoint that the browser stand-in (sandbox/turnstile/browser/) calls, as a Hono app:
  * a Web-standard `fetch(Request) → Response`. The same code runs inside workerd (the worker
- * tests route the worker's outbound calls to it) and under Node (turnstile-server.mjs, which
+ * tests route the worker's outbound calls to it) and under Node (server.mjs, which
  * also serves the bundled browser script), so it imports nothing from Node and reads no files.
  *
  * Routes:
@@ -52,7 +52,7 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { base64url, sleep } from './shared.mjs';
+import { base64url, sleep } from '../support/portable.mjs';
 
 const encoder = new TextEncoder();
 

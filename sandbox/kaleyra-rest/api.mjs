@@ -3,7 +3,7 @@
  * (docs/kaleyra-sdk-notes.md, REST API), as a Hono app: a Web-standard
  * `fetch(Request) → Response`. The same code runs inside workerd (the worker
  * tests route the worker's outbound calls to it) and under Node
- * (kaleyra-api-server.mjs, `npm start`), so it imports nothing from Node.
+ * (server.mjs, `npm start`), so it imports nothing from Node.
  *
  * Routes, under /v2, each requiring the `apikey` header:
  *   POST /v2/sdk/credentials   {user_id, expires_in?} → 200 {access_token, expires_at, user_id}
@@ -47,7 +47,7 @@
  *   do not matter.
  */
 import { Hono } from 'hono';
-import { base64url, sleep } from './shared.mjs';
+import { base64url, sleep } from '../support/portable.mjs';
 
 const encoder = new TextEncoder();
 

@@ -1,6 +1,6 @@
 /**
  * Cloudflare Turnstile stand-in, browser side: what `https://challenges.cloudflare.com/turnstile/
- * v0/api.js` does for a page, against the stand-in server (demo/sandbox/turnstile-api.mjs).
+ * v0/api.js` does for a page, against the stand-in server (sandbox/turnstile/api.mjs).
  *
  * These modules are bundled into one classic script (build.mjs here; generated, not in git) that
  * the stand-in server's host serves as `/turnstile/v0/api.js`. Like Cloudflare's script it

@@ -1,13 +1,13 @@
 /**
  * Kaleyra Video Web SDK ("chat widget") emulator: a stand-in for `window.BandyerSDK`.
  *
- * These modules are bundled into one classic script, demo/sandbox/bandyer-sdk.js (build.mjs
+ * These modules are bundled into one classic script, sandbox/kaleyra-sdk/bandyer-sdk.js (build.mjs
  * here; generated, not in git). The element's browser tests load it through a real <script src>,
  * the local sandbox (`npm start`) through the element's `sdk-src`. Like the UMD bundle it
  * defines `window.BandyerSDK`; loaded twice, the first copy stays. It follows
  * docs/kaleyra-sdk-notes.md and the behaviour seen when the real 2.7.5 bundle runs. Tests drive
  * the "server side" through a separate global, `window.__bandyerEmulator` (control-api.js), so
- * the SDK surface itself stays faithful. demo/sandbox/bandyer-sdk.d.ts types both.
+ * the SDK surface itself stays faithful. sandbox/kaleyra-sdk/bandyer-sdk.d.ts types both.
  *
  *   sdk.js            window.BandyerSDK: configure, destroyClient, isAuthenticated, version
  *   config.js         configure()'s validation and defaults

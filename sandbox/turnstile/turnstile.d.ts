@@ -1,4 +1,4 @@
-// Types of the browser stand-in of Turnstile (demo/sandbox/turnstile/): the slice of
+// Types of the browser stand-in of Turnstile (sandbox/turnstile/browser/): the slice of
 // `window.turnstile` it implements, and its test control `window.__turnstileStandIn`. No global
 // declarations (the element declares its own view of `window.turnstile`); read them with
 //   const { turnstile, __turnstileStandIn } = window as unknown as TurnstileGlobals;

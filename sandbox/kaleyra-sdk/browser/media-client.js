@@ -4,7 +4,7 @@
  * Types); where Trusted Types are enforced and no `default` policy admits the URL, that
  * assignment throws, the SDK keeps the failure for the page's lifetime, and calls are refused
  * while connect and chat go on. The emulator does the same with a file served beside its own
- * script (demo/sandbox/bandyer-media-client.js); `__bandyerEmulator.setMediaClientUrl` points
+ * script (sandbox/kaleyra-sdk/bandyer-media-client.js); `__bandyerEmulator.setMediaClientUrl` points
  * it elsewhere.
  */
 import { ExposeError } from './errors.js';

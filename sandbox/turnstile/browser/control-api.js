@@ -2,7 +2,7 @@
  * `window.__turnstileStandIn`: for tests and the sandbox console, never for the element. It
  * looks inside the page's widgets, forces what would otherwise take minutes (a token's expiry,
  * an interactive challenge's timeout), and tells the stand-in server how to answer challenges.
- * Types: demo/sandbox/turnstile.d.ts, `TurnstileStandInControl`.
+ * Types: sandbox/turnstile/turnstile.d.ts, `TurnstileStandInControl`.
  */
 import { findWidget, settings, widgets } from './state.js';
 import { liveListeners, pendingTimers } from './timers.js';
