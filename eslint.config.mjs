@@ -32,6 +32,7 @@ export default tseslint.config(
     files: [
       'component/**/*.ts',
       'test/component/**/*.ts',
+      'test/sandbox/browser/**/*.ts',
       'demo/**/*.{js,mjs,ts}',
       'sandbox/**/*.{js,mjs,ts}',
     ],

@@ -47,7 +47,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['test/worker/**/*.test.ts'],
+    include: ['test/worker/**/*.test.ts', 'test/sandbox/workerd/**/*.test.ts'],
     setupFiles: ['./test/worker/support/log-capture.ts'],
     globalSetup: ['./test/worker/support/global-setup.ts'],
   },

@@ -10,7 +10,7 @@ import { rawDist, reactBundle } from './test/support/distribution.mjs';
 // endpoint, SDK emulator) are served from middleware, so tests use real fetch
 // and real <script> loads with no network.
 export default {
-  files: ['test/component/**/*.test.ts'],
+  files: ['test/component/**/*.test.ts', 'test/sandbox/browser/**/*.test.ts'],
   nodeResolve: true,
   middleware: [fakeServers(), rawDist(), reactBundle()],
   concurrency: 1,

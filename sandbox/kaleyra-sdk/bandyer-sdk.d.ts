@@ -1,5 +1,5 @@
 /**
- * Types of the SDK emulator (bandyer-sdk.js, bundled from sdk-emulator/): the `BandyerSDK`
+ * Types of the SDK emulator (bandyer-sdk.js, bundled from browser/): the `BandyerSDK`
  * surface it emulates and its test control API. It declares no globals, so it never clashes with the element's own slice of the
  * SDK types (component/sdk.ts); read the globals through `EmulatorGlobals`:
  *

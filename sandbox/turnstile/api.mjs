@@ -29,8 +29,8 @@
  *                                  `ms`; `times`: back to normal after that many calls
  *   reset: true                    behaviour, counters, redeemed tokens back to the start
  *
- * Choices where Cloudflare's behaviour is not documented (asserted by test/worker and
- * test/component turnstile-standin tests):
+ * Choices where Cloudflare's behaviour is not documented (asserted by
+ * test/sandbox/workerd/turnstile.test.ts and test/sandbox/browser/turnstile.test.ts):
  * - siteverify answers HTTP 200 for every verdict, 405 (error `bad-request`) for another method,
  *   `bad-request` for a body that is neither a JSON object nor a form, or a non-UUID
  *   idempotency_key. Missing secret and missing response are reported together; an unknown

@@ -26,7 +26,7 @@
  * an expired token reaches the page (an event ~50 ms later); the others leave `connect()` pending
  * forever with a console error.
  *
- * Choices where the vendor's behaviour is unknown (asserted by test/component/sdk-emulator*):
+ * Choices where the vendor's behaviour is unknown (asserted by test/sandbox/browser/kaleyra-sdk*.test.ts):
  * - `version` is "2.8.0-emulator" (the pinned SDK is 2.8.0); `region` also accepts "me".
  * - `client:access_token:is_about_to_expire` fires min(60 s, 20 % of exp − iat) before `exp`
  *   (`setPushLeadMs` overrides), once per token, with `{expiresAt}`. At `exp` the client

@@ -18,7 +18,7 @@
  *   control-api.js    window.__turnstileStandIn
  *
  * Choices where Cloudflare's behaviour is not documented (asserted by
- * test/component/turnstile-standin.test.ts):
+ * test/sandbox/browser/turnstile.test.ts):
  * - The iframe has no `src`: the stand-in draws it from the page (so a page could reach into it,
  *   which Cloudflare's cross-origin iframe forbids). Its title is Cloudflare's.
  * - Hidden means `display: none` on the iframe: `interaction-only` until a challenge needs the

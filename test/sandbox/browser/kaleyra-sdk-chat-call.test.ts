@@ -1,7 +1,7 @@
 /**
  * The SDK emulator's chat channels and calls within one tab: validation and state codes of
  * docs/kaleyra-sdk-notes.md (Client, and Events), and what the widget shows. Remote users are played by the
- * control API here; sdk-emulator-tabs.test.ts runs real calls between two tabs.
+ * control API here; kaleyra-sdk-tabs.test.ts runs real calls between two tabs.
  */
 import { expect } from '@open-wc/testing';
 import type {
@@ -10,7 +10,7 @@ import type {
   Client,
   EmulatorControl,
   Message,
-} from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
+} from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   WIDGET_SELECTOR,
   emulatedIn,
@@ -21,7 +21,7 @@ import {
   rejection,
   thrown,
   until,
-} from './sdk-emulator-support.js';
+} from './kaleyra-sdk-support.js';
 
 let sdk: BandyerSDK;
 let emu: EmulatorControl;

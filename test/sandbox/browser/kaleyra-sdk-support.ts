@@ -1,5 +1,5 @@
 /**
- * Helpers for the SDK emulator's own tests (sdk-emulator*.test.ts): loading the emulator through
+ * Helpers for the SDK emulator's own tests (kaleyra-sdk*.test.ts): loading the emulator through
  * a real <script src>, minting Kaleyra-shaped HS256 tokens with WebCrypto, and observing
  * promises that may never settle.
  */
@@ -8,10 +8,10 @@ import type {
   Client,
   EmulatorControl,
   EmulatorGlobals,
-} from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
-import type { FakeClock } from './helpers.js';
+} from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
+import type { FakeClock } from '../../component/helpers.js';
 
-export { until } from './helpers.js';
+export { until } from '../../component/helpers.js';
 
 // Captured before a test hands the page's timers to a FakeClock.
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);

@@ -3,7 +3,11 @@
  * described in docs/kaleyra-sdk-notes.md (configure, Client, Events, Observed behaviour of 2.7.5): configure, connect, token lifecycle, widget DOM.
  */
 import { expect } from '@open-wc/testing';
-import type { BandyerSDK, Client, EmulatorControl } from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
+import type {
+  BandyerSDK,
+  Client,
+  EmulatorControl,
+} from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   SECRET,
   WIDGET_SELECTOR,
@@ -17,8 +21,8 @@ import {
   rejection,
   thrown,
   until,
-} from './sdk-emulator-support.js';
-import { FakeClock } from './helpers.js';
+} from './kaleyra-sdk-support.js';
+import { FakeClock } from '../../component/helpers.js';
 
 let sdk: BandyerSDK;
 let emu: EmulatorControl;

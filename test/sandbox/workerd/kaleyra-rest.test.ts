@@ -1,6 +1,6 @@
 import { jwtVerify, decodeProtectedHeader } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, KaleyraHost, testEnv, unique } from './support/harness';
+import { API_KEY, KaleyraHost, testEnv, unique } from '../../worker/support/harness';
 
 /**
  * The Kaleyra REST emulator (sandbox/kaleyra-rest/api.mjs), reached over the

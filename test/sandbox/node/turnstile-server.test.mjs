@@ -3,8 +3,8 @@
 // connection, over real HTTP.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { SANDBOX_SITE } from '../../sandbox/turnstile/api.mjs';
-import { startTurnstileStandIn } from '../../sandbox/turnstile/server.mjs';
+import { SANDBOX_SITE } from '../../../sandbox/turnstile/api.mjs';
+import { startTurnstileStandIn } from '../../../sandbox/turnstile/server.mjs';
 
 let server;
 before(async () => {

@@ -6,7 +6,7 @@ import {
   TOKEN_TTL_MS,
   TurnstileDisconnect,
   type TurnstileStandIn,
-} from '../../sandbox/turnstile/api.mjs';
+} from '../../../sandbox/turnstile/api.mjs';
 
 /**
  * The Turnstile stand-in's server (sandbox/turnstile/api.mjs), run inside workerd as the

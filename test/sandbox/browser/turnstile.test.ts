@@ -9,8 +9,8 @@ import type {
   TurnstileGlobals,
   TurnstileRenderParams,
   TurnstileStandInControl,
-} from '../../sandbox/turnstile/turnstile.js';
-import { until } from './helpers.js';
+} from '../../../sandbox/turnstile/turnstile.js';
+import { until } from '../../component/helpers.js';
 
 const BASE = '/fake/ts-standin';
 const SCRIPT = `${BASE}/turnstile/v0/api.js`;

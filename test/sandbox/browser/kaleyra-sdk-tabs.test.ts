@@ -13,7 +13,7 @@ import type {
   Client,
   EmulatorControl,
   Message,
-} from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
+} from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   WIDGET_SELECTOR,
   emulatedIn,
@@ -22,7 +22,7 @@ import {
   nextEvent,
   rejection,
   until,
-} from './sdk-emulator-support.js';
+} from './kaleyra-sdk-support.js';
 
 interface Tab {
   frame: HTMLIFrameElement;
