@@ -3,7 +3,10 @@
  * that says whom it calls, and a launcher that does not start a second call.
  */
 import { expect } from '@open-wc/testing';
-import { emulator, fake, freshPage, launcher, mount, until, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, launcher, mount } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { until, untilState } from './support/waits.js';
 
 const status = (el: HTMLElement) => el.shadowRoot!.querySelector('[part="status"]')!.textContent;
 

@@ -6,7 +6,7 @@
  * browser checks the `integrity` hash for real.
  */
 import { expect } from '@open-wc/testing';
-import { until } from './helpers.js';
+import { until } from './support/waits.js';
 
 type FrameWindow = Window & { KaleyraCall?: { KaleyraCallElement?: unknown } };
 

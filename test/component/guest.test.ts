@@ -7,17 +7,9 @@
 import { expect } from '@open-wc/testing';
 import type { TurnstileGlobals } from '../../sandbox/turnstile/turnstile.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import {
-  fake,
-  freshPage,
-  launcher,
-  record,
-  until,
-  untilState,
-  watchFetch,
-  type Fake,
-  type Step,
-} from './helpers.js';
+import { fake, type Fake, type Step } from './support/fake-backend.js';
+import { freshPage, launcher, watchFetch } from './support/page.js';
+import { record, until, untilState } from './support/waits.js';
 
 const STAND_IN = 'guest-ts';
 const CHALLENGE_SRC = `/fake/${STAND_IN}/turnstile/v0/api.js?render=explicit`;

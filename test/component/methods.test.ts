@@ -1,15 +1,9 @@
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import {
-  emulator,
-  fake,
-  freshPage,
-  launcher,
-  mount,
-  record,
-  until,
-  untilState,
-} from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, launcher, mount } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 const callsTo = (method: string) => emulator().calls.filter((c) => c.method === method);
 

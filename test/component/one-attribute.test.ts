@@ -6,7 +6,10 @@
  */
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, record, untilState, type Fake } from './helpers.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { record, untilState } from './support/waits.js';
 
 const APP = { app_id: 'wAppId_endpoint', region: 'us', environment: 'production' };
 

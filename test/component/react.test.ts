@@ -12,7 +12,10 @@ import type { flushSync as FlushSync } from 'react-dom';
 import type { createRoot as CreateRoot, Root } from 'react-dom/client';
 import type {} from '../../component/jsx.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, untilState, type Fake } from './helpers.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { untilState } from './support/waits.js';
 
 type Props = ReactTypes.JSX.IntrinsicElements['kaleyra-call'];
 

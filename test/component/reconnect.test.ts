@@ -4,16 +4,11 @@
  * the phase they happened in.
  */
 import { expect } from '@open-wc/testing';
-import {
-  emulator,
-  fake,
-  fakeClock,
-  freshPage,
-  mount,
-  record,
-  until,
-  untilState,
-} from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 const roots = () => document.querySelectorAll('#Bandyer-bandyer-chat-widget').length;
 

@@ -1,18 +1,10 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { clock } from '../../component/shared/clock.js';
-import {
-  emulator,
-  fake,
-  fakeClock,
-  freshPage,
-  jwtClaims,
-  mount,
-  nextTask,
-  record,
-  until,
-  untilState,
-  watchFetch,
-} from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims, mount, watchFetch } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { nextTask, record, until, untilState } from './support/waits.js';
 
 const updates = () =>
   emulator()

@@ -1,6 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, mount, record, until, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 async function sha384(url: string): Promise<string> {
   const bytes = await (await fetch(url)).arrayBuffer();

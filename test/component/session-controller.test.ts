@@ -13,7 +13,9 @@ import type { KaleyraCallState } from '../../component/shared/events.js';
 import type { SessionSource } from '../../component/runtime/session.js';
 import { SessionController, type SessionView } from '../../component/runtime/session-controller.js';
 import { fetchToken } from '../../component/runtime/token-client.js';
-import { fake, freshPage, nextTask, until, type Fake } from './helpers.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { nextTask, until } from './support/waits.js';
 
 class StubHost extends HTMLElement {
   state: KaleyraCallState = 'idle';

@@ -11,7 +11,11 @@ import {
   type SessionSource,
 } from '../../component/runtime/session.js';
 import { fetchToken } from '../../component/runtime/token-client.js';
-import { emulator, fake, fakeClock, freshPage, jwtClaims, until, type Fake } from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { until } from './support/waits.js';
 import { word } from '../../component/runtime/messages.js';
 
 /** A session member that records what the session tells it. */

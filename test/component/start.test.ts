@@ -1,14 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import {
-  emulator,
-  fake,
-  freshPage,
-  jwtClaims,
-  mount,
-  record,
-  until,
-  untilState,
-} from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims, mount } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 describe('<kaleyra-call> start', () => {
   afterEach(freshPage);

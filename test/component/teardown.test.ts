@@ -1,19 +1,11 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { clock } from '../../component/shared/clock.js';
 import { SDK_EVENTS } from '../../component/runtime/session.js';
-import {
-  belowTheFold,
-  emulator,
-  fake,
-  fakeClock,
-  firstIntersection,
-  freshPage,
-  mount,
-  nextTask,
-  record,
-  untilState,
-  watchFetch,
-} from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { belowTheFold, freshPage, mount, watchFetch } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { firstIntersection, nextTask, record, untilState } from './support/waits.js';
 
 /** Tracks live listeners on window and document, and pending element timers. */
 function instrument() {

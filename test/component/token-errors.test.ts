@@ -1,16 +1,10 @@
 import { expect } from '@open-wc/testing';
 import { backoffDelay } from '../../component/runtime/retry.js';
-import {
-  emulator,
-  fake,
-  fakeClock,
-  fastClock,
-  freshPage,
-  mount,
-  record,
-  untilState,
-  watchFetch,
-} from './helpers.js';
+import { fakeClock, fastClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount, watchFetch } from './support/page.js';
+import { emulator } from './support/sdk-stand-in.js';
+import { record, untilState } from './support/waits.js';
 
 const error = (status: number, code: string, headers?: Record<string, string>) => ({
   status,

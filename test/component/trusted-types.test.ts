@@ -11,7 +11,7 @@ import { expect } from '@open-wc/testing';
 import type { EmulatorControl } from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { until } from './helpers.js';
+import { until } from './support/waits.js';
 
 const ENFORCE = "require-trusted-types-for 'script'";
 const WITH_DEFAULT = `${ENFORCE}; trusted-types kaleyra-call default`;

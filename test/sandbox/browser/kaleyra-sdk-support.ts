@@ -9,9 +9,9 @@ import type {
   EmulatorControl,
   EmulatorGlobals,
 } from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
-import type { FakeClock } from '../../component/helpers.js';
+import type { FakeClock } from '../../component/support/clock.js';
 
-export { until } from '../../component/helpers.js';
+export { until } from '../../component/support/waits.js';
 
 // Captured before a test hands the page's timers to a FakeClock.
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);

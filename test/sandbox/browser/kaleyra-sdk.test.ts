@@ -22,7 +22,7 @@ import {
   thrown,
   until,
 } from './kaleyra-sdk-support.js';
-import { FakeClock } from '../../component/helpers.js';
+import { FakeClock } from '../../component/support/clock.js';
 
 let sdk: BandyerSDK;
 let emu: EmulatorControl;

@@ -10,7 +10,7 @@ import type {
   TurnstileRenderParams,
   TurnstileStandInControl,
 } from '../../../sandbox/turnstile/turnstile.js';
-import { until } from '../../component/helpers.js';
+import { until } from '../../component/support/waits.js';
 
 const BASE = '/fake/ts-standin';
 const SCRIPT = `${BASE}/turnstile/v0/api.js`;
