@@ -9,33 +9,13 @@ import { nextTask } from './waits.js';
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 
 const original = { ...clock };
-export let timeScale = 1;
 // Uninstalls the fake clock in use, if any.
 let uninstallFake: (() => void) | undefined;
 
-/**
- * Makes backoff jitter deterministic and scales timers (those longer than
- * `above` ms, if given) down, recording every delay that was asked for.
- */
-export function fastClock(
-  options: { random?: number; scale?: number; above?: number } = {},
-): number[] {
-  const requested: number[] = [];
-  const scale = options.scale ?? 0.01;
-  const above = options.above ?? 0;
-  if (!above) timeScale = scale;
-  clock.random = () => options.random ?? 0.5;
-  clock.setTimeout = (fn, ms) => {
-    requested.push(ms);
-    return original.setTimeout(fn, ms > above ? ms * scale : ms);
-  };
-  return requested;
-}
-
+/** Puts the element's own clock back (freshPage does, after every test). */
 export function restoreClock(): void {
   uninstallFake?.();
   Object.assign(clock, original);
-  timeScale = 1;
 }
 
 interface FakeTimer {

@@ -4,7 +4,7 @@
  */
 import type { KaleyraCallElement } from '../../../component/kaleyra-call.js';
 import '../../../component/define.js';
-import { restoreClock, timeScale } from './clock.js';
+import { restoreClock } from './clock.js';
 import type { Fake } from './fake-backend.js';
 import { nextTask } from './waits.js';
 
@@ -45,8 +45,8 @@ export function mount(f: Fake, options: Omit<Mount, 'endpoint' | 'sdk'> = {}): K
   el.setAttribute('sdk-src', f.sdk);
   el.setAttribute('connect', options.connect ?? 'auto');
   for (const [name, value] of Object.entries(options.attrs ?? {})) el.setAttribute(name, value);
-  // 2 s of real time, whatever fastClock() does to timers.
-  el.connectTimeout = 2000 / timeScale;
+  // A connect that never settles fails after 2 s (on the fake clock, when one is installed).
+  el.connectTimeout = 2000;
   document.body.append(el);
   return el;
 }
