@@ -4,7 +4,7 @@ import { fakeClock } from './support/clock.js';
 import { fake } from './support/fake-backend.js';
 import { freshPage, jwtClaims, mount, watchFetch } from './support/page.js';
 import { emulator } from './support/sdk-stand-in.js';
-import { nextTask, record, until, untilState } from './support/waits.js';
+import { record, until, untilState } from './support/waits.js';
 
 const updates = () =>
   emulator()
@@ -77,25 +77,33 @@ describe('<kaleyra-call> token refresh', () => {
   });
 
   it('re-checks when the tab becomes visible and when the network comes back', async () => {
+    // Timers on a fake clock (the scheduled refresh never fires by itself); the time is set below.
+    const timers = fakeClock();
     const f = await fake({ token: [{ ttlSeconds: 1000 }] });
     const el = mount(f);
     await untilState(el, 'connected');
     const realNow = clock.now;
     // The tab slept past the refresh time (timers are throttled in the background).
     clock.now = () => realNow() + 900_000;
+    // A refresh is over once it has scheduled the next one (which only the test could run).
+    const scheduled = () => until(() => timers.pending().length === 1, 'the next refresh');
     document.dispatchEvent(new Event('visibilitychange'));
     await until(() => updates().length === 1, 'the first refresh');
+    await scheduled();
     expect(await f.log('token')).to.have.length(2);
     clock.now = () => realNow() + 1_800_000;
     window.dispatchEvent(new Event('online'));
     await until(() => updates().length === 2, 'the second refresh');
+    await scheduled();
     expect(await f.log('token')).to.have.length(3);
     expect(updates()).to.have.length(2);
-    // Before the refresh time nothing happens: no request is even started.
+    // Before the refresh time nothing happens: the check runs in the event's listener, and a
+    // refresh would have cancelled the scheduled one there; no request is even started.
     const requests = watchFetch();
     clock.now = realNow;
+    const next = timers.pending();
     window.dispatchEvent(new Event('online'));
-    await nextTask();
+    expect(timers.pending()).to.deep.equal(next);
     expect(requests).to.deep.equal([]);
     expect(await f.log('token')).to.have.length(3);
   });

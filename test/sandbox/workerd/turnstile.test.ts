@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createTurnstileStandIn,
   DUMMY_TOKEN,
@@ -31,6 +31,14 @@ type Verdict = {
   cdata?: string;
   metadata?: Record<string, unknown>;
 };
+
+// A real timer, captured before a test hands setTimeout to vi's fake clock.
+const realSetTimeout = globalThis.setTimeout;
+
+/** Resolves once `check()` holds, polling on real timers (vitest's timeout bounds it). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => realSetTimeout(resolve, 0));
+}
 
 function setup(options: { domains?: string[] } = {}) {
   let time = Date.parse('2026-05-01T10:00:00.000Z');
@@ -441,24 +449,40 @@ describe('Turnstile stand-in: siteverify outages and the control API', () => {
   });
 
   it('slow holds the answer until `ms` pass (or the caller gives up)', async () => {
-    const { standIn } = setup();
-    standIn.control.setSiteverify({ mode: 'slow', ms: 60_000 });
-    const abort = new AbortController();
-    let settled = false;
-    const pending = standIn
-      .fetch(
-        new Request(`${ORIGIN}/turnstile/v0/siteverify`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ secret: PASS_SECRET, response: DUMMY_TOKEN }),
-          signal: abort.signal,
-        }),
-      )
-      .finally(() => (settled = true));
-    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-    expect(settled).toBe(false);
-    abort.abort();
-    expect(((await (await pending).json()) as Verdict).success).toBe(true);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { standIn } = setup();
+      standIn.control.setSiteverify({ mode: 'slow', ms: 60_000 });
+      const ask = (signal?: AbortSignal) =>
+        standIn.fetch(
+          new Request(`${ORIGIN}/turnstile/v0/siteverify`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ secret: PASS_SECRET, response: DUMMY_TOKEN }),
+            signal,
+          }),
+        );
+      // The request has been read and waits on the stand-in's timer.
+      const waiting = () => until(() => vi.getTimerCount() === 1);
+
+      let settled = false;
+      const held = ask().finally(() => (settled = true));
+      await waiting();
+      await vi.advanceTimersByTimeAsync(59_999);
+      expect(vi.getTimerCount()).toBe(1);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(((await (await held).json()) as Verdict).success).toBe(true);
+
+      const abort = new AbortController();
+      const givenUp = ask(abort.signal);
+      await waiting();
+      abort.abort();
+      expect(((await (await givenUp).json()) as Verdict).success).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('counts siteverify calls and keeps their remoteip and idempotency_key, never a secret or token', async () => {
