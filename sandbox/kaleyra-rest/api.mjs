@@ -1,50 +1,12 @@
 /**
- * Kaleyra Video REST emulator: the slice of the API the token worker uses
+ * Kaleyra Video REST stand-in: the slice of the API the token worker uses
  * (docs/kaleyra-sdk-notes.md, REST API), as a Hono app: a Web-standard
  * `fetch(Request) → Response`. The same code runs inside workerd (the worker
  * tests route the worker's outbound calls to it) and under Node
  * (server.mjs, `npm start`), so it imports nothing from Node.
  *
- * Routes, under /v2, each requiring the `apikey` header:
- *   POST /v2/sdk/credentials   {user_id, expires_in?} → 200 {access_token, expires_at, user_id}
- *   POST /v2/users             {id?, role, can_video?, language?} → 201 user
- *   GET  /v2/users             ?offset&limit → 200 {users: [...]}
- *   GET  /v2/users/:id         → 200 user | 404
- * and, for tests and the sandbox, unauthenticated control routes:
- *   POST   /__control/faults   {faults: [Fault, ...]} queues faults for the next credentials calls
- *   DELETE /__control/faults   clears the queue
- *   GET    /__control/calls    {calls: [...]}: every /v2 request, oldest first (no key values)
- *   DELETE /__control/calls    clears the call log
- *   POST   /__control/reset    faults, calls and users back to the start state
- *
- * Faults (each `{kind, times = 1, ...}`, consumed in order by credentials calls):
- *   latency {ms}          answer normally after `ms`
- *   status {status, retryAfter?}  answer that status with a vendor-looking JSON
- *                         error (and a Retry-After header when given)
- *   timeout {ms = 60000}  answer nothing until `ms` passes or the caller gives up
- *   malformed-json        200 with a truncated JSON body
- *   html {status = 200}   an HTML page, as a proxy or load balancer would send
- *   user-mismatch         a valid token, but for another user_id
- *   disconnect            no HTTP answer at all (a network error for the caller)
- * Any other fault may also carry `ms`: a delay before it takes effect.
- *
- * Token: an HS256 JWT (header {alg: HS256, typ: JWT}) with the claims of the
- * documented sample: user, companyId, allowCamera, iat, exp = iat + expires_in,
- * iss "@switchboard-core", sub "<user>#<companyId>".
- *
- * Choices where Kaleyra's behaviour is not documented (docs/kaleyra-sdk-notes.md):
- * - Wrong or missing `apikey` → 401 on every /v2 route.
- * - Errors are JSON `{"error": "<slug>", "message": "<text>"}` (Kaleyra's real
- *   envelope is unknown; this one differs from the worker's on purpose, so a
- *   test can tell whether vendor text leaked through).
- * - Body that is not a JSON object → 400; `user_id` outside [A-Za-z0-9._-]{1,128}
- *   → 400; `expires_in` not an integer in 360..86400 → 400; `expires_in`
- *   omitted → 3600 (the real default is unknown).
- * - Unregistered (or inactive) `user_id` on /sdk/credentials → 404.
- * - Success on /sdk/credentials is 200; user creation is 201, a duplicate id 409.
- * - `expires_at` is ISO 8601 UTC with milliseconds, as in the documented sample.
- * - Wrong method on a known path → 405; unknown path → 404. Trailing slashes
- *   do not matter.
+ * Its routes, faults, token format, control routes and the choices it made where Kaleyra is
+ * silent: README.md here.
  */
 import { Hono } from 'hono';
 import { base64url, sleep } from '../support/portable.mjs';
@@ -58,8 +20,8 @@ export const TTL_DEFAULT = 3600;
 const ROLES = ['basic', 'plus'];
 
 /** Thrown by `fetch` for the `disconnect` fault: the host drops the connection. */
-export class EmulatorDisconnect extends Error {
-  name = 'EmulatorDisconnect';
+export class KaleyraDisconnect extends Error {
+  name = 'KaleyraDisconnect';
 }
 
 /**
@@ -73,9 +35,9 @@ export class EmulatorDisconnect extends Error {
  * @param {{ apiKey: string, signingSecret?: string, companyId?: string,
  *   users?: Array<string | Partial<User> & { id: string }>, now?: () => number }} options
  */
-export function createKaleyraEmulator(options) {
+export function createKaleyraStandIn(options) {
   const { apiKey, signingSecret = crypto.randomUUID(), now = () => Date.now() } = options;
-  if (!apiKey) throw new TypeError('createKaleyraEmulator: apiKey is required');
+  if (!apiKey) throw new TypeError('createKaleyraStandIn: apiKey is required');
   const companyId = options.companyId ?? crypto.randomUUID();
   const initialUsers = (options.users ?? []).map((u) =>
     newUser(typeof u === 'string' ? { id: u } : u),
@@ -275,7 +237,7 @@ export function createKaleyraEmulator(options) {
         const response = vendorError(
           fault.status ?? 500,
           'internal_error',
-          'Kaleyra emulator internal failure at node sb-7 (stack: Error at Switchboard.mint)',
+          'Kaleyra stand-in internal failure at node sb-7 (stack: Error at Switchboard.mint)',
         );
         if (fault.retryAfter !== undefined) {
           response.headers.set('retry-after', String(fault.retryAfter));
@@ -289,13 +251,13 @@ export function createKaleyraEmulator(options) {
         });
       case 'html':
         return new Response(
-          '<!doctype html><html><body><h1>502 Bad Gateway</h1><p>Kaleyra emulator proxy page</p></body></html>',
+          '<!doctype html><html><body><h1>502 Bad Gateway</h1><p>Kaleyra stand-in proxy page</p></body></html>',
           { status: fault.status ?? 200, headers: { 'content-type': 'text/html' } },
         );
       case 'user-mismatch':
         return undefined;
       case 'disconnect':
-        throw new EmulatorDisconnect('connection dropped by fault injection');
+        throw new KaleyraDisconnect('connection dropped by fault injection');
       default:
         return vendorError(500, 'unknown_fault', `Unknown fault kind ${fault.kind}`);
     }

@@ -1,9 +1,9 @@
 /**
- * Types of the SDK emulator (bandyer-sdk.js, bundled from browser/): the `BandyerSDK`
- * surface it emulates and its test control API. It declares no globals, so it never clashes with the element's own slice of the
- * SDK types (component/sdk.ts); read the globals through `EmulatorGlobals`:
+ * Types of the SDK stand-in (bandyer-sdk.js, bundled from browser/): the `BandyerSDK`
+ * surface it imitates and its test control API. It declares no globals, so it never clashes with the element's own slice of the
+ * SDK types (component/sdk.ts); read the globals through `SdkStandInGlobals`:
  *
- *   const { BandyerSDK, __bandyerEmulator } = window as unknown as EmulatorGlobals;
+ *   const { BandyerSDK, __bandyerEmulator } = window as unknown as SdkStandInGlobals;
  */
 
 /** Any listener: `never[]` parameters accept every function. */
@@ -164,15 +164,15 @@ export interface CallStats {
  * was refused (Trusted Types) or the file did not load; kept for the page's lifetime.
  */
 export interface MediaClientInfo {
-  /** Absolute URL: by default bandyer-media-client.js beside the emulator's own script. */
+  /** Absolute URL: by default bandyer-media-client.js beside the stand-in's own script. */
   url: string;
   status: 'idle' | 'loading' | 'loaded' | 'failed';
   /** Why it failed; null otherwise. */
   reason: string | null;
 }
 
-/** `window.__bandyerEmulator`: the "server side" of the emulator, for tests and the sandbox. */
-export interface EmulatorControl {
+/** `window.__bandyerEmulator`: the "server side" of the stand-in, for tests and the sandbox. */
+export interface SdkStandInControl {
   readonly version: string;
   /** Every SDK/client method the page called, in order. */
   readonly calls: { method: string; args: unknown[] }[];
@@ -215,7 +215,7 @@ export interface EmulatorControl {
   reset(): void;
 }
 
-export interface EmulatorGlobals {
+export interface SdkStandInGlobals {
   BandyerSDK?: BandyerSDK;
-  __bandyerEmulator?: EmulatorControl;
+  __bandyerEmulator?: SdkStandInControl;
 }

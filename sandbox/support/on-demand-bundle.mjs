@@ -1,8 +1,8 @@
 /**
  * A stand-in's browser modules (a folder, entry index.js) bundled into the one classic script
  * that pages load: an IIFE with no imports, generated (never edited, not in git) and rebuilt
- * when it is missing or older than any module of the folder. Used by the SDK emulator
- * (kaleyra-sdk/build.mjs) and the Turnstile stand-in (turnstile/build.mjs).
+ * when it is missing or older than any module of the folder or the build script. Used by the
+ * SDK stand-in (kaleyra-sdk/build.mjs) and the Turnstile stand-in (turnstile/build.mjs).
  */
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

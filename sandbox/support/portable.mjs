@@ -1,5 +1,5 @@
 /**
- * Helpers the sandbox's stand-ins share (the Kaleyra REST emulator and the
+ * Helpers the sandbox's stand-ins share (the Kaleyra REST stand-in and the
  * Turnstile stand-in). No Node-only imports: both also run inside workerd.
  */
 

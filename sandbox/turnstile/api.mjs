@@ -5,50 +5,8 @@
  * tests route the worker's outbound calls to it) and under Node (server.mjs, which
  * also serves the bundled browser script), so it imports nothing from Node and reads no files.
  *
- * Routes:
- *   POST /turnstile/v0/siteverify  Cloudflare's API: form or JSON body {secret, response,
- *                                  remoteip?, idempotency_key?} → {success, error-codes, ...}
- *   POST /turnstile/v0/challenge   the stand-in's own (Cloudflare's widget protocol is private):
- *                                  {sitekey, action?, cData?, hostname, interacted?}
- *                                  → {token, mode} | {interactive: true, mode} | {error, mode?}
- *                                  (mode: 'managed' | 'invisible', once the site key is known)
- *   GET|POST /__control/turnstile  tests and the sandbox: read or set the behaviour (below)
- *
- * Site keys: Cloudflare's documented test keys (TEST_SITEKEYS) behave as documented and hand out
- * the dummy token; a sandbox site ({sitekey, secret, domains?}, option `sites`) mints real
- * tokens: HMAC-signed, carrying sitekey, action, cData, hostname and the challenge time, valid
- * 300 s, redeemable once, and only with that site's secret.
- *
- * Control (`control` in JS; `POST /__control/turnstile` takes the same fields as JSON and
- * answers the state, as `GET` does):
- *   challenge: 'pass' | 'interactive' | 'fail'  for `sitekey` if given, else for every sandbox
- *                                  site without its own setting (test keys never change)
- *   siteverify: {mode: 'normal' | 'outage' | 'internal-error' | 'slow', status?, ms?, times?}
- *                                  outage without status: no HTTP answer (a network failure);
- *                                  with a 5xx status: an HTML error page; slow: answer after
- *                                  `ms`; `times`: back to normal after that many calls
- *   reset: true                    behaviour, counters, redeemed tokens back to the start
- *
- * Choices where Cloudflare's behaviour is not documented (asserted by
- * test/sandbox/workerd/turnstile.test.ts and test/sandbox/browser/turnstile.test.ts):
- * - siteverify answers HTTP 200 for every verdict, 405 (error `bad-request`) for another method,
- *   `bad-request` for a body that is neither a JSON object nor a form, or a non-UUID
- *   idempotency_key. Missing secret and missing response are reported together; an unknown
- *   secret stops there (`invalid-input-secret`).
- * - `remoteip` is recorded, never judged.
- * - An idempotency key belongs to one (secret, token): a repeat with the same key and token,
- *   while the token is within its 300 s, answers the first verdict again (success included);
- *   the same key with another token is verified afresh.
- * - Test secrets answer like Cloudflare's do in practice: hostname "example.com", empty action
- *   and cdata, `metadata.result_with_testing_key`; the pass secret accepts only the dummy token,
- *   and a sandbox secret refuses it (`invalid-input-response`).
- * - Challenge errors use the widget's documented client codes: 110100 unknown site key, 110200
- *   hostname not in the site's `domains`, 110420 bad action, 110430 bad cData (≤ 255 chars of
- *   [A-Za-z0-9_-], like action), 600010 challenge failed.
- * - The challenge route answers CORS for any origin, as a public service must (the widget calls
- *   it from the page); siteverify has no CORS at all (it is for servers).
- * - No request is logged; the control state keeps the kind of secret used, never its value,
- *   and never a token.
+ * Its routes, site keys, control API and the choices it made where Cloudflare is silent:
+ * README.md here.
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';

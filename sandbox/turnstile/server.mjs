@@ -2,7 +2,8 @@
 /**
  * The Turnstile stand-in (api.mjs) behind a Node HTTP server, with the bundled browser
  * script (build.mjs) at `/turnstile/v0/api.js`: the stand-in of
- * https://challenges.cloudflare.com for `npm start`. Listens on 127.0.0.1 only.
+ * https://challenges.cloudflare.com for `npm start` and `npm run sandbox:turnstile`. Listens on
+ * 127.0.0.1 only.
  *
  *   node sandbox/turnstile/server.mjs
  *     TURNSTILE_STANDIN_PORT   port (default 0: any free port; the URLs are printed)

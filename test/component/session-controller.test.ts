@@ -2,7 +2,7 @@
  * The session controller on its own, with a stub host: a plain custom element
  * that implements ReactiveControllerHost and runs the controller's hooks the
  * way ReactiveElement does. The session behind it is real (fake token endpoint,
- * SDK emulator). The controller holds the membership (join, rejoin, release);
+ * SDK stand-in). The controller holds the membership (join, rejoin, release);
  * when to start is the element's (modes.test.ts).
  */
 import { expect } from '@open-wc/testing';

@@ -3,7 +3,7 @@ import { backoffDelay } from '../../component/runtime/retry.js';
 import { fakeClock, type FakeClock } from './support/clock.js';
 import { fake } from './support/fake-backend.js';
 import { freshPage, mount, watchFetch } from './support/page.js';
-import { emulator } from './support/sdk-stand-in.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
 import { record, until, untilState } from './support/waits.js';
 
 const error = (status: number, code: string, headers?: Record<string, string>) => ({
@@ -155,7 +155,7 @@ describe('<kaleyra-call> token endpoint outcomes', () => {
     await untilState(el, 'connected');
     expect(el.userId).to.equal('user_back');
     expect(el.shadowRoot!.querySelector<HTMLElement>('[part="error"]')!.hidden).to.equal(true);
-    expect(emulator().count('configure')).to.be.at.least(1);
+    expect(sdkStandIn().count('configure')).to.be.at.least(1);
   });
 
   it('the host can fix a 401 (sign in again) and call connect()', async () => {

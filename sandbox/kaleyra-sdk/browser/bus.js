@@ -1,5 +1,5 @@
 /**
- * The bus between tabs: a BroadcastChannel named "bandyer-emulator:<appId>" that stands in for
+ * The bus between tabs: a BroadcastChannel named "bandyer-stand-in:<appId>" that stands in for
  * Kaleyra's server between the tabs of one browser. It carries presence, chat messages, ringing
  * and WebRTC signalling. Every message says who sent it (`from` user, `fromTab`) and may be
  * addressed to one user (`to`) or one tab (`toTab`); a tab sees only what is addressed to it,
@@ -7,7 +7,7 @@
  */
 import { randomId } from './ids.js';
 
-const BUS_PREFIX = 'bandyer-emulator:';
+const BUS_PREFIX = 'bandyer-stand-in:';
 
 export class TabBus {
   /** No BroadcastChannel (an old browser): the client stays alone, without presence. */

@@ -14,7 +14,7 @@ import { cancelAll, schedule } from './timers.js';
 const RING_ACK_MS = 60; // how long createCall waits for the callee's tabs to answer "busy"
 const MEDIA_TIMEOUT_MS = 20_000; // connecting → connected, else the call ends
 
-/** Every local camera/microphone track the emulator acquired, to prove they get released. */
+/** Every local camera/microphone track the stand-in acquired, to prove they get released. */
 export const acquiredTracks = new Set();
 
 export class Call extends EventEmitter {
@@ -172,7 +172,7 @@ export class CallSession {
       .then(step)
       .catch((error) => {
         if (this.ended) return;
-        console.error(`[BandyerSDK emulator] call failed: ${error && error.message}`);
+        console.error(`[BandyerSDK stand-in] call failed: ${error && error.message}`);
         this.finish('hang_up', true);
       });
   }
@@ -276,7 +276,7 @@ export class CallSession {
         cancelAll(this.timers);
         this.setStatus('connected');
       } else if (pc.connectionState === 'failed') {
-        console.error('[BandyerSDK emulator] the peer connection failed');
+        console.error('[BandyerSDK stand-in] the peer connection failed');
         this.finish('hang_up', true);
       }
     };
@@ -301,7 +301,7 @@ export class CallSession {
       playMedia(this.localVideo);
     } catch (error) {
       this.mediaError = (error && error.name) || 'Error';
-      console.warn(`[BandyerSDK emulator] no camera/microphone (${this.mediaError})`);
+      console.warn(`[BandyerSDK stand-in] no camera/microphone (${this.mediaError})`);
     }
     this.engine.widget.render();
     return !this.ended;

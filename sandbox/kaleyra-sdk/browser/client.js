@@ -153,7 +153,7 @@ export class ClientEngine {
           });
         } else if (verdict.code) {
           // What 2.7.5 does on a refused handshake: log, never settle, show nothing.
-          console.error(`[BandyerSDK emulator] connection refused: ${verdict.code}`);
+          console.error(`[BandyerSDK stand-in] connection refused: ${verdict.code}`);
         } else {
           schedule(this.timers, delay, () => {
             this.becomeConnected(verdict.claims);

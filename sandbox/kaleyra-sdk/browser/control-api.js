@@ -1,8 +1,8 @@
 /**
  * `window.__bandyerEmulator`: the test control API, i.e. the "server side". Tests and the demo
- * page use it to set how the emulated server behaves, to play remote users (incoming calls,
+ * page use it to set how the server it plays behaves, to play remote users (incoming calls,
  * answers, messages, presence) and to look inside (SDK calls made, timers, live tracks).
- * Types: bandyer-sdk.d.ts, `EmulatorControl`.
+ * Types: bandyer-sdk.d.ts, `SdkStandInControl`.
  */
 import { acquiredTracks } from './call.js';
 import { CALL_TYPES } from './config.js';
@@ -16,7 +16,7 @@ import { WIDGET_ID } from './widget.js';
 
 function connectedEngine() {
   const engine = control.current;
-  if (!engine || !engine.connected) throw new Error('[BandyerSDK emulator] no connected client');
+  if (!engine || !engine.connected) throw new Error('[BandyerSDK stand-in] no connected client');
   return engine;
 }
 
@@ -27,7 +27,7 @@ function checkBehavior(behavior, allowDelay) {
     (behavior && typeof behavior === 'object' && isNonEmptyString(behavior.reject)) ||
     (allowDelay && behavior && typeof behavior === 'object' && Number.isFinite(behavior.delayMs));
   if (!ok)
-    throw new TypeError(`[BandyerSDK emulator] unknown behaviour ${JSON.stringify(behavior)}`);
+    throw new TypeError(`[BandyerSDK stand-in] unknown behaviour ${JSON.stringify(behavior)}`);
   return behavior;
 }
 
@@ -70,7 +70,7 @@ export const api = {
   setExpectedAppId(appId) {
     control.expectedAppId = appId === null ? null : String(appId);
   },
-  /** The media client the next connect loads (null: the file beside the emulator), not yet loaded. */
+  /** The media client the next connect loads (null: the file beside the stand-in), not yet loaded. */
   setMediaClientUrl(url) {
     if (url !== null && !isNonEmptyString(url)) throw new TypeError('url: string or null');
     resetMediaClient(url === null ? null : new URL(url, document.baseURI).href);
@@ -84,7 +84,7 @@ export const api = {
     control.ringTimeoutMs = ms;
   },
   emit(event, payload) {
-    if (!control.current) throw new Error('[BandyerSDK emulator] no client');
+    if (!control.current) throw new Error('[BandyerSDK stand-in] no client');
     return control.current.client.emit(event, payload);
   },
   aboutToExpire() {
@@ -98,7 +98,7 @@ export const api = {
   },
   incomingCall(fromUserId, options = {}) {
     const engine = connectedEngine();
-    if (engine.call) throw new Error('[BandyerSDK emulator] a call is already in progress');
+    if (engine.call) throw new Error('[BandyerSDK stand-in] a call is already in progress');
     const session = engine.incoming(String(fromUserId), {
       roomId: `room_${randomId()}`,
       callType: CALL_TYPES.includes(options.callType) ? options.callType : engine.config.callType,
@@ -112,20 +112,20 @@ export const api = {
   remoteAnswer() {
     const session = connectedEngine().call;
     if (!session || session.call.direction !== 'outgoing' || session.call.status !== 'dialing') {
-      throw new Error('[BandyerSDK emulator] no outgoing call is ringing');
+      throw new Error('[BandyerSDK stand-in] no outgoing call is ringing');
     }
     session.simulateAnswer();
   },
   /** The remote user of the current call ends it (declined while ringing, else hang_up). */
   remoteEnd(reason) {
     const session = connectedEngine().call;
-    if (!session) throw new Error('[BandyerSDK emulator] no call');
+    if (!session) throw new Error('[BandyerSDK stand-in] no call');
     session.peer = session.peer === 'tab' ? 'simulated' : session.peer;
     session.finish(reason || (session.call.status === 'dialing' ? 'declined' : 'hang_up'), false);
   },
   messageFrom(userId, text) {
     const engine = connectedEngine();
-    if (!engine.config.tools.chat) throw new Error('[BandyerSDK emulator] the chat tool is off');
+    if (!engine.config.tools.chat) throw new Error('[BandyerSDK stand-in] the chat tool is off');
     return engine.chat.receiveMessage(String(userId), String(text));
   },
   setPresence(userId, status) {
@@ -140,7 +140,7 @@ export const api = {
   activeTimers() {
     return pendingTimers.size;
   },
-  /** Local camera/microphone tracks acquired by the emulator that are still live. */
+  /** Local camera/microphone tracks acquired by the stand-in that are still live. */
   localTracksLive() {
     let live = 0;
     for (const track of acquiredTracks) {

@@ -1,6 +1,6 @@
 /**
  * The "server side" state shared by the SDK surface and its control API (control-api.js): how
- * the emulated server behaves, the current client, and the log of the page's SDK calls.
+ * the server it plays behaves, the current client, and the log of the page's SDK calls.
  */
 export const RING_TIMEOUT_MS = 45_000;
 

@@ -29,7 +29,7 @@ async function signatureValid(jwt, secret) {
   if (jwt.header.alg !== 'HS256') return false;
   const subtle = globalThis.crypto && globalThis.crypto.subtle;
   if (!subtle) {
-    console.error('[BandyerSDK emulator] WebCrypto is unavailable here: cannot verify tokens');
+    console.error('[BandyerSDK stand-in] WebCrypto is unavailable here: cannot verify tokens');
     return false;
   }
   try {

@@ -3,7 +3,7 @@
  * by assigning a plain string to a new script's `src` (docs/kaleyra-sdk-notes.md, Trusted
  * Types); where Trusted Types are enforced and no `default` policy admits the URL, that
  * assignment throws, the SDK keeps the failure for the page's lifetime, and calls are refused
- * while connect and chat go on. The emulator does the same with a file served beside its own
+ * while connect and chat go on. The stand-in does the same with a file served beside its own
  * script (sandbox/kaleyra-sdk/bandyer-media-client.js); `__bandyerEmulator.setMediaClientUrl` points
  * it elsewhere.
  */
@@ -49,7 +49,7 @@ export function loadMediaClient() {
     if (generation !== state.generation) return;
     state.status = reason ? 'failed' : 'loaded';
     state.reason = reason;
-    if (reason) console.error(`[BandyerSDK emulator] no media client, calls are off: ${reason}`);
+    if (reason) console.error(`[BandyerSDK stand-in] no media client, calls are off: ${reason}`);
   };
   state.status = 'loading';
   state.promise = new Promise((resolve) => {

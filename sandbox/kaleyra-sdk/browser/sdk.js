@@ -4,9 +4,9 @@ import { normaliseConfig } from './config.js';
 import { control, record } from './control.js';
 import { ExposeError } from './errors.js';
 
-export const VERSION = '2.8.0-emulator';
-/** Marks the emulator's BandyerSDK, so a second copy of the script leaves the first in place. */
-export const MARK = Symbol.for('kaleyra-call.bandyer-sdk-emulator');
+export const VERSION = '2.8.0-stand-in';
+/** Marks the stand-in's BandyerSDK, so a second copy of the script leaves the first in place. */
+export const MARK = Symbol.for('kaleyra-call.bandyer-sdk-stand-in');
 
 export const sdk = {
   configure(config) {
@@ -30,7 +30,7 @@ export const sdk = {
     try {
       engine.teardown(null);
     } catch (error) {
-      console.warn(`[BandyerSDK emulator] disconnect failed: ${error && error.message}`);
+      console.warn(`[BandyerSDK stand-in] disconnect failed: ${error && error.message}`);
     }
     engine.destroyed = true;
     if (control.current === engine) control.current = null;

@@ -1,5 +1,5 @@
 /**
- * Timers: every emulator timer sits in a bag, so disconnect can clear them, and in
+ * Timers: every stand-in timer sits in a bag, so disconnect can clear them, and in
  * `pendingTimers`, so tests can count them (`__bandyerEmulator.activeTimers()`).
  */
 

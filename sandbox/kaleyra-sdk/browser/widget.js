@@ -217,7 +217,7 @@ export class Widget {
         'div',
         { className: 'Bandyer-header', style: colours(engine.config.layout.header) },
         h('strong', {}, 'Kaleyra Video'),
-        h('span', { className: 'Bandyer-tag' }, 'emulator'),
+        h('span', { className: 'Bandyer-tag' }, 'stand-in'),
         h(
           'button',
           {
@@ -262,7 +262,7 @@ export class Widget {
     const other = session.remoteUserId;
     const action = (label, fn) =>
       h('button', { type: 'button', className: `Bandyer-${label}`, onclick: fn }, this.t(label));
-    const fail = (error) => console.error(`[BandyerSDK emulator] ${error && error.message}`);
+    const fail = (error) => console.error(`[BandyerSDK stand-in] ${error && error.message}`);
     let text;
     let buttons;
     if (call.status === 'ended') {

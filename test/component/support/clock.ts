@@ -63,7 +63,7 @@ export class FakeClock {
 
   /**
    * Takes over the page's own setTimeout and clearTimeout too, for code that
-   * calls them directly (the SDK emulator). Until `uninstall`.
+   * calls them directly (the SDK stand-in). Until `uninstall`.
    */
   installGlobals(): this {
     this.savedGlobals ??= [globalThis.setTimeout, globalThis.clearTimeout];

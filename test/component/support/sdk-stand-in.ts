@@ -1,6 +1,6 @@
-/** The SDK emulator's test control API, `window.__bandyerEmulator` (see sandbox/kaleyra-sdk/). */
+/** The SDK stand-in's test control API, `window.__bandyerEmulator` (see sandbox/kaleyra-sdk/). */
 
-export interface EmulatorControl {
+export interface SdkStandInControl {
   calls: { method: string; args: unknown[] }[];
   count(method: string): number;
   lastConfig: Record<string, unknown> | undefined;
@@ -20,12 +20,12 @@ export interface EmulatorControl {
 
 declare global {
   interface Window {
-    __bandyerEmulator?: EmulatorControl;
+    __bandyerEmulator?: SdkStandInControl;
   }
 }
 
-export function emulator(): EmulatorControl {
+export function sdkStandIn(): SdkStandInControl {
   const control = window.__bandyerEmulator;
-  if (!control) throw new Error('the SDK emulator is not loaded');
+  if (!control) throw new Error('the SDK stand-in is not loaded');
   return control;
 }

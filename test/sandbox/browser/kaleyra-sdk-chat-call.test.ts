@@ -1,5 +1,5 @@
 /**
- * The SDK emulator's chat channels and calls within one tab: validation and state codes of
+ * The SDK stand-in's chat channels and calls within one tab: validation and state codes of
  * docs/kaleyra-sdk-notes.md (Client, and Events), and what the widget shows. Remote users are played by the
  * control API here; kaleyra-sdk-tabs.test.ts runs real calls between two tabs.
  */
@@ -8,13 +8,13 @@ import type {
   BandyerSDK,
   CallStatus,
   Client,
-  EmulatorControl,
+  SdkStandInControl,
   Message,
 } from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   WIDGET_SELECTOR,
-  emulatedIn,
-  loadEmulator,
+  sdkStandInOf,
+  loadSdkStandIn,
   mintToken,
   nextEvent,
   recordEvents,
@@ -24,7 +24,7 @@ import {
 } from './kaleyra-sdk-support.js';
 
 let sdk: BandyerSDK;
-let emu: EmulatorControl;
+let control: SdkStandInControl;
 
 const base = { appId: 'wAppId_chat_call', region: 'eu', environment: 'sandbox' };
 const widgetText = () => document.querySelector(WIDGET_SELECTOR)?.textContent ?? '';
@@ -47,14 +47,14 @@ function statuses(client: Client): CallStatus[] {
 }
 
 before(async () => {
-  await loadEmulator();
-  ({ sdk, emu } = emulatedIn());
+  await loadSdkStandIn();
+  ({ sdk, control } = sdkStandInOf());
 });
 
-beforeEach(() => emu.reset());
-afterEach(() => emu.reset());
+beforeEach(() => control.reset());
+afterEach(() => control.reset());
 
-describe('SDK emulator: chat', () => {
+describe('SDK stand-in: chat', () => {
   it('refuses channels when the chat tool is off, the argument is bad or not connected', async () => {
     const off = await connected();
     expect((await rejection(off.addChannel('bob'))).name).to.equal('validation_error');
@@ -86,7 +86,7 @@ describe('SDK emulator: chat', () => {
   it('receives messages from the control API and sends its own', async () => {
     const client = await connected({ tools: { chat: true } });
     const received = nextEvent<{ message: Message }>(client, 'channel:message:received');
-    const incoming = emu.messageFrom('bob', 'Hello Alice');
+    const incoming = control.messageFrom('bob', 'Hello Alice');
     const { message } = (await received).payload;
     expect(message).to.equal(incoming);
     expect(message).to.include({ sender: 'bob', text: 'Hello Alice' });
@@ -124,8 +124,8 @@ describe('SDK emulator: chat', () => {
     const draft = document.querySelector<HTMLTextAreaElement>(`${WIDGET_SELECTOR} textarea`)!;
     draft.focus();
     draft.value = 'half a sentence';
-    emu.messageFrom('bob', 'an interruption');
-    emu.setPresence('carol', 'online');
+    control.messageFrom('bob', 'an interruption');
+    control.setPresence('carol', 'online');
     expect(document.activeElement === draft, 'focus stays in the draft').to.equal(true);
     expect(widgetText()).to.contain('an interruption');
     const sent = nextEvent<{ message: Message }>(client, 'channel:message:sent');
@@ -149,7 +149,7 @@ describe('SDK emulator: chat', () => {
   });
 });
 
-describe('SDK emulator: calls in one tab', () => {
+describe('SDK stand-in: calls in one tab', () => {
   it('createCall checks the session first, then its arguments', async () => {
     const client = sdk.configure(base);
     expect((await rejection(client.createCall('bob'))).name).to.equal('authentication_error');
@@ -163,10 +163,10 @@ describe('SDK emulator: calls in one tab', () => {
 
   it('rings, refuses a second call, and cancels with end()', async () => {
     const client = await connected();
-    const idle = emu.activeTimers(); // the token's pushes
+    const idle = control.activeTimers(); // the token's pushes
     const seen = statuses(client);
     const view = await client.createCall(['bob']);
-    expect(emu.activeTimers()).to.equal(idle + 1); // the ring timeout
+    expect(control.activeTimers()).to.equal(idle + 1); // the ring timeout
     expect(client.callView).to.equal(view);
     expect(view.call).to.include({ direction: 'outgoing', status: 'dialing' });
     expect(view.call.participants).to.deep.equal(['alice', 'bob']);
@@ -179,11 +179,11 @@ describe('SDK emulator: calls in one tab', () => {
     expect(seen).to.deep.equal(['ended']);
     expect(client.callView).to.equal(null);
     expect(widgetText()).to.contain('Call ended (canceled)');
-    expect(emu.activeTimers()).to.equal(idle);
+    expect(control.activeTimers()).to.equal(idle);
   });
 
   it('ends an unanswered call with timeout', async () => {
-    emu.setRingTimeoutMs(150);
+    control.setRingTimeoutMs(150);
     const client = await connected();
     const view = await client.createCall(['bob']);
     await until(() => view.call.status === 'ended', 'the ring timeout');
@@ -196,33 +196,33 @@ describe('SDK emulator: calls in one tab', () => {
     const view = await client.createCall(['bob']);
     const onCall: CallStatus[] = [];
     view.call.on('status:changed', ({ status }) => onCall.push(status));
-    emu.remoteAnswer();
+    control.remoteAnswer();
     await until(() => view.call.status === 'connected', 'connected');
     expect(seen).to.deep.equal(['connecting', 'connected']);
     expect(onCall).to.deep.equal(['connecting', 'connected']);
-    expect(emu.localTracksLive()).to.equal(2);
+    expect(control.localTracksLive()).to.equal(2);
     expect(document.querySelector(`${WIDGET_SELECTOR} video.Bandyer-local-video`)).not.to.equal(
       null,
     );
     await view.call.end();
     expect(view.call.endReason).to.equal('hang_up');
-    expect(emu.localTracksLive()).to.equal(0);
+    expect(control.localTracksLive()).to.equal(0);
   });
 
   it('asks for audio only on audio_only calls', async () => {
     const client = await connected({ callType: 'audio_only' });
     const view = await client.createCall(['bob']);
-    emu.remoteAnswer();
+    control.remoteAnswer();
     await until(() => view.call.status === 'connected', 'connected');
     expect(view.call.options.callType).to.equal('audio_only');
-    expect(emu.localTracksLive()).to.equal(1);
+    expect(control.localTracksLive()).to.equal(1);
   });
 
   it('emits call:incoming, answers and ends an incoming call', async () => {
     const client = await connected({ hidden: true });
     const seen = statuses(client);
     const incoming = nextEvent<{ call: { direction: string } }>(client, 'call:incoming');
-    const call = emu.incomingCall('carol');
+    const call = control.incomingCall('carol');
     expect((await incoming).payload.call).to.equal(call);
     expect(call).to.include({ direction: 'incoming', status: 'dialing' });
     expect(client.callView?.call).to.equal(call);
@@ -232,12 +232,12 @@ describe('SDK emulator: calls in one tab', () => {
     expect((await rejection(call.answer())).name).to.equal('validation_error');
     await call.end();
     expect(call.endReason).to.equal('hang_up');
-    expect(emu.localTracksLive()).to.equal(0);
+    expect(control.localTracksLive()).to.equal(0);
   });
 
   it('declines an incoming call from the widget', async () => {
     const client = await connected();
-    const call = emu.incomingCall('carol');
+    const call = control.incomingCall('carol');
     const ended = nextEvent(client, 'call:status:changed');
     widgetButton('Decline')!.click();
     expect((await ended).payload).to.deep.equal({ call, status: 'ended' });
@@ -247,7 +247,7 @@ describe('SDK emulator: calls in one tab', () => {
   it('lets the remote user decline an outgoing call', async () => {
     const client = await connected();
     const view = await client.createCall(['bob']);
-    emu.remoteEnd();
+    control.remoteEnd();
     expect(view.call.endReason).to.equal('declined');
     expect(client.callView).to.equal(null);
   });
@@ -259,23 +259,23 @@ describe('SDK emulator: calls in one tab', () => {
     const view = await client.joinCallURL('https://sandbox.example/room/r_123');
     expect(view.call.roomId).to.equal('r_123');
     await until(() => view.call.status === 'connected', 'connected');
-    expect(emu.localTracksLive()).to.equal(2);
+    expect(control.localTracksLive()).to.equal(2);
     await client.disconnect();
     expect(view.call.status).to.equal('ended');
-    expect(emu.localTracksLive()).to.equal(0);
+    expect(control.localTracksLive()).to.equal(0);
   });
 
   it('disconnect ends a live call and releases the camera', async () => {
     const client = await connected();
-    const call = emu.incomingCall('carol');
+    const call = control.incomingCall('carol');
     await call.answer();
-    expect(emu.localTracksLive()).to.equal(2);
-    const stats = await emu.callStats();
+    expect(control.localTracksLive()).to.equal(2);
+    const stats = await control.callStats();
     expect(stats).to.include({ status: 'connected', pcState: null });
     await client.disconnect();
     expect(call.status).to.equal('ended');
-    expect(emu.localTracksLive()).to.equal(0);
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.localTracksLive()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
     await until(
       () => document.querySelector(WIDGET_SELECTOR)!.childElementCount === 0,
       'the widget to empty',
@@ -284,17 +284,17 @@ describe('SDK emulator: calls in one tab', () => {
   });
 });
 
-describe('SDK emulator: the media client calls need', () => {
+describe('SDK stand-in: the media client calls need', () => {
   const MEDIA_CLIENT = new URL('/sandbox/kaleyra-sdk/bandyer-media-client.js', location.href).href;
   const mediaScripts = (url: string) =>
     [...document.querySelectorAll<HTMLScriptElement>('script')].filter((s) => s.src === url);
 
-  it('is loaded at connect from beside the emulator, once per page, and calls then work', async () => {
-    expect(emu.mediaClient).to.deep.equal({ url: MEDIA_CLIENT, status: 'idle', reason: null });
+  it('is loaded at connect from beside the stand-in, once per page, and calls then work', async () => {
+    expect(control.mediaClient).to.deep.equal({ url: MEDIA_CLIENT, status: 'idle', reason: null });
     const client = await connected();
     // A call asked for at once waits for the media client instead of failing.
     const view = await client.createCall(['bob']);
-    expect(emu.mediaClient.status).to.equal('loaded');
+    expect(control.mediaClient.status).to.equal('loaded');
     expect(view.call.status).to.equal('dialing');
     await view.call.end();
     await client.disconnect();
@@ -304,7 +304,7 @@ describe('SDK emulator: the media client calls need', () => {
 
   it('that did not load leaves connect and chat working and refuses every call, for good', async () => {
     const missing = new URL('/fake/media/missing-media-client.js', location.href).href;
-    emu.setMediaClientUrl(missing);
+    control.setMediaClientUrl(missing);
     const client = await connected({ tools: { chat: true } });
     const view = await client.addChannel('bob');
     expect((await view.channel.sendMessage('still here')).text).to.equal('still here');
@@ -316,14 +316,14 @@ describe('SDK emulator: the media client calls need', () => {
       code: 'media_client_unavailable',
     });
     expect(refused.message).to.contain(`${missing} failed to load`);
-    expect(emu.mediaClient).to.include({ url: missing, status: 'failed' });
+    expect(control.mediaClient).to.include({ url: missing, status: 'failed' });
     expect(client.callView).to.equal(null);
     expect((await rejection(client.joinCallURL('https://sandbox.example/room/r_1'))).name).to.equal(
       'media_client_unavailable',
     );
 
     // An incoming call still rings; it cannot be answered, only declined.
-    const call = emu.incomingCall('carol');
+    const call = control.incomingCall('carol');
     expect((await rejection(call.answer())).name).to.equal('media_client_unavailable');
     expect(call.status).to.equal('dialing');
     await call.end();
@@ -334,11 +334,11 @@ describe('SDK emulator: the media client calls need', () => {
     await client.connect('alice', (await mintToken('alice')).token);
     expect(mediaScripts(missing)).to.have.length(1);
     expect((await rejection(client.createCall(['bob']))).name).to.equal('media_client_unavailable');
-    expect(emu.calls.filter((c) => c.method === 'createCall')).to.have.length(2);
+    expect(control.calls.filter((c) => c.method === 'createCall')).to.have.length(2);
   });
 
   it('that loads but is not the media client does not count', async () => {
-    emu.setMediaClientUrl('data:text/javascript,void 0');
+    control.setMediaClientUrl('data:text/javascript,void 0');
     const client = await connected();
     const refused = await rejection(client.createCall(['bob']));
     expect(refused.name).to.equal('media_client_unavailable');
@@ -346,14 +346,14 @@ describe('SDK emulator: the media client calls need', () => {
   });
 
   it('setMediaClientUrl checks its argument; null and reset() go back to the default', () => {
-    expect(() => emu.setMediaClientUrl('' as string)).to.throw(TypeError);
-    expect(() => emu.setMediaClientUrl(42 as unknown as string)).to.throw(TypeError);
-    emu.setMediaClientUrl('/elsewhere/media.js');
-    expect(emu.mediaClient.url).to.equal(new URL('/elsewhere/media.js', location.href).href);
-    emu.setMediaClientUrl(null);
-    expect(emu.mediaClient.url).to.equal(MEDIA_CLIENT);
-    emu.setMediaClientUrl('/elsewhere/media.js');
-    emu.reset();
-    expect(emu.mediaClient).to.deep.equal({ url: MEDIA_CLIENT, status: 'idle', reason: null });
+    expect(() => control.setMediaClientUrl('' as string)).to.throw(TypeError);
+    expect(() => control.setMediaClientUrl(42 as unknown as string)).to.throw(TypeError);
+    control.setMediaClientUrl('/elsewhere/media.js');
+    expect(control.mediaClient.url).to.equal(new URL('/elsewhere/media.js', location.href).href);
+    control.setMediaClientUrl(null);
+    expect(control.mediaClient.url).to.equal(MEDIA_CLIENT);
+    control.setMediaClientUrl('/elsewhere/media.js');
+    control.reset();
+    expect(control.mediaClient).to.deep.equal({ url: MEDIA_CLIENT, status: 'idle', reason: null });
   });
 });

@@ -1,13 +1,13 @@
 /**
- * Helpers for the SDK emulator's own tests (kaleyra-sdk*.test.ts): loading the emulator through
+ * Helpers for the SDK stand-in's own tests (kaleyra-sdk*.test.ts): loading the stand-in through
  * a real <script src>, minting Kaleyra-shaped HS256 tokens with WebCrypto, and observing
  * promises that may never settle.
  */
 import type {
   BandyerSDK,
   Client,
-  EmulatorControl,
-  EmulatorGlobals,
+  SdkStandInControl,
+  SdkStandInGlobals,
 } from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import type { FakeClock } from '../../component/support/clock.js';
 
@@ -17,30 +17,31 @@ export { until } from '../../component/support/waits.js';
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
 const realClearTimeout = globalThis.clearTimeout.bind(globalThis);
 
-export const EMULATOR_SRC = '/sandbox/kaleyra-sdk/bandyer-sdk.js';
-export const SECRET = 'emulator-test-secret';
+export const SDK_STANDIN_SRC = '/sandbox/kaleyra-sdk/bandyer-sdk.js';
+export const SECRET = 'stand-in-test-secret';
 const COMPANY_ID = '7a1c2b9e-0000-4000-8000-00000000c0de';
 
 /** Adds `<script src>` to `win`'s document and resolves once it ran. */
-export function loadEmulator(win: Window = window): Promise<void> {
+export function loadSdkStandIn(win: Window = window): Promise<void> {
   return new Promise((resolve, reject) => {
     const script = win.document.createElement('script');
-    script.src = EMULATOR_SRC;
+    script.src = SDK_STANDIN_SRC;
     script.onload = () => resolve();
-    script.onerror = () => reject(new Error(`could not load ${EMULATOR_SRC}`));
+    script.onerror = () => reject(new Error(`could not load ${SDK_STANDIN_SRC}`));
     win.document.head.append(script);
   });
 }
 
-export interface Emulated {
+export interface LoadedSdkStandIn {
   sdk: BandyerSDK;
-  emu: EmulatorControl;
+  control: SdkStandInControl;
 }
 
-export function emulatedIn(win: Window = window): Emulated {
-  const globals = win as unknown as EmulatorGlobals;
-  if (!globals.BandyerSDK || !globals.__bandyerEmulator) throw new Error('emulator not loaded');
-  return { sdk: globals.BandyerSDK, emu: globals.__bandyerEmulator };
+export function sdkStandInOf(win: Window = window): LoadedSdkStandIn {
+  const globals = win as unknown as SdkStandInGlobals;
+  if (!globals.BandyerSDK || !globals.__bandyerEmulator)
+    throw new Error('the SDK stand-in is not loaded');
+  return { sdk: globals.BandyerSDK, control: globals.__bandyerEmulator };
 }
 
 const b64url = (bytes: Uint8Array): string =>
@@ -100,7 +101,7 @@ export type Outcome<T> =
 
 /**
  * Where `promise` stands once `clock` (holding the page's timers, see
- * FakeClock.installGlobals) has moved on by `ms`, running the emulator's timers
+ * FakeClock.installGlobals) has moved on by `ms`, running the stand-in's timers
  * due by then; the promise is left running.
  */
 export async function after<T>(
@@ -118,7 +119,7 @@ export async function after<T>(
 }
 
 /**
- * Moves `clock` on 1 ms at a time (each step a task, so that the emulator's own
+ * Moves `clock` on 1 ms at a time (each step a task, so that the stand-in's own
  * async work goes on) until `promise` settles, and returns it.
  */
 export async function driven<T>(promise: Promise<T>, clock: FakeClock, limitMs = 1000): Promise<T> {

@@ -1,6 +1,6 @@
 /**
- * The SDK emulator between tabs: two same-origin iframes, each with its own copy of the
- * emulator, connected as two users of one app. Presence, chat and calls travel over a
+ * The SDK stand-in between tabs: two same-origin iframes, each with its own copy of the
+ * stand-in, connected as two users of one app. Presence, chat and calls travel over a
  * BroadcastChannel; calls are real WebRTC (fake camera in Chromium), so the test checks that
  * the peer connections connect, that video frames are decoded, and that hanging up releases
  * every track.
@@ -11,13 +11,13 @@ import type {
   Call,
   CallStatus,
   Client,
-  EmulatorControl,
+  SdkStandInControl,
   Message,
 } from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   WIDGET_SELECTOR,
-  emulatedIn,
-  loadEmulator,
+  sdkStandInOf,
+  loadSdkStandIn,
   mintToken,
   nextEvent,
   rejection,
@@ -28,7 +28,7 @@ interface Tab {
   frame: HTMLIFrameElement;
   win: Window;
   sdk: BandyerSDK;
-  emu: EmulatorControl;
+  control: SdkStandInControl;
 }
 
 const tabs: Tab[] = [];
@@ -45,8 +45,8 @@ async function openTab(title: string): Promise<Tab> {
   document.body.append(frame);
   await loaded;
   const win = frame.contentWindow!;
-  await loadEmulator(win);
-  const tab = { frame, win, ...emulatedIn(win) };
+  await loadSdkStandIn(win);
+  const tab = { frame, win, ...sdkStandInOf(win) };
   tabs.push(tab);
   return tab;
 }
@@ -80,15 +80,15 @@ const video = (tab: Tab, which: 'local' | 'remote') =>
   );
 
 async function framesDecoded(tab: Tab): Promise<number> {
-  return (await tab.emu.callStats())?.framesDecoded ?? 0;
+  return (await tab.control.callStats())?.framesDecoded ?? 0;
 }
 
-let top: EmulatorControl;
+let top: SdkStandInControl;
 let topSdk: BandyerSDK;
 
 before(async () => {
-  await loadEmulator();
-  ({ sdk: topSdk, emu: top } = emulatedIn());
+  await loadSdkStandIn();
+  ({ sdk: topSdk, control: top } = sdkStandInOf());
 });
 
 beforeEach(() => {
@@ -97,13 +97,13 @@ beforeEach(() => {
 
 afterEach(() => {
   for (const tab of tabs.splice(0)) {
-    if (tab.frame.isConnected) tab.emu.reset();
+    if (tab.frame.isConnected) tab.control.reset();
     tab.frame.remove();
   }
   top.reset();
 });
 
-describe('SDK emulator: between two tabs', function () {
+describe('SDK stand-in: between two tabs', function () {
   this.timeout(20000);
 
   it('shares presence: online when a tab connects, offline when it leaves', async () => {
@@ -158,8 +158,8 @@ describe('SDK emulator: between two tabs', function () {
       15000,
     );
     for (const tab of [alice, bob]) {
-      expect((await tab.emu.callStats())?.pcState).to.equal('connected');
-      expect(tab.emu.localTracksLive()).to.equal(2);
+      expect((await tab.control.callStats())?.pcState).to.equal('connected');
+      expect(tab.control.localTracksLive()).to.equal(2);
     }
     await until(async () => (await framesDecoded(alice)) > 0, 'alice to decode frames', 10000);
     await until(async () => (await framesDecoded(bob)) > 0, 'bob to decode frames', 10000);
@@ -177,8 +177,8 @@ describe('SDK emulator: between two tabs', function () {
     expect(aliceSaw).to.deep.equal(['connecting', 'connected', 'ended']);
     expect(bobSaw).to.deep.equal(['connecting', 'connected', 'ended']);
     for (const tab of [alice, bob]) {
-      expect(tab.emu.localTracksLive()).to.equal(0);
-      expect((await tab.emu.callStats())?.pcState).to.equal('closed');
+      expect(tab.control.localTracksLive()).to.equal(0);
+      expect((await tab.control.callStats())?.pcState).to.equal('closed');
       expect(video(tab, 'remote') === null, 'no remote video').to.equal(true);
     }
     expect(a.callView).to.equal(null);
@@ -200,9 +200,9 @@ describe('SDK emulator: between two tabs', function () {
     await until(() => a.callView?.call.status === 'connected', 'alice connected', 15000);
     await until(() => button(bob, 'Hang up'), 'the Hang up button');
     button(bob, 'Hang up')!.click();
-    await until(() => alice.emu.localTracksLive() === 0, 'alice to release her camera');
+    await until(() => alice.control.localTracksLive() === 0, 'alice to release her camera');
     expect(bobCall.endReason).to.equal('hang_up');
-    expect(bob.emu.localTracksLive()).to.equal(0);
+    expect(bob.control.localTracksLive()).to.equal(0);
   });
 
   it('ends the caller’s call as declined when the callee declines', async () => {
@@ -247,6 +247,6 @@ describe('SDK emulator: between two tabs', function () {
     bob.frame.remove();
     expect((await offline).payload).to.deep.equal({ userId: 'bob', status: 'offline' });
     await until(() => view.call.status === 'ended', 'the call to end');
-    expect(alice.emu.localTracksLive()).to.equal(0);
+    expect(alice.control.localTracksLive()).to.equal(0);
   });
 });

@@ -1,20 +1,20 @@
 /**
- * The SDK emulator (sandbox/kaleyra-sdk/bandyer-sdk.js) behaves like the real 2.7.5 chat widget as
+ * The SDK stand-in (sandbox/kaleyra-sdk/bandyer-sdk.js) behaves like the real 2.7.5 chat widget as
  * described in docs/kaleyra-sdk-notes.md (configure, Client, Events, Observed behaviour of 2.7.5): configure, connect, token lifecycle, widget DOM.
  */
 import { expect } from '@open-wc/testing';
 import type {
   BandyerSDK,
   Client,
-  EmulatorControl,
+  SdkStandInControl,
 } from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import {
   SECRET,
   WIDGET_SELECTOR,
   after,
   driven,
-  emulatedIn,
-  loadEmulator,
+  sdkStandInOf,
+  loadSdkStandIn,
   mintToken,
   nextEvent,
   recordEvents,
@@ -25,9 +25,9 @@ import {
 import { FakeClock } from '../../component/support/clock.js';
 
 let sdk: BandyerSDK;
-let emu: EmulatorControl;
+let control: SdkStandInControl;
 
-const base = { appId: 'wAppId_emulator', region: 'eu', environment: 'sandbox' };
+const base = { appId: 'wAppId_standin', region: 'eu', environment: 'sandbox' };
 const configure = (extra: Record<string, unknown> = {}): Client =>
   sdk.configure({ ...base, ...extra });
 const widgets = () => document.querySelectorAll(WIDGET_SELECTOR);
@@ -50,50 +50,50 @@ function captureConsoleError(): { messages: string[]; restore(): void } {
 }
 
 before(async () => {
-  await loadEmulator();
-  ({ sdk, emu } = emulatedIn());
+  await loadSdkStandIn();
+  ({ sdk, control } = sdkStandInOf());
 });
 
 let pageClock: FakeClock | undefined;
-/** Hands the page's timers (so the emulator's) to a fake clock, until the test ends. */
+/** Hands the page's timers (so the stand-in's) to a fake clock, until the test ends. */
 const fakeTimers = () => (pageClock = new FakeClock({ frozen: true }).installGlobals());
 
-beforeEach(() => emu.reset());
+beforeEach(() => control.reset());
 afterEach(() => {
   pageClock?.uninstall();
-  emu.reset();
+  control.reset();
 });
 
-describe('SDK emulator: loading', () => {
+describe('SDK stand-in: loading', () => {
   it('defines window.BandyerSDK with a version and nothing on the page yet', () => {
-    expect(sdk.version).to.equal('2.8.0-emulator');
+    expect(sdk.version).to.equal('2.8.0-stand-in');
     expect(typeof sdk.configure).to.equal('function');
     expect(widgets().length).to.equal(0);
   });
 
   it('keeps the first BandyerSDK when the script loads again', async () => {
     const first = sdk;
-    await loadEmulator();
-    expect(emulatedIn().sdk).to.equal(first);
-    expect(emulatedIn().emu).to.equal(emu);
+    await loadSdkStandIn();
+    expect(sdkStandInOf().sdk).to.equal(first);
+    expect(sdkStandInOf().control).to.equal(control);
   });
 });
 
-describe('SDK emulator: configure', () => {
+describe('SDK stand-in: configure', () => {
   it('returns the client synchronously, with the documented properties', () => {
     const client = configure();
     expect(client).not.to.have.property('then');
     expect(client.region).to.equal('eu');
     expect(client.environment).to.equal('sandbox');
-    expect(client.appId).to.equal('wAppId_emulator');
+    expect(client.appId).to.equal('wAppId_standin');
     expect(client.userId).to.equal(null);
     expect(client.channelsView).to.be.instanceOf(Map);
     expect(client.channelsView.size).to.equal(0);
     expect(client.callView).to.equal(null);
     expect(sdk.isAuthenticated()).to.equal(false);
     expect(widgets().length).to.equal(0);
-    expect(emu.count('configure')).to.equal(1);
-    expect(emu.lastConfig).to.deep.equal(base);
+    expect(control.count('configure')).to.equal(1);
+    expect(control.lastConfig).to.deep.equal(base);
   });
 
   const invalid: [string, unknown][] = [
@@ -119,7 +119,7 @@ describe('SDK emulator: configure', () => {
       expect(error).to.be.instanceOf(Error);
       expect(error.name).to.equal('invalid_config_error');
       expect(error).not.to.have.property('code');
-      expect(emu.client).to.equal(null);
+      expect(control.client).to.equal(null);
     });
   }
 
@@ -139,19 +139,19 @@ describe('SDK emulator: configure', () => {
       virtualBackground: 'blur',
     });
     expect(client.region).to.equal('me');
-    expect(emu.config?.tools.whiteboard).to.equal(true);
-    expect(emu.config?.recordingType).to.equal('manual');
+    expect(control.config?.tools.whiteboard).to.equal(true);
+    expect(control.config?.recordingType).to.equal('manual');
   });
 
   it('falls back silently for unknown callType, mode and language', () => {
     configure({ callType: 'hologram', mode: 'popup', language: 'fr' });
-    expect(emu.config).to.include({ callType: 'audio_video', mode: 'embed', language: 'en' });
-    expect(emu.config?.tools.chat).to.equal(false);
+    expect(control.config).to.include({ callType: 'audio_video', mode: 'embed', language: 'en' });
+    expect(control.config?.tools.chat).to.equal(false);
   });
 
   it('keeps valid callType, mode and language', () => {
     configure({ callType: 'audio_only', mode: 'window', language: 'it' });
-    expect(emu.config).to.include({ callType: 'audio_only', mode: 'window', language: 'it' });
+    expect(control.config).to.include({ callType: 'audio_only', mode: 'window', language: 'it' });
   });
 
   it('refuses a second client with client_already_exists until destroyClient', async () => {
@@ -160,15 +160,15 @@ describe('SDK emulator: configure', () => {
     expect(error).to.be.instanceOf(Error);
     expect(error.name).to.equal('client_already_exists');
     expect(error.code).to.equal('client_already_exists');
-    expect(emu.client).to.equal(first);
+    expect(control.client).to.equal(first);
     await sdk.destroyClient();
     const second = configure();
     expect(second).not.to.equal(first);
-    expect(emu.client).to.equal(second);
+    expect(control.client).to.equal(second);
   });
 });
 
-describe('SDK emulator: connect', () => {
+describe('SDK stand-in: connect', () => {
   it('resolves for a valid token, then mounts one widget div in <body>', async () => {
     const client = configure();
     const { token } = await mintToken('alice');
@@ -183,14 +183,14 @@ describe('SDK emulator: connect', () => {
     expect(widgetText()).not.to.contain('alice'); // collapsed: just the launcher
     expect(client.openWidget()).to.equal(true);
     expect(widgetText()).to.contain('Signed in as alice');
-    expect(emu.calls.map((c) => c.method)).to.deep.equal([
+    expect(control.calls.map((c) => c.method)).to.deep.equal([
       'configure',
       'connect',
       'isAuthenticated',
       'isAuthenticated',
       'openWidget',
     ]);
-    expect(emu.calls[1]!.args).to.deep.equal(['alice', token]);
+    expect(control.calls[1]!.args).to.deep.equal(['alice', token]);
   });
 
   it('rejects connect_error when already connected', async () => {
@@ -229,7 +229,7 @@ describe('SDK emulator: connect', () => {
     expect((await after(connecting, fakeTimers(), 60_000)).state).to.equal('pending');
     expect(sdk.isAuthenticated()).to.equal(false);
     expect(widgetText()).to.contain('Your session is expired');
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
   });
 
   it('hangs silently for another user’s token: a console error, no event', async () => {
@@ -270,7 +270,7 @@ describe('SDK emulator: connect', () => {
   });
 
   it('verifies signatures once a signing secret is set', async () => {
-    emu.setSigningSecret(SECRET);
+    control.setSigningSecret(SECRET);
     const console = captureConsoleError();
     try {
       const forged = await mintToken('alice', { secret: 'someone-else' });
@@ -290,7 +290,7 @@ describe('SDK emulator: connect', () => {
   });
 
   it('hangs for the wrong appId once an expected one is set', async () => {
-    emu.setExpectedAppId('wAppId_other');
+    control.setExpectedAppId('wAppId_other');
     const console = captureConsoleError();
     try {
       const client = configure();
@@ -308,56 +308,56 @@ describe('SDK emulator: connect', () => {
 
   it('follows setConnectBehavior: hang, reject and delay', async () => {
     const { token } = await mintToken('alice');
-    emu.setConnectBehavior('hang');
+    control.setConnectBehavior('hang');
     const client = configure();
     const clock = fakeTimers();
     expect((await after(client.connect('alice', token), clock, 60_000)).state).to.equal('pending');
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
     clock.uninstall();
 
-    emu.setConnectBehavior({ reject: 'user_not_found' });
+    control.setConnectBehavior({ reject: 'user_not_found' });
     const error = await rejection(client.connect('alice', token));
     expect(error).to.be.instanceOf(Error);
     expect(error.name).to.equal('user_not_found');
     expect(error.code).to.equal('user_not_found');
 
-    emu.setConnectBehavior({ delayMs: 300 });
+    control.setConnectBehavior({ delayMs: 300 });
     const later = fakeTimers();
     const slow = client.connect('alice', token);
-    await until(() => emu.activeTimers() === 1, 'the delay to start');
+    await until(() => control.activeTimers() === 1, 'the delay to start');
     expect((await after(slow, later, 299)).state).to.equal('pending');
     expect((await after(slow, later, 1)).state).to.equal('resolved');
     expect(sdk.isAuthenticated()).to.equal(true);
   });
 
   it('refuses unknown behaviours', () => {
-    expect(() => emu.setConnectBehavior({ wat: 1 } as never)).to.throw(TypeError);
-    expect(() => emu.setUpdateBehavior({ delayMs: 5 } as never)).to.throw(TypeError);
+    expect(() => control.setConnectBehavior({ wat: 1 } as never)).to.throw(TypeError);
+    expect(() => control.setUpdateBehavior({ delayMs: 5 } as never)).to.throw(TypeError);
   });
 
   it('abandons a connect cut short by disconnect: it never settles, no timer left', async () => {
-    emu.setConnectBehavior({ delayMs: 200 });
+    control.setConnectBehavior({ delayMs: 200 });
     const client = configure();
     const { token } = await mintToken('alice');
     const clock = fakeTimers();
     const connecting = client.connect('alice', token);
-    await until(() => emu.activeTimers() === 1, 'the delay to start');
+    await until(() => control.activeTimers() === 1, 'the delay to start');
     await client.disconnect();
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
     expect((await after(connecting, clock, 60_000)).state).to.equal('pending');
     expect(sdk.isAuthenticated()).to.equal(false);
   });
 });
 
-describe('SDK emulator: disconnect and destroyClient', () => {
+describe('SDK stand-in: disconnect and destroyClient', () => {
   it('disconnect empties the widget but leaves its div; a reconnect appends another, like 2.7.5', async () => {
     const client = await connected();
-    expect(emu.activeTimers()).to.be.greaterThan(0); // the token's pushes
+    expect(control.activeTimers()).to.be.greaterThan(0); // the token's pushes
     await client.disconnect();
     expect(sdk.isAuthenticated()).to.equal(false);
     expect(widgets().length).to.equal(1);
     expect(widgets()[0]!.childElementCount).to.equal(0);
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
     await client.connect('alice', (await mintToken('alice')).token);
     expect(widgets().length).to.equal(2);
     expect(widgets()[0]!.querySelector('.Bandyer-launcher')).not.to.equal(null); // the first one
@@ -370,12 +370,12 @@ describe('SDK emulator: disconnect and destroyClient', () => {
     client.on('call:incoming', handler);
     await sdk.destroyClient();
     expect(sdk.isAuthenticated()).to.equal(false);
-    expect(emu.client).to.equal(null);
-    expect(emu.activeTimers()).to.equal(0);
-    expect(emu.listenerCount()).to.equal(1); // still counted on the destroyed client
+    expect(control.client).to.equal(null);
+    expect(control.activeTimers()).to.equal(0);
+    expect(control.listenerCount()).to.equal(1); // still counted on the destroyed client
     client.off('call:incoming', handler);
-    expect(emu.listenerCount()).to.equal(0);
-    expect(emu.count('disconnect')).to.equal(0); // the page did not call it
+    expect(control.listenerCount()).to.equal(0);
+    expect(control.count('disconnect')).to.equal(0); // the page did not call it
     expect(() => configure()).not.to.throw();
     const error = await rejection(client.connect('alice', (await mintToken('alice')).token));
     expect(error.name).to.equal('connect_error');
@@ -383,22 +383,22 @@ describe('SDK emulator: disconnect and destroyClient', () => {
 
   it('destroyClient without a client resolves', async () => {
     await sdk.destroyClient();
-    expect(emu.count('destroyClient')).to.equal(1);
+    expect(control.count('destroyClient')).to.equal(1);
   });
 
   it('reset removes the widget and forgets calls and behaviours', async () => {
     await connected();
-    emu.setConnectBehavior('hang');
-    emu.reset();
+    control.setConnectBehavior('hang');
+    control.reset();
     expect(widgets().length).to.equal(0);
-    expect(emu.calls).to.deep.equal([]);
-    expect(emu.client).to.equal(null);
+    expect(control.calls).to.deep.equal([]);
+    expect(control.client).to.equal(null);
     await connected(); // 'auto' again
     expect(sdk.isAuthenticated()).to.equal(true);
   });
 });
 
-describe('SDK emulator: updateAccessToken', () => {
+describe('SDK stand-in: updateAccessToken', () => {
   it('throws validation_error synchronously for a non-string', async () => {
     const client = await connected();
     const error = thrown(() => client.updateAccessToken(42));
@@ -438,19 +438,19 @@ describe('SDK emulator: updateAccessToken', () => {
   it('follows setUpdateBehavior: hang and reject', async () => {
     const client = await connected();
     const { token } = await mintToken('alice');
-    emu.setUpdateBehavior('hang');
+    control.setUpdateBehavior('hang');
     const clock = fakeTimers();
     const updating = client.updateAccessToken(token);
     expect((await after(updating, clock, 60_000)).state).to.equal('pending');
     clock.uninstall();
-    emu.setUpdateBehavior({ reject: 'access_token_invalid' });
+    control.setUpdateBehavior({ reject: 'access_token_invalid' });
     const reason = await rejection(client.updateAccessToken(token));
     expect(reason).not.to.be.instanceOf(Error);
     expect(reason.code).to.equal('access_token_invalid');
   });
 
   it('moves the expiry pushes to the new token', async () => {
-    emu.setPushLeadMs(300);
+    control.setPushLeadMs(300);
     const client = configure();
     const events = recordEvents(client);
     const short = await mintToken('alice', { ttl: 1 });
@@ -458,16 +458,16 @@ describe('SDK emulator: updateAccessToken', () => {
     const clock = fakeTimers();
     await driven(client.connect('alice', short.token), clock);
     await driven(client.updateAccessToken(long.token), clock);
-    // Past the old token's expiry (on the page's clock, which the emulator reads too).
+    // Past the old token's expiry (on the page's clock, which the stand-in reads too).
     await clock.advance(short.expMs - clock.now() + 300);
     expect(events.map((e) => e.event)).to.deep.equal([]);
     expect(sdk.isAuthenticated()).to.equal(true);
   });
 });
 
-describe('SDK emulator: token pushes', () => {
+describe('SDK stand-in: token pushes', () => {
   it('warns lead ms before exp, then disconnects and emits expired', async () => {
-    emu.setPushLeadMs(800);
+    control.setPushLeadMs(800);
     const client = configure();
     const minted = await mintToken('alice', { ttl: 2 });
     let authenticatedWhenExpired: boolean | undefined;
@@ -489,7 +489,7 @@ describe('SDK emulator: token pushes', () => {
     expect(end.payload).to.deep.equal({ expiresAt: minted.expiresAt });
     expect(authenticatedWhenExpired).to.equal(false);
     expect(widgetText()).to.contain('Your session is expired');
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
   });
 
   it('warns by default min(60 s, 20 % of the lifetime) before exp', async () => {
@@ -501,7 +501,7 @@ describe('SDK emulator: token pushes', () => {
     const { at } = await warned;
     expect(at - (minted.expMs - 2000)).to.be.within(-20, 400);
     await client.disconnect();
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
   });
 
   it('aboutToExpire() emits the current expiresAt on demand', async () => {
@@ -509,7 +509,7 @@ describe('SDK emulator: token pushes', () => {
     const minted = await mintToken('alice');
     await client.connect('alice', minted.token);
     const warned = nextEvent(client, 'client:access_token:is_about_to_expire');
-    emu.aboutToExpire();
+    control.aboutToExpire();
     expect((await warned).payload).to.deep.equal({ expiresAt: minted.expiresAt });
   });
 
@@ -517,9 +517,9 @@ describe('SDK emulator: token pushes', () => {
     const client = await connected();
     const seen: boolean[] = [];
     client.on('client:access_token:expired', () => seen.push(sdk.isAuthenticated()));
-    emu.expire();
+    control.expire();
     expect(seen).to.deep.equal([false]);
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
     expect(() => client.openWidget()).to.throw();
   });
 
@@ -529,15 +529,15 @@ describe('SDK emulator: token pushes', () => {
     client.on('client:force_disconnect', ({ reason }) =>
       seen.push({ reason, authenticated: sdk.isAuthenticated() }),
     );
-    emu.forceDisconnect('user_deleted');
+    control.forceDisconnect('user_deleted');
     expect(seen).to.deep.equal([{ reason: 'user_deleted', authenticated: false }]);
     expect(widgetText()).to.contain('You have been disconnected');
     expect(widgetText()).to.contain('user_deleted');
-    expect(emu.activeTimers()).to.equal(0);
+    expect(control.activeTimers()).to.equal(0);
   });
 
   it('never emits the README spelling client:access_token:about_to_expire', async () => {
-    emu.setPushLeadMs(60_000);
+    control.setPushLeadMs(60_000);
     const client = configure();
     const events = recordEvents(client);
     await client.connect('alice', (await mintToken('alice', { ttl: 30 })).token);
@@ -547,7 +547,7 @@ describe('SDK emulator: token pushes', () => {
   });
 });
 
-describe('SDK emulator: widget methods', () => {
+describe('SDK stand-in: widget methods', () => {
   const methods = [
     'showWidget',
     'hideWidget',
@@ -605,7 +605,7 @@ describe('SDK emulator: widget methods', () => {
   });
 });
 
-describe('SDK emulator: EventEmitter', () => {
+describe('SDK stand-in: EventEmitter', () => {
   it('supports on/once/off/listeners/listenerCount/removeAllListeners', () => {
     const client = configure();
     const calls: string[] = [];
@@ -614,7 +614,7 @@ describe('SDK emulator: EventEmitter', () => {
     client.on('x', a).once('x', b);
     expect(client.listeners('x')).to.deep.equal([a, b]);
     expect(client.listenerCount('x')).to.equal(2);
-    expect(emu.listenerCount()).to.equal(2);
+    expect(control.listenerCount()).to.equal(2);
     expect(client.emit('x', 1)).to.equal(true);
     expect(client.emit('x', 2)).to.equal(true);
     expect(calls).to.deep.equal(['a:1', 'b:1', 'a:2']);
@@ -624,24 +624,24 @@ describe('SDK emulator: EventEmitter', () => {
     client.once('y', b).removeListener('y', b);
     expect(client.listenerCount('y')).to.equal(1);
     client.removeAllListeners();
-    expect(emu.listenerCount()).to.equal(0);
+    expect(control.listenerCount()).to.equal(0);
   });
 
   it('relays test events through emit()', async () => {
     const client = await connected();
     const got = nextEvent(client, 'user:status:changed');
-    emu.emit('user:status:changed', { userId: 'bob', status: 'online' });
+    control.emit('user:status:changed', { userId: 'bob', status: 'online' });
     expect((await got).payload).to.deep.equal({ userId: 'bob', status: 'online' });
   });
 });
 
-describe('SDK emulator: presence (single tab)', () => {
+describe('SDK stand-in: presence (single tab)', () => {
   it('reports users set online by the control API', async () => {
     const client = await connected();
     const events = recordEvents(client);
-    emu.setPresence('bob', 'online');
+    control.setPresence('bob', 'online');
     expect(client.getOnlineUsers()).to.deep.equal(['bob']);
-    emu.setPresence('bob', 'offline');
+    control.setPresence('bob', 'offline');
     expect(client.getOnlineUsers()).to.deep.equal([]);
     expect(events.map((e) => e.payload)).to.deep.equal([
       { userId: 'bob', status: 'online' },

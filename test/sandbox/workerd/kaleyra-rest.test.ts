@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { API_KEY, KaleyraHost, testEnv, unique } from '../../worker/support/harness';
 
 /**
- * The Kaleyra REST emulator (sandbox/kaleyra-rest/api.mjs), reached over the
+ * The Kaleyra REST stand-in (sandbox/kaleyra-rest/api.mjs), reached over the
  * same outbound path the worker uses. It must follow docs/kaleyra-sdk-notes.md,
  * sections REST: minting tokens and Users.
  */
@@ -18,10 +18,10 @@ function call(k: KaleyraHost, path: string, init: RequestInit & { key?: string |
 const credentials = (k: KaleyraHost, body: unknown, key?: string | null) =>
   call(k, '/sdk/credentials', { method: 'POST', body: JSON.stringify(body), key });
 
-describe('Kaleyra emulator: POST /v2/sdk/credentials', () => {
+describe('Kaleyra REST stand-in: POST /v2/sdk/credentials', () => {
   it('mints an HS256 JWT shaped like Kaleyra’s documented sample', async () => {
     const k = new KaleyraHost();
-    const user = unique('emu');
+    const user = unique('rest');
     await k.register(user);
     const res = await credentials(k, { user_id: user, expires_in: 600 });
     expect(res.status).toBe(200);
@@ -51,7 +51,7 @@ describe('Kaleyra emulator: POST /v2/sdk/credentials', () => {
 
   it('defaults expires_in to 3600 when omitted', async () => {
     const k = new KaleyraHost();
-    const user = unique('emu');
+    const user = unique('rest');
     await k.register(user);
     const { access_token } = (await (await credentials(k, { user_id: user })).json()) as {
       access_token: string;
@@ -77,7 +77,7 @@ describe('Kaleyra emulator: POST /v2/sdk/credentials', () => {
   for (const expiresIn of [359, 86401, 0, -1, 600.5, '600', null]) {
     it(`expires_in ${JSON.stringify(expiresIn)} → 400`, async () => {
       const k = new KaleyraHost();
-      const user = unique('emu');
+      const user = unique('rest');
       await k.register(user);
       expect((await credentials(k, { user_id: user, expires_in: expiresIn })).status).toBe(400);
     });
@@ -86,7 +86,7 @@ describe('Kaleyra emulator: POST /v2/sdk/credentials', () => {
   for (const expiresIn of [360, 86400]) {
     it(`expires_in ${expiresIn} (a bound) is accepted`, async () => {
       const k = new KaleyraHost();
-      const user = unique('emu');
+      const user = unique('rest');
       await k.register(user);
       expect((await credentials(k, { user_id: user, expires_in: expiresIn })).status).toBe(200);
     });
@@ -114,7 +114,7 @@ describe('Kaleyra emulator: POST /v2/sdk/credentials', () => {
   });
 });
 
-describe('Kaleyra emulator: users', () => {
+describe('Kaleyra REST stand-in: users', () => {
   it('creates, reads and lists users; refuses duplicates and bad input', async () => {
     const k = new KaleyraHost();
     const create = (body: unknown) =>
@@ -149,7 +149,7 @@ describe('Kaleyra emulator: users', () => {
   });
 });
 
-describe('Kaleyra emulator: fault injection', () => {
+describe('Kaleyra REST stand-in: fault injection', () => {
   it('applies queued faults in order, each `times` times, then answers normally', async () => {
     const k = new KaleyraHost();
     const user = unique('f');

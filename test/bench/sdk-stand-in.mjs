@@ -1,6 +1,6 @@
 /**
  * A size-faithful stand-in for the vendor SDK bundle, for the page-cost
- * comparison only: Kaleyra's CDN is unreachable from here. It is the SDK emulator
+ * comparison only: Kaleyra's CDN is unreachable from here. It is the SDK stand-in
  * (sandbox/kaleyra-sdk/bandyer-sdk.js, so the page still gets a working BandyerSDK)
  * followed by a comment that pads it to exactly the published 2.7.5 bundle's size.
  * The comment mixes pseudo-random text (which gzip cannot shrink much) with a
@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { ensureEmulator } from '../../sandbox/kaleyra-sdk/build.mjs';
+import { ensureSdkStandIn } from '../../sandbox/kaleyra-sdk/build.mjs';
 
 /** The published bandyer-widget.min.js 2.7.5 (docs/kaleyra-sdk-notes.md): raw and gzip bytes. */
 export const PUBLISHED_SDK = { version: '2.7.5', bytes: 2_503_869, gzipBytes: 591_004 };
@@ -23,14 +23,14 @@ const LINE = 100;
  *   long, and its gzip encoding (level 6, the zlib default most servers use).
  */
 export async function makeSdkStandIn() {
-  const emulator = readFileSync(await ensureEmulator(), 'utf8');
+  const code = readFileSync(await ensureSdkStandIn(), 'utf8');
   const open = '\n/* size-faithful stand-in padding (kaleyra-call bench), not SDK code:\n';
   const close = '\n*/\n';
-  const room = PUBLISHED_SDK.bytes - Buffer.byteLength(emulator + open + close);
-  if (room <= 0) throw new Error('The SDK emulator is larger than the bundle it stands in for.');
+  const room = PUBLISHED_SDK.bytes - Buffer.byteLength(code + open + close);
+  if (room <= 0) throw new Error('The SDK stand-in is larger than the bundle it stands in for.');
 
   const build = (randomChars) => {
-    const text = emulator + open + padding(room, randomChars) + close;
+    const text = code + open + padding(room, randomChars) + close;
     const raw = Buffer.from(text, 'utf8');
     return { raw, gzip: gzipSync(raw) };
   };
