@@ -1,22 +1,10 @@
-/** The SDK stand-in's test control API, `window.__bandyerEmulator` (see sandbox/kaleyra-sdk/). */
+/** The SDK stand-in's control API, `window.__bandyerEmulator` (sandbox/kaleyra-sdk/README.md). */
+import type { SdkStandInControl as Control } from '../../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 
-export interface SdkStandInControl {
-  calls: { method: string; args: unknown[] }[];
-  count(method: string): number;
-  lastConfig: Record<string, unknown> | undefined;
-  setConnectBehavior(b: 'auto' | 'hang' | { reject: string } | { delayMs: number }): void;
-  setUpdateBehavior(b: 'auto' | 'hang' | { reject: string }): void;
-  emit(event: string, payload?: unknown): void;
-  aboutToExpire(): void;
-  expire(): void;
-  forceDisconnect(reason?: string): void;
-  incomingCall(fromUserId: string): void;
-  setRingTimeoutMs(ms: number): void;
-  client: { listenerCount?(event: string): number } | null;
-  listenerCount(): number;
-  activeTimers(): number;
-  reset(): void;
-}
+/** As typed beside the stand-in, with the last configure() argument readable field by field. */
+export type SdkStandInControl = Omit<Control, 'lastConfig'> & {
+  readonly lastConfig: Record<string, unknown> | undefined;
+};
 
 declare global {
   interface Window {
