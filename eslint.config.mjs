@@ -15,8 +15,8 @@ export default tseslint.config(
       'test-results/',
       'bench-results/',
       'worker/worker-configuration.d.ts',
-      // Generated from demo/sandbox/sdk-emulator/ (build.mjs there).
-      'demo/sandbox/bandyer-sdk.js',
+      // Generated from sandbox/kaleyra-sdk/browser/ by sandbox/kaleyra-sdk/build.mjs.
+      'sandbox/kaleyra-sdk/bandyer-sdk.js',
     ],
   },
   js.configs.recommended,
@@ -29,7 +29,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['component/**/*.ts', 'test/component/**/*.ts', 'demo/**/*.{js,mjs,ts}'],
+    files: [
+      'component/**/*.ts',
+      'test/component/**/*.ts',
+      'test/sandbox/browser/**/*.ts',
+      'demo/**/*.{js,mjs,ts}',
+      'sandbox/**/*.{js,mjs,ts}',
+    ],
     languageOptions: { globals: { ...globals.browser } },
   },
   {

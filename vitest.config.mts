@@ -20,7 +20,7 @@ const testSite = { TURNSTILE_SITE_KEY: '0x4AAAAAAATestSiteKey0001' };
 
 // Worker tests run inside workerd (the real Workers runtime) via Miniflare,
 // with the bindings of wrangler.jsonc plus the test secrets above. Every
-// outbound fetch goes to the `outbound` worker: Kaleyra emulators, JWKS hosts and
+// outbound fetch goes to the `outbound` worker: Kaleyra REST stand-ins, JWKS hosts and
 // Turnstile stand-ins,
 // run from a bundle because Miniflare loads an auxiliary worker without resolving
 // its package imports (test/worker/support/bundle-outbound.mjs).
@@ -47,7 +47,7 @@ export default defineConfig({
     }),
   ],
   test: {
-    include: ['test/worker/**/*.test.ts'],
+    include: ['test/worker/**/*.test.ts', 'test/sandbox/workerd/**/*.test.ts'],
     setupFiles: ['./test/worker/support/log-capture.ts'],
     globalSetup: ['./test/worker/support/global-setup.ts'],
   },

@@ -6,11 +6,12 @@ import { countReporter } from './test/support/count-reporter.mjs';
 import { fakeServers } from './test/support/fake-servers.mjs';
 import { rawDist, reactBundle } from './test/support/distribution.mjs';
 
-// Browser tests of <kaleyra-call> in the system Chromium. Fake servers (token
-// endpoint, SDK emulator) are served from middleware, so tests use real fetch
+// Browser tests of <kaleyra-call> and of the stand-ins' browser halves, in the
+// system Chromium. The fake servers (a scripted token endpoint per test) and the
+// stand-ins (SDK, Turnstile) are served from middleware, so tests use real fetch
 // and real <script> loads with no network.
 export default {
-  files: ['test/component/**/*.test.ts'],
+  files: ['test/component/**/*.test.ts', 'test/sandbox/browser/**/*.test.ts'],
   nodeResolve: true,
   middleware: [fakeServers(), rawDist(), reactBundle()],
   concurrency: 1,

@@ -3,20 +3,20 @@
  * `npm start`: the whole product on this machine (docs/architecture.md, Folders), stopped by one Ctrl-C.
  *
  * Sandbox mode (no Kaleyra credentials), all on 127.0.0.1:
- *   - the Kaleyra REST emulator (demo/sandbox/kaleyra-api.mjs), in this process;
- *   - the Turnstile stand-in (demo/sandbox/turnstile-server.mjs), in this process: the
+ *   - the Kaleyra REST stand-in (sandbox/kaleyra-rest/api.mjs), in this process;
+ *   - the Turnstile stand-in (sandbox/turnstile/server.mjs), in this process: the
  *     challenge that makes a visitor of the public page a guest, and its siteverify;
  *   - the token worker under `wrangler dev`, a child process group, pointed at both, with
  *     guests on (GUEST_ACCESS=turnstile);
  *   - the demo site (demo/server/site.mjs), in this process: the staff and patient page, the
- *     public "Ask the clinic" page, the element's CDN build, the SDK emulator script and the
+ *     public "Ask the clinic" page, the element's CDN build, the SDK stand-in script and the
  *     "sign in as …" stand-in.
- * Real mode (KALEYRA_API_KEY and KALEYRA_APP_ID set): no emulators; the worker calls
+ * Real mode (KALEYRA_API_KEY and KALEYRA_APP_ID set): no stand-ins; the worker calls
  * the real Kaleyra API and the page loads the real SDK from Kaleyra's CDN. Guests are off
  * there unless a real Turnstile widget's keys are given (demo/server/config.mjs).
  *
- * Secrets (the site-JWT secret, the emulator's API key, the guest-token secret) are made fresh at each
- * start and handed to the worker through a private temporary file, never written
+ * Secrets (the site-JWT secret, the REST stand-in's API key, the guest-token secret) are made
+ * fresh at each start and handed to the worker through a private temporary file, never written
  * into the repository. The one URL to open is printed as soon as the site answers;
  * the element's build (when dist/ is missing or stale) and the worker start
  * meanwhile, and "Ready." follows. Ports: see demo/server/config.mjs.
@@ -36,9 +36,9 @@ import {
 import { startSite } from './server/site.mjs';
 import { DEMO_USERS } from './server/users.mjs';
 import { WorkerFailed, launchWorker } from './server/worker.mjs';
-import { startKaleyraEmulator } from './sandbox/kaleyra-api-server.mjs';
-import { SANDBOX_SITE } from './sandbox/turnstile-api.mjs';
-import { startTurnstileStandIn } from './sandbox/turnstile-server.mjs';
+import { startKaleyraStandIn } from '../sandbox/kaleyra-rest/server.mjs';
+import { SANDBOX_SITE } from '../sandbox/turnstile/api.mjs';
+import { startTurnstileStandIn } from '../sandbox/turnstile/server.mjs';
 import { stopList } from './server/stop-list.mjs';
 
 const root = resolve(import.meta.dirname, '..');
@@ -81,7 +81,7 @@ async function main() {
     { port: ports.worker, what: 'token worker', env: 'WORKER_PORT' },
     ...(sandbox
       ? [
-          { port: ports.emulator, what: 'Kaleyra emulator', env: 'KALEYRA_EMULATOR_PORT' },
+          { port: ports.kaleyra, what: 'Kaleyra REST stand-in', env: 'KALEYRA_STANDIN_PORT' },
           { port: ports.turnstile, what: 'Turnstile stand-in', env: 'TURNSTILE_STANDIN_PORT' },
         ]
       : []),
@@ -89,7 +89,7 @@ async function main() {
 
   console.log(
     sandbox
-      ? 'kaleyra-call sandbox: local Kaleyra emulators, no credentials needed.'
+      ? 'kaleyra-call sandbox: local stand-ins for Kaleyra, no credentials needed.'
       : `kaleyra-call demo in REAL mode: Kaleyra's API (${kaleyra.region}, ${kaleyra.environment}) and its CDN SDK.`,
   );
 
@@ -103,24 +103,24 @@ async function main() {
   build.catch(() => {}); // awaited below; meanwhile the site holds requests for dist/
 
   const siteJwtSecret = randomBytes(32).toString('base64url');
-  let emulator;
+  let kaleyraStandIn;
   let apiKey = kaleyra.apiKey;
   let apiBase = kaleyra.apiBase;
   if (sandbox) {
     apiKey = `ak_sandbox_${randomBytes(12).toString('hex')}`;
     const started = await listening(
       () =>
-        startKaleyraEmulator({
-          port: ports.emulator,
+        startKaleyraStandIn({
+          port: ports.kaleyra,
           apiKey,
           users: DEMO_USERS.map((user) => ({ id: user.id, role: user.kaleyraRole })),
         }),
-      ports.emulator,
-      'Kaleyra emulator',
-      'KALEYRA_EMULATOR_PORT',
+      ports.kaleyra,
+      'Kaleyra REST stand-in',
+      'KALEYRA_STANDIN_PORT',
     );
     running.add(started.close);
-    emulator = started.emulator;
+    kaleyraStandIn = started.standIn;
     apiBase = started.apiBase;
   }
 
@@ -157,7 +157,7 @@ async function main() {
         kaleyra,
         login: createSiteLogin({ secret: siteJwtSecret }),
         build,
-        emulator,
+        kaleyraStandIn,
         guests: guests && {
           challengeSrc: guests.challengeSrc,
           controlUrl: guests.controlUrl,
@@ -187,7 +187,7 @@ async function main() {
       SITE_JWT_COOKIE,
       USER_ID_PREFIX: '',
       TOKEN_TTL_SECONDS: config.tokenTtlSeconds,
-      // Every refresh reaches Kaleyra (the emulator), so "break" shows at once.
+      // Every refresh reaches Kaleyra (the stand-in), so "break" shows at once.
       TOKEN_CACHE: sandbox ? 'off' : 'on',
       // Token answers name the app: the public page's tag needs only `token-endpoint`.
       KALEYRA_APP_ID: kaleyra.appId,
@@ -214,10 +214,10 @@ async function main() {
     });
   }
   await build;
-  const emulatorPorts = sandbox
-    ? `, Kaleyra emulator ${ports.emulator}, Turnstile stand-in ${ports.turnstile}`
+  const standInPorts = sandbox
+    ? `, Kaleyra REST stand-in ${ports.kaleyra}, Turnstile stand-in ${ports.turnstile}`
     : '';
-  console.log(`Ready. Ports: site ${ports.site}, token worker ${ports.worker}${emulatorPorts}.`);
+  console.log(`Ready. Ports: site ${ports.site}, token worker ${ports.worker}${standInPorts}.`);
 }
 
 /**

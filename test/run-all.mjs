@@ -67,6 +67,7 @@ const steps = [
       '--test-reporter=./test/support/node-count-reporter.mjs',
       '--test-reporter-destination=stdout',
       'test/node/',
+      'test/sandbox/node/',
     ],
     env: { NODE_TEST_COUNTS: join(results, 'node.json') },
     counts: () => JSON.parse(readFileSync(join(results, 'node.json'), 'utf8')),

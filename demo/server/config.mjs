@@ -4,7 +4,7 @@
  *
  *   DEMO_PORT               demo site (default 8080)
  *   WORKER_PORT             token worker under wrangler dev (default 8787)
- *   KALEYRA_EMULATOR_PORT   Kaleyra REST emulator (default 8788; sandbox mode only)
+ *   KALEYRA_STANDIN_PORT   Kaleyra REST stand-in (default 8788; sandbox mode only)
  *   TURNSTILE_STANDIN_PORT  Turnstile stand-in, the public page's challenge (default 8790;
  *                           sandbox mode only)
  *   KALEYRA_API_KEY + KALEYRA_APP_ID   both set: real mode (real Kaleyra API and CDN SDK)
@@ -25,7 +25,7 @@ export class ConfigProblem extends Error {
 const REGIONS = ['eu', 'in', 'us', 'me'];
 const ENVIRONMENTS = ['sandbox', 'production'];
 
-/** The sandbox's own app id: any non-empty string passes the SDK emulator. */
+/** The sandbox's own app id: any non-empty string passes the SDK stand-in. */
 export const SANDBOX_APP_ID = 'wAppId_sandbox_clinic';
 
 /** @param {NodeJS.ProcessEnv} env */
@@ -49,7 +49,7 @@ export function readConfig(env) {
   const ports = {
     site: port('DEMO_PORT', env.DEMO_PORT, 8080),
     worker: port('WORKER_PORT', env.WORKER_PORT, 8787),
-    emulator: real ? undefined : port('KALEYRA_EMULATOR_PORT', env.KALEYRA_EMULATOR_PORT, 8788),
+    kaleyra: real ? undefined : port('KALEYRA_STANDIN_PORT', env.KALEYRA_STANDIN_PORT, 8788),
     turnstile: real ? undefined : port('TURNSTILE_STANDIN_PORT', env.TURNSTILE_STANDIN_PORT, 8790),
   };
   const ttl = env.TOKEN_TTL_SECONDS?.trim() || (real ? '3600' : '360');

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import {
-  EMULATOR_BUNDLE,
+  SDK_STANDIN_BUNDLE,
   MEDIA_CLIENT_FILE,
-  ensureEmulator,
-} from '../sandbox/sdk-emulator/build.mjs';
+  ensureSdkStandIn,
+} from '../../sandbox/kaleyra-sdk/build.mjs';
 import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 
 /**
@@ -21,7 +21,7 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  *   GET  /site/…                  its script, styles and icon
  *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress),
  *        /dist/kaleyra-call.runtime.<en|it|es>.js  and the runtime it loads when a call starts
- *   GET  /sandbox/bandyer-sdk.js  the SDK emulator (sandbox mode; the element's `sdk-src`)
+ *   GET  /sandbox/bandyer-sdk.js  the SDK stand-in (sandbox mode; the element's `sdk-src`)
  *        /sandbox/bandyer-media-client.js  and the media client it loads beside itself (calls)
  *   POST /login  {userId}         the site-login stand-in: a site JWT in the body and a cookie
  *   POST /logout                  clears the cookie
@@ -49,7 +49,7 @@ const MAX_BODY_BYTES = 1024;
  *   kaleyra: { appId: string, region: string, environment: string },
  *   login: ReturnType<typeof import('./site-login.mjs').createSiteLogin>,
  *   build: Promise<void>,
- *   emulator?: ReturnType<typeof import('../sandbox/kaleyra-api.mjs').createKaleyraEmulator>,
+ *   kaleyraStandIn?: ReturnType<typeof import('../../sandbox/kaleyra-rest/api.mjs').createKaleyraStandIn>,
  *   guests?: { challengeSrc?: string, controlUrl?: string },
  * }} options
  */
@@ -99,23 +99,25 @@ export function siteApp(options) {
     return c.json({ signedOut: true });
   });
 
-  const tokenEndpointState = (c) => c.json({ available: Boolean(options.emulator), broken });
+  const tokenEndpointState = (c) => c.json({ available: Boolean(options.kaleyraStandIn), broken });
   app.get('/sandbox/token-endpoint', tokenEndpointState);
   app.post(
     '/sandbox/token-endpoint',
     sameOrigin,
     (c, next) =>
-      options.emulator ? next() : c.json({ error: 'real mode: nothing to break' }, 409),
+      options.kaleyraStandIn ? next() : c.json({ error: 'real mode: nothing to break' }, 409),
     smallBody('send {broken}'),
     async (c) => {
-      const emulator = /** @type {NonNullable<typeof options.emulator>} */ (options.emulator);
+      const standIn = /** @type {NonNullable<typeof options.kaleyraStandIn>} */ (
+        options.kaleyraStandIn
+      );
       const body = await readJson(c);
       if (typeof body?.broken !== 'boolean') return c.json({ error: 'send {broken}' }, 400);
       broken = body.broken;
-      emulator.control.clearFaults();
+      standIn.control.clearFaults();
       // Kaleyra answers 503 to every mint: the worker retries once, then answers
       // 502 upstream_error, and the element retries with backoff.
-      if (broken) emulator.control.addFaults([{ kind: 'status', status: 503, times: 1e9 }]);
+      if (broken) standIn.control.addFaults([{ kind: 'status', status: 503, times: 1e9 }]);
       return tokenEndpointState(c);
     },
   );
@@ -142,17 +144,17 @@ export function siteApp(options) {
   }
 
   if (sandbox) {
-    // Generated from demo/sandbox/sdk-emulator/: rebuilt here when stale.
-    const emulatorBuilt = async (c, next) => {
+    // Generated from sandbox/kaleyra-sdk/browser/: rebuilt here when stale.
+    const sdkStandInBuilt = async (c, next) => {
       try {
-        await ensureEmulator();
+        await ensureSdkStandIn();
       } catch (err) {
-        console.error(`[site] the SDK emulator failed to build: ${err.message}`);
-        return c.text('The SDK emulator failed to build: see the terminal.', 503);
+        console.error(`[site] the SDK stand-in failed to build: ${err.message}`);
+        return c.text('The SDK stand-in failed to build: see the terminal.', 503);
       }
       return next();
     };
-    app.get('/sandbox/bandyer-sdk.js', emulatorBuilt, serveStatic({ path: EMULATOR_BUNDLE }));
+    app.get('/sandbox/bandyer-sdk.js', sdkStandInBuilt, serveStatic({ path: SDK_STANDIN_BUNDLE }));
     app.get('/sandbox/bandyer-media-client.js', serveStatic({ path: MEDIA_CLIENT_FILE }));
   }
 
@@ -184,7 +186,7 @@ export function siteApp(options) {
       mode: options.mode,
       users: DEMO_USERS,
       onCall: ON_CALL_CLINICIAN,
-      emulator: emulatorConfig(),
+      sdkStandIn: sdkStandInConfig(),
     };
     const html = render(readFileSync(join(siteDir, 'index.html'), 'utf8'), {
       appId: escape(appId),
@@ -212,7 +214,7 @@ export function siteApp(options) {
       guests: options.guests
         ? { on: true, controlUrl: options.guests.controlUrl ?? null }
         : { on: false, controlUrl: null },
-      emulator: emulatorConfig(),
+      sdkStandIn: sdkStandInConfig(),
     };
     let html = render(readFileSync(join(siteDir, 'ask.html'), 'utf8'), {
       tokenEndpoint: escape(tokenEndpoint(hostHeader)),
@@ -228,12 +230,15 @@ export function siteApp(options) {
   }
 
   /**
-   * The emulated Kaleyra server checks the tokens its REST twin signed. The key is the
-   * emulator's own, made at each start: no credential of anybody's.
+   * The SDK stand-in, playing Kaleyra's server, checks the tokens its REST twin signed. The
+   * key is the stand-in's own, made at each start: no credential of anybody's.
    */
-  function emulatorConfig() {
+  function sdkStandInConfig() {
     return sandbox
-      ? { signingSecret: options.emulator?.control.signingSecret, appId: options.kaleyra.appId }
+      ? {
+          signingSecret: options.kaleyraStandIn?.control.signingSecret,
+          appId: options.kaleyra.appId,
+        }
       : undefined;
   }
 

@@ -1,7 +1,7 @@
 /**
  * The demo site's people. The "sign in as …" stand-in issues site JWTs for them
  * (`sub` = `id`), the worker turns `sub` into the Kaleyra user id unchanged (the
- * ids already fit Kaleyra's `[A-Za-z0-9._-]`), and the Kaleyra emulator has them
+ * ids already fit Kaleyra's `[A-Za-z0-9._-]`), and the Kaleyra REST stand-in has them
  * registered. A room needs at least one `plus` user (docs/kaleyra-sdk-notes.md, Users): the
  * clinician is the one.
  */

@@ -5,7 +5,7 @@
  * service, whether this tab keeps a guest token, what the token endpoint offers a visitor with
  * no credentials, how the Turnstile stand-in treats the next challenge, and "Forget me".
  */
-import { log, logCalls, logElementEvents, teachSdkEmulator, watchAvailability } from './common.js';
+import { log, logCalls, logElementEvents, teachSdkStandIn, watchAvailability } from './common.js';
 
 const config = JSON.parse(document.getElementById('sandbox-config').textContent);
 const element = document.querySelector('kaleyra-call');
@@ -169,7 +169,7 @@ function setUpConsole() {
   showGuestToken();
   void askTokenEndpoint();
   if (config.mode === 'sandbox') {
-    teachSdkEmulator(config.emulator);
+    teachSdkStandIn(config.sdkStandIn);
   } else {
     $('console-mode').textContent = config.guests.on
       ? "Real mode: Kaleyra's API and SDK, and Cloudflare's own Turnstile challenge."

@@ -2,7 +2,7 @@
  * What both pages of the demo site share: the staff and patient page (demo.js) and the public
  * "Ask the clinic" page (ask.js). The site's part is the doctor's availability; the sandbox
  * console's part is the event log (the element's events, calls from start to end) and telling
- * the SDK emulator what the emulated Kaleyra server knows.
+ * the SDK stand-in what the Kaleyra server it plays knows.
  */
 const MAX_LOG_ENTRIES = 200;
 
@@ -149,7 +149,7 @@ export function logCalls(element, { nameOf, ringingNote = () => undefined }) {
 
   /**
    * No SDK event announces a call this page starts: `call:status:changed` begins after the
-   * first `dialing` (docs/kaleyra-sdk-notes.md, SDK emulator choices). So the console learns of
+   * first `dialing` (docs/kaleyra-sdk-notes.md, SDK stand-in choices). So the console learns of
    * it from the call view that `startCall()` resolves with; the launcher uses that same method.
    */
   const startCall = element.startCall;
@@ -229,15 +229,15 @@ function showAvailability(element, { doctor, online }) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The SDK emulator
+// The SDK stand-in
 
 /**
- * When the SDK emulator has loaded (lazily, on the first click), it learns what the real
- * service knows: the key the REST emulator signs tokens with, and the app id. Tokens are then
+ * When the SDK stand-in has loaded (lazily, on the first click), it learns what the real
+ * service knows: the key the REST stand-in signs tokens with, and the app id. Tokens are then
  * checked as strictly as Kaleyra would.
- * @param {{ signingSecret?: string, appId: string } | undefined} emulatorConfig
+ * @param {{ signingSecret?: string, appId: string } | undefined} sdkStandInConfig
  */
-export function teachSdkEmulator(emulatorConfig) {
+export function teachSdkStandIn(sdkStandInConfig) {
   document.addEventListener(
     'load',
     (event) => {
@@ -248,10 +248,10 @@ export function teachSdkEmulator(emulatorConfig) {
       ) {
         return;
       }
-      const emulator = window.__bandyerEmulator;
-      if (!emulator || !emulatorConfig) return;
-      if (emulatorConfig.signingSecret) emulator.setSigningSecret(emulatorConfig.signingSecret);
-      emulator.setExpectedAppId(emulatorConfig.appId);
+      const control = window.__bandyerEmulator;
+      if (!control || !sdkStandInConfig) return;
+      if (sdkStandInConfig.signingSecret) control.setSigningSecret(sdkStandInConfig.signingSecret);
+      control.setExpectedAppId(sdkStandInConfig.appId);
     },
     true,
   );

@@ -13,7 +13,7 @@ import {
   log,
   logCalls,
   logElementEvents,
-  teachSdkEmulator,
+  teachSdkStandIn,
   watchAvailability,
 } from './common.js';
 
@@ -276,7 +276,7 @@ logCalls(element, {
 });
 
 // ---------------------------------------------------------------------------------------------
-// The sandbox's "server side": the SDK emulator's control API and the REST emulator's faults
+// The sandbox's "server side": the SDK stand-in's control API and the REST stand-in's faults
 
 function sandboxAction(button, what, action) {
   $(button).addEventListener('click', () => {
@@ -325,11 +325,11 @@ function setUpConsole() {
       "Real mode: the worker calls Kaleyra's API and the page loads Kaleyra's SDK.";
     return;
   }
-  teachSdkEmulator(config.emulator);
-  sandboxAction('about-to-expire', 'the service says: token is about to expire', (emulator) =>
-    emulator.aboutToExpire(),
+  teachSdkStandIn(config.sdkStandIn);
+  sandboxAction('about-to-expire', 'the service says: token is about to expire', (control) =>
+    control.aboutToExpire(),
   );
-  sandboxAction('expire', 'the service expired the token', (emulator) => emulator.expire());
+  sandboxAction('expire', 'the service expired the token', (control) => control.expire());
   $('break-endpoint').addEventListener('click', () => {
     const broken = $('break-endpoint').getAttribute('aria-pressed') !== 'true';
     setEndpointBroken(broken).catch((err) =>

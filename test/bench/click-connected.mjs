@@ -38,7 +38,7 @@ export const HOVER_MS = 300;
 /** Issue 14's target: after the hover, on the fast profile, at most this × the eager snippet. */
 export const TARGET_RATIO = 1.2;
 
-const STANDIN = '/sdk-standin.js';
+const STANDIN = '/sdk-stand-in.js';
 const QUIET_MS = 500;
 const SETTLE_LIMIT_MS = 30_000;
 const LAUNCHER = 'kaleyra-call [part="launcher"]';

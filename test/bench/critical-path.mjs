@@ -1,11 +1,11 @@
 /**
  * 2. Critical path: with latencies injected at the bench server (token endpoint,
- * SDK script) and in the SDK emulator (client.connect), the time from the
+ * SDK script) and in the SDK stand-in (client.connect), the time from the
  * element's start (its change to `loading`) to `kaleyra-call-ready`, divided by
  * the ideal max(token, script) + connect and by the sequential token + script +
  * connect. A fresh browser profile per run, so the script is really fetched.
  *
- * The emulator's connect costs more than its injected delay (it renders the
+ * The stand-in's connect costs more than its injected delay (it renders the
  * widget and announces presence before resolving), so each run also records the
  * connect's real duration and the element's own share of the total.
  */
@@ -78,11 +78,11 @@ export async function measureCriticalPath({ browser, server }) {
       runsMs: times.map((t) => round(t, 1)),
       medianMs: round(measured, 1),
       spreadMs: round(Math.max(...times) - Math.min(...times), 1),
-      emulatorConnectMedianMs: round(median(runs.map((r) => r.connectMs)), 1),
+      standInConnectMedianMs: round(median(runs.map((r) => r.connectMs)), 1),
       elementOwnMedianMs: round(median(runs.map((r) => r.elementMs)), 1),
       vsIdeal: round(measured / ideal, 3),
       vsSequential: round(measured / sequential, 3),
-      // The same ratio with the emulator's real connect time in the ideal.
+      // The same ratio with the stand-in's real connect time in the ideal.
       vsIdealWithMeasuredConnect: round(
         median(runs.map((r) => r.ms / (Math.max(set.tokenMs, set.scriptMs) + r.connectMs))),
         3,

@@ -1,6 +1,6 @@
 /**
  * 4. Upstream economy: how many /sdk/credentials calls reach Kaleyra (the
- * emulator's call log) for
+ * stand-in's call log) for
  *
  * - 100 page loads by one user, one after another in one browser tab, each
  *   until the element holds its token and the SDK (state `connecting`): one token
@@ -23,14 +23,14 @@ export const CONCURRENT_LOADS = 20;
 /**
  * @param {{ browser: import('playwright-core').Browser,
  *   server: Awaited<ReturnType<typeof import('./page-server.mjs').startPageServer>>,
- *   emulator: Awaited<ReturnType<typeof import('./processes.mjs').startEmulator>>,
+ *   kaleyra: Awaited<ReturnType<typeof import('./processes.mjs').spawnKaleyraStandIn>>,
  *   workerUrl: string, label: string,
  *   sequentialUser: { id: string, jwt: string }, concurrentUser: { id: string, jwt: string } }} options
  */
 export async function measureEconomy({
   browser,
   server,
-  emulator,
+  kaleyra,
   workerUrl,
   label,
   sequentialUser,
@@ -47,7 +47,7 @@ export async function measureEconomy({
       }),
     );
 
-  await emulator.clearCalls();
+  await kaleyra.clearCalls();
   const sequentialUrl = pageFor(sequentialUser);
   const context = await browser.newContext();
   let tokenRequests = 0;
@@ -65,9 +65,9 @@ export async function measureEconomy({
     await context.close();
   }
   const seconds = Math.round((performance.now() - started) / 1000);
-  const sequentialCalls = await callsFor(emulator, sequentialUser.id);
+  const sequentialCalls = await callsFor(kaleyra, sequentialUser.id);
 
-  await emulator.clearCalls();
+  await kaleyra.clearCalls();
   const concurrentUrl = pageFor(concurrentUser);
   const contexts = await Promise.all(
     Array.from({ length: CONCURRENT_LOADS }, () => browser.newContext()),
@@ -83,7 +83,7 @@ export async function measureEconomy({
   } finally {
     await Promise.all(contexts.map((c) => c.close()));
   }
-  const concurrentCalls = await callsFor(emulator, concurrentUser.id);
+  const concurrentCalls = await callsFor(kaleyra, concurrentUser.id);
 
   return {
     sequential: {
@@ -96,8 +96,8 @@ export async function measureEconomy({
   };
 }
 
-/** @param {Awaited<ReturnType<typeof import('./processes.mjs').startEmulator>>} emulator @param {string} userId */
-async function callsFor(emulator, userId) {
-  const calls = await emulator.credentialCalls();
+/** @param {Awaited<ReturnType<typeof import('./processes.mjs').spawnKaleyraStandIn>>} kaleyra @param {string} userId */
+async function callsFor(kaleyra, userId) {
+  const calls = await kaleyra.credentialCalls();
   return calls.filter((c) => c.user_id === userId).length;
 }

@@ -12,7 +12,7 @@ import { networkLog, waitReady } from './browser.mjs';
 
 const QUIET_MS = 1000;
 const SETTLE_LIMIT_MS = 30_000;
-const STANDIN = '/sdk-standin.js';
+const STANDIN = '/sdk-stand-in.js';
 
 const VARIANTS = [
   { name: 'eager', label: 'vendor snippet, SDK in <head> (stand-in)' },

@@ -7,9 +7,9 @@
  *   GET  /kaleyra-call.runtime.<en|it|es>.js  the runtime file (of the element's language) it
  *                             loads from beside itself when a session starts or intent shows
  *                             (docs/architecture.md, Intent), served the same way
- *   GET  /sdk-standin.js      the size-faithful SDK stand-in (sdk-standin.mjs), gzip
- *   GET  /bandyer-media-client.js  what the emulator loads beside itself at connect
- *   GET  /sdk.js?delay=&connectMs=   the SDK emulator, answered after `delay` ms; with
+ *   GET  /sdk-stand-in.js      the size-faithful SDK stand-in (sdk-stand-in.mjs), gzip
+ *   GET  /bandyer-media-client.js  what the stand-in loads beside itself at connect
+ *   GET  /sdk.js?delay=&connectMs=   the SDK stand-in, answered after `delay` ms; with
  *                             `connectMs`, its client.connect takes that long and is timed
  *   POST /token?delay=&user=  the token endpoint contract (docs/architecture.md, Token
  *                             endpoint), answered after `delay` ms
@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { buffer } from 'node:stream/consumers';
 import { gzipSync } from 'node:zlib';
-import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
+import { MEDIA_CLIENT_FILE, ensureSdkStandIn } from '../../sandbox/kaleyra-sdk/build.mjs';
 import { mintToken } from '../support/fake-servers.mjs';
 
 const ELEMENT = new URL('../../dist/kaleyra-call.js', import.meta.url);
@@ -33,7 +33,7 @@ const TOKEN_TTL_SECONDS = 3600;
 /** @param {{ sdkStandIn: { raw: Buffer, gzip: Buffer } }} options */
 export async function startPageServer({ sdkStandIn }) {
   const element = readFileSync(ELEMENT);
-  // What the emulator loads from beside itself at connect, as the real SDK loads its media script.
+  // What the stand-in loads from beside itself at connect, as the real SDK loads its media script.
   const mediaClient = readFileSync(MEDIA_CLIENT_FILE);
   const files = {
     '/bandyer-media-client.js': {
@@ -55,9 +55,9 @@ export async function startPageServer({ sdkStandIn }) {
         ];
       }),
     ),
-    '/sdk-standin.js': { ...sdkStandIn, cache: 'public, max-age=3600' },
+    '/sdk-stand-in.js': { ...sdkStandIn, cache: 'public, max-age=3600' },
   };
-  const emulator = readFileSync(await ensureEmulator(), 'utf8');
+  const sdkStandInCode = readFileSync(await ensureSdkStandIn(), 'utf8');
   /** @type {Map<string, string>} */
   const pages = new Map();
   /** @type {{ method: string, path: string, start: number, end: number }[]} */
@@ -106,7 +106,7 @@ export async function startPageServer({ sdkStandIn }) {
         'content-type': 'text/javascript; charset=utf-8',
         'cache-control': 'public, max-age=600',
       });
-      res.end(emulator + setup);
+      res.end(sdkStandInCode + setup);
     } else if (req.method === 'POST' && url.pathname === '/token') {
       await buffer(req); // read the body, as a real endpoint does
       await sleep(delay);
@@ -154,8 +154,8 @@ export async function startPageServer({ sdkStandIn }) {
 }
 
 /**
- * Appended to the SDK emulator for the critical-path runs: records when the page's
- * `client.connect` starts and settles, so the emulator's own connect time can be
+ * Appended to the SDK stand-in for the critical-path runs: records when the page's
+ * `client.connect` starts and settles, so the stand-in's own connect time can be
  * told apart from the element's.
  */
 const TIME_CONNECT = `(() => {

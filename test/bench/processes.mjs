@@ -1,7 +1,7 @@
 /**
  * The two server processes of the worker benchmarks, each stopped for sure:
  *
- * - the Kaleyra REST emulator (demo/sandbox/kaleyra-api-server.mjs) in its own
+ * - the Kaleyra REST stand-in (sandbox/kaleyra-rest/server.mjs) in its own
  *   Node process, so that its work never shares an event loop with the load
  *   generator, answering every credentials call after a fixed latency (a
  *   `latency` fault queued for practically every call);
@@ -21,7 +21,7 @@ import ts from 'typescript';
 import { launchWorker } from '../../demo/server/worker.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const EMULATOR_SERVER = join(ROOT, 'demo/sandbox/kaleyra-api-server.mjs');
+const KALEYRA_STANDIN_SERVER = join(ROOT, 'sandbox/kaleyra-rest/server.mjs');
 const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 3_000;
 /** High enough that no benchmark reaches it (the binding's `period` must be 10 or 60). */
@@ -30,15 +30,15 @@ const BENCH_RATE_LIMIT = { limit: 1_000_000_000, period: 60 };
 /**
  * @param {{ apiKey: string, users: string[], latencyMs: number }} options
  */
-export async function startEmulator({ apiKey, users, latencyMs }) {
-  const child = spawn(process.execPath, [EMULATOR_SERVER], {
+export async function spawnKaleyraStandIn({ apiKey, users, latencyMs }) {
+  const child = spawn(process.execPath, [KALEYRA_STANDIN_SERVER], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      KALEYRA_EMULATOR_PORT: '0',
+      KALEYRA_STANDIN_PORT: '0',
       KALEYRA_API_KEY: apiKey,
-      KALEYRA_EMULATOR_USERS: users.join(','),
+      KALEYRA_STANDIN_USERS: users.join(','),
     },
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -52,7 +52,7 @@ export async function startEmulator({ apiKey, users, latencyMs }) {
   try {
     const apiBase = await new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error('the Kaleyra emulator did not start')),
+        () => reject(new Error('the Kaleyra REST stand-in did not start')),
         START_TIMEOUT_MS,
       );
       createInterface({ input: child.stdout }).on('line', (line) => {
@@ -62,7 +62,7 @@ export async function startEmulator({ apiKey, users, latencyMs }) {
           resolve(match[1]);
         }
       });
-      child.once('exit', (code) => reject(new Error(`the Kaleyra emulator exited (${code})`)));
+      child.once('exit', (code) => reject(new Error(`the Kaleyra REST stand-in exited (${code})`)));
     });
     const origin = new URL(apiBase).origin;
     await control(origin, 'POST', '/__control/faults', {
@@ -93,7 +93,7 @@ async function control(origin, method, path, body) {
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status}`);
+  if (!res.ok) throw new Error(`Kaleyra REST stand-in ${method} ${path}: ${res.status}`);
   return res.json();
 }
 

@@ -1,6 +1,6 @@
 /** The printed table: plain text, one block per question of the benchmark. */
 import { HOVER_MS, TARGET_RATIO } from './click-connected.mjs';
-import { PUBLISHED_SDK } from './sdk-standin.mjs';
+import { PUBLISHED_SDK } from './sdk-stand-in.mjs';
 
 const int = (n) => Math.round(n).toLocaleString('en-US');
 const ms = (n) => `${Number(n).toFixed(0)} ms`;
@@ -62,10 +62,10 @@ function aloneBlock(seq, alone) {
   const load = `${alone.loadAverage.start.toFixed(1)} → ${alone.loadAverage.end.toFixed(1)}`;
   return [
     `  The worker alone: its deploy bundle (${int(alone.bundleBytes)} B) on workerd ${alone.workerd} run by Miniflare ${alone.miniflare},`,
-    `  Node's fetch straight to its socket (no dev proxy, no wrangler process), same emulator; ${alone.upstream.n} requests each, load average ${load}`,
+    `  Node's fetch straight to its socket (no dev proxy, no wrangler process), same stand-in; ${alone.upstream.n} requests each, load average ${load}`,
     ...table([
       ['one at a time', 'p50', 'p99', 'added p50', 'added p99'],
-      ['upstream alone (emulator)', ms1(alone.upstream.p50), ms1(alone.upstream.p99), '', ''],
+      ['upstream alone (stand-in)', ms1(alone.upstream.p50), ms1(alone.upstream.p99), '', ''],
       ['worker, cache off', ms1(alone.off.p50), ms1(alone.off.p99), ms1(added.p50), ms1(added.p99)],
       ...(alone.offGzip
         ? [
@@ -163,7 +163,7 @@ function clickBlock({ profiles, loadAverage }) {
     `  resolved), the page loaded and its network quiet first; ${runs} runs each, a fresh browser context each. "SDK done at":`,
     `  when the SDK download finished, from the click (median; negative: before it); "SDK in before": runs in which it`,
     `  finished before the click; "SDK fetches": the most SDK downloads in a run (1: the warm-up's preload served the`,
-    `  script tag). The pointer rested a median ${ms(hover.pointerMedianMs)} before the click (fast profile). The SDK emulator's`,
+    `  script tag). The pointer rested a median ${ms(hover.pointerMedianMs)} before the click (fast profile). The SDK stand-in's`,
     `  connect makes no network round trip. Load average ${loadAverage.start.toFixed(1)} → ${loadAverage.end.toFixed(1)} during these runs.`,
     `  Target: after a ${HOVER_MS} ms hover, fast profile, ≤ ${TARGET_RATIO}× the eager snippet: ${met ? 'met' : 'NOT met'} (${x(hover.vsEager)}).`,
   ];
@@ -189,7 +189,7 @@ export function formatAloneReport({ machine, worker }) {
     ...header(`kaleyra-call benchmark, the worker alone only, ${machine.date}`, machine, [
       `wrangler ${machine.wrangler}`,
     ]),
-    `Kaleyra emulator answering in ${worker.upstreamLatencyMs} ms, 127.0.0.1`,
+    `Kaleyra REST stand-in answering in ${worker.upstreamLatencyMs} ms, 127.0.0.1`,
     ...aloneBlock(undefined, worker.alone),
   ].join('\n');
 }
@@ -229,7 +229,7 @@ export function formatReport(results) {
           : '—',
       ]),
     ]),
-    `  SDK: a size-faithful stand-in (the SDK emulator padded to ${int(standIn.bytes)} bytes, ${int(standIn.gzipBytes)} gzip), not Kaleyra's`,
+    `  SDK: the SDK stand-in padded to ${int(standIn.bytes)} bytes (${int(standIn.gzipBytes)} gzip), not Kaleyra's`,
     `  bundle; the published ${PUBLISHED_SDK.version} is ${int(PUBLISHED_SDK.bytes)} bytes, ${int(PUBLISHED_SDK.gzipBytes)} gzip. Kaleyra's CDN is unreachable here.`,
     '',
     `2. Critical path, start (\`loading\`) → \`connected\`, ${criticalPath[0].runsMs.length} runs each`,
@@ -257,21 +257,21 @@ export function formatReport(results) {
         r.parallelInEveryRun ? 'yes' : 'NO',
       ]),
     ]),
-    `  ideal = max(token, script) + connect; sequential = token + script + connect. The emulator's connect took a median`,
-    `  ${criticalPath.map((r) => ms(r.emulatorConnectMedianMs)).join(' / ')} for its injected 100 ms (it renders its widget first): ÷ ideal* puts that real`,
+    `  ideal = max(token, script) + connect; sequential = token + script + connect. The SDK stand-in's connect took a median`,
+    `  ${criticalPath.map((r) => ms(r.standInConnectMedianMs)).join(' / ')} for its injected 100 ms (it renders its widget first): ÷ ideal* puts that real`,
     `  time in the ideal. "element" = the element's own time (download done → connect called, incl. the SDK`,
     `  script's execution; connect settled → ready). "parallel": token and script were in flight together.`,
     '',
     `3. Click → connected, beside the vendor snippet, network shaped by Chromium, SDK stand-in`,
     ...clickBlock(clickToConnected),
     '',
-    `4. Worker under wrangler dev, Kaleyra emulator answering in ${worker.upstreamLatencyMs} ms, 127.0.0.1`,
+    `4. Worker under wrangler dev, Kaleyra REST stand-in answering in ${worker.upstreamLatencyMs} ms, 127.0.0.1`,
   );
   const seq = worker.sequential;
   out.push(
     ...table([
       [`one at a time (${seq.upstream.n} requests)`, 'p50', 'p99', 'added p50', 'added p99'],
-      ['upstream alone (emulator)', ms(seq.upstream.p50), ms(seq.upstream.p99), '', ''],
+      ['upstream alone (stand-in)', ms(seq.upstream.p50), ms(seq.upstream.p99), '', ''],
       [
         'worker, cache off',
         ms(seq.off.p50),
@@ -296,7 +296,7 @@ export function formatReport(results) {
         'timeouts',
       ],
       ...[
-        ['upstream alone (emulator)', worker.load.upstream],
+        ['upstream alone (stand-in)', worker.load.upstream],
         ['worker, cache off', worker.load.off],
         ['worker, cache on', worker.load.on],
       ].map(([name, r]) => [
@@ -324,7 +324,7 @@ export function formatReport(results) {
       ]),
     ]),
     '',
-    '5. Upstream economy: /sdk/credentials calls that reached Kaleyra (the emulator)',
+    '5. Upstream economy: /sdk/credentials calls that reached Kaleyra (the REST stand-in)',
   );
   out.push(
     ...table([

@@ -15,7 +15,7 @@
  * Takes four to six minutes on two cores.
  *
  * `npm run bench -- --worker-alone` runs only the worker alone on workerd (part of
- * 4, with its own emulator; about a minute) and writes bench-results/worker-alone.json;
+ * 4, with its own stand-in; about a minute) and writes bench-results/worker-alone.json;
  * `npm run bench -- --click` runs only 3 (about 80 s) and writes
  * bench-results/click-connected.json.
  */
@@ -33,9 +33,9 @@ import { measureCpuSteps } from './jwt-micro.mjs';
 import { measurePageCost } from './page-cost.mjs';
 import { startPageServer } from './page-server.mjs';
 import { groupCpuSeconds } from './process-cpu.mjs';
-import { startEmulator, startWorker } from './processes.mjs';
+import { spawnKaleyraStandIn, startWorker } from './processes.mjs';
 import { formatAloneReport, formatClickReport, formatReport } from './report.mjs';
-import { makeSdkStandIn } from './sdk-standin.mjs';
+import { makeSdkStandIn } from './sdk-stand-in.mjs';
 import { SITE_JWT_AUDIENCE, SITE_JWT_ISSUER, signSiteJwt } from './site-jwt.mjs';
 import { round } from './stats.mjs';
 import {
@@ -94,7 +94,7 @@ async function main() {
   const clickToConnected = await measureClickToConnected({ browser, server });
 
   const economyUsers = ['economy_sequential', 'economy_concurrent'];
-  const { apiKey, siteSecret, emulator, jwts, vars } = await workerSetup({
+  const { apiKey, siteSecret, kaleyra, jwts, vars } = await workerSetup({
     origin: server.origin,
     extraUsers: economyUsers,
   });
@@ -105,9 +105,9 @@ async function main() {
   // Before the autocannon runs below, whose load outlasts them by a minute or more
   // (the 1-minute load average): latency one request at a time is what this step times.
   step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
-  const alone = await workerAlone({ vars, emulator, apiKey, origin: server.origin, jwts });
+  const alone = await workerAlone({ vars, kaleyra, apiKey, origin: server.origin, jwts });
 
-  const upstream = upstreamSender({ apiBase: emulator.apiBase, apiKey, users: LOAD_USERS });
+  const upstream = upstreamSender({ apiBase: kaleyra.apiBase, apiKey, users: LOAD_USERS });
   const sequential = {};
   const load = {};
   const economy = {};
@@ -134,7 +134,7 @@ async function main() {
       economy[cache] = await measureEconomy({
         browser,
         server,
-        emulator,
+        kaleyra,
         workerUrl: wrangler.url,
         label: cache,
         sequentialUser,
@@ -160,7 +160,7 @@ async function main() {
   }
   step('upstream alone, autocannon');
   load.upstream = await loadUpstream({
-    apiBase: emulator.apiBase,
+    apiBase: kaleyra.apiBase,
     apiKey,
     users: LOAD_USERS,
     durationSeconds: UPSTREAM_LOAD_SECONDS,
@@ -209,23 +209,23 @@ async function pagesSetup(machine) {
 }
 
 /**
- * The Kaleyra emulator (answering in UPSTREAM_LATENCY_MS), the bench users' site
+ * The Kaleyra REST stand-in (answering in UPSTREAM_LATENCY_MS), the bench users' site
  * JWTs, and the worker's settings for it.
  * @param {{ origin: string, extraUsers?: string[] }} options
  */
 async function workerSetup({ origin, extraUsers = [] }) {
   const apiKey = `ak_bench_${randomBytes(12).toString('hex')}`;
   const siteSecret = randomBytes(32).toString('base64url');
-  const emulator = await startEmulator({
+  const kaleyra = await spawnKaleyraStandIn({
     apiKey,
     users: [...LOAD_USERS, ...extraUsers],
     latencyMs: UPSTREAM_LATENCY_MS,
   });
-  running.add(emulator.stop);
+  running.add(kaleyra.stop);
   const jwts = await Promise.all(LOAD_USERS.map((id) => signSiteJwt(siteSecret, id)));
   const vars = {
     KALEYRA_API_KEY: apiKey,
-    KALEYRA_API_BASE: emulator.apiBase,
+    KALEYRA_API_BASE: kaleyra.apiBase,
     ALLOWED_ORIGINS: origin,
     AUTH_MODE: 'jwt',
     SITE_JWT_SECRET: siteSecret,
@@ -234,18 +234,18 @@ async function workerSetup({ origin, extraUsers = [] }) {
     USER_ID_PREFIX: '',
     TOKEN_TTL_SECONDS: '3600',
   };
-  return { apiKey, siteSecret, emulator, jwts, vars };
+  return { apiKey, siteSecret, kaleyra, jwts, vars };
 }
 
 /**
  * worker-alone.mjs, stopped for sure.
- * @param {{ vars: Record<string, string>, emulator: { apiBase: string }, apiKey: string,
+ * @param {{ vars: Record<string, string>, kaleyra: { apiBase: string }, apiKey: string,
  *   origin: string, jwts: string[] }} options
  */
-async function workerAlone({ vars, emulator, apiKey, origin, jwts }) {
+async function workerAlone({ vars, kaleyra, apiKey, origin, jwts }) {
   const aloneRun = measureWorkerAlone({
     vars,
-    apiBase: emulator.apiBase,
+    apiBase: kaleyra.apiBase,
     apiKey,
     users: LOAD_USERS,
     origin,
@@ -260,14 +260,14 @@ async function workerAlone({ vars, emulator, apiKey, origin, jwts }) {
   }
 }
 
-/** `--worker-alone`: only the worker alone on workerd, with an emulator of its own. */
+/** `--worker-alone`: only the worker alone on workerd, with a stand-in of its own. */
 async function mainAlone() {
   const machine = machineFacts();
   // No page is served: the origin is only what the worker allows and the requests send.
   const origin = 'http://127.0.0.1:9';
-  const { apiKey, emulator, jwts, vars } = await workerSetup({ origin });
+  const { apiKey, kaleyra, jwts, vars } = await workerSetup({ origin });
   step('the worker alone on workerd (Miniflare, no dev proxy): one request at a time');
-  const alone = await workerAlone({ vars, emulator, apiKey, origin, jwts });
+  const alone = await workerAlone({ vars, kaleyra, apiKey, origin, jwts });
   machine.loadAverageEnd = os.loadavg()[0].toFixed(1);
   const results = {
     machine,

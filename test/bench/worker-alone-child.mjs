@@ -1,7 +1,7 @@
 /**
  * The child process of worker-alone.mjs (see there for why a child): builds the
  * worker bundle, runs it on workerd through Miniflare, times it one request at a
- * time against the Kaleyra emulator, and sends the figures back over IPC.
+ * time against the Kaleyra REST stand-in, and sends the figures back over IPC.
  *
  * Its settings (secrets and site JWTs included) arrive as the one IPC message,
  * never on the command line or in the environment; its output is kept only to
@@ -95,9 +95,9 @@ async function measure({ config, vars, apiBase, apiKey, users, origin, jwts, cou
   let url = await mf.ready;
   // Both legs ask for an uncompressed answer. Miniflare's entry worker stands in
   // for Cloudflare's edge and gzips a JSON answer for a client that accepts gzip
-  // (Node's fetch does), while the emulator never compresses: left as it is, the
+  // (Node's fetch does), while the stand-in never compresses: left as it is, the
   // worker's figure would also hold a compression and a decompression that the
-  // emulator's does not, which are the edge's work and the client's, not the worker's.
+  // stand-in's does not, which are the edge's work and the client's, not the worker's.
   const identity = { 'accept-encoding': 'identity' };
   const upstream = upstreamSender({ apiBase, apiKey, users, headers: identity });
   // Node's own fetch, the client that times the upstream too, so the subtraction
@@ -116,7 +116,7 @@ async function measure({ config, vars, apiBase, apiKey, users, origin, jwts, cou
   const workerGzip = tokenRequest({});
 
   // Not counted: compiling the worker, its first JIT tiers, the connections (to
-  // the emulator and to workerd), and with the cache on, filling the cache for
+  // the stand-in and to workerd), and with the cache on, filling the cache for
   // these users, so that every timed request is a hit.
   await oneAtATime({ senders: { worker, upstream, workerGzip }, count: warmup });
   const off = await oneAtATime({ senders: { upstream, worker, workerGzip }, count });

@@ -1,17 +1,17 @@
 /**
  * 3b. The worker's own added latency, without wrangler dev's development proxy:
  * the bundle `wrangler deploy` would upload, run by Miniflare on the workerd that
- * wrangler dev uses, in front of the same Kaleyra emulator with the same 50 ms
- * latency. Requests go with Node's fetch, as to the emulator, to the socket of
+ * wrangler dev uses, in front of the same Kaleyra REST stand-in with the same 50 ms
+ * latency. Requests go with Node's fetch, as to the stand-in, to the socket of
  * that workerd, where Miniflare's entry worker hands them to the token worker in
  * the same process: no second workerd, no wrangler process on the way.
- * One request at a time, to the worker and straight to the emulator in turns, as
+ * One request at a time, to the worker and straight to the stand-in in turns, as
  * for wrangler dev (worker-load.mjs), both asking for an uncompressed answer (and
  * the worker once more with Node's default Accept-Encoding, shown apart: see the
  * child); then the cache on, hits only.
  *
  * It all runs in a child process (worker-alone-child.mjs) in its own process
- * group: the timing loop gets an event loop of its own, like the emulator has,
+ * group: the timing loop gets an event loop of its own, like the stand-in has,
  * and Miniflare's exit hook (which ends the process on SIGINT or SIGTERM at once)
  * stays out of the bench's own Ctrl-C handling. Stopping the group stops the
  * build, Miniflare and its workerd together.

@@ -1,8 +1,8 @@
 /**
- * 3. The worker under `wrangler dev`, in front of the Kaleyra emulator:
+ * 3. The worker under `wrangler dev`, in front of the Kaleyra REST stand-in:
  *
  * - added latency: requests one at a time, to the worker and straight to the
- *   emulator in turns; the worker's percentiles minus the upstream's;
+ *   stand-in in turns; the worker's percentiles minus the upstream's;
  * - throughput: autocannon (bounded: 50 connections for 20 s, 127.0.0.1 only),
  *   each request signed in as one of the bench users in turn.
  */
@@ -47,7 +47,7 @@ export function workerSender({ url, origin, jwts }) {
 }
 
 /**
- * A credentials call straight to the emulator; `headers` are added to the call's own.
+ * A credentials call straight to the stand-in; `headers` are added to the call's own.
  * @param {{ apiBase: string, apiKey: string, users: string[], headers?: Record<string, string> }} upstream
  */
 export function upstreamSender({ apiBase, apiKey, users, headers = {} }) {
@@ -77,7 +77,7 @@ export function loadWorker({ url, origin, jwts, durationSeconds = LOAD.durationS
 }
 
 /**
- * autocannon straight to the emulator: what the upstream alone gives at the same load.
+ * autocannon straight to the stand-in: what the upstream alone gives at the same load.
  * @param {{ apiBase: string, apiKey: string, users: string[], durationSeconds: number }} options
  */
 export function loadUpstream({ apiBase, apiKey, users, durationSeconds }) {

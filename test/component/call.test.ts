@@ -3,7 +3,10 @@
  * that says whom it calls, and a launcher that does not start a second call.
  */
 import { expect } from '@open-wc/testing';
-import { emulator, fake, freshPage, launcher, mount, until, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, launcher, mount } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { until, untilState } from './support/waits.js';
 
 const status = (el: HTMLElement) => el.shadowRoot!.querySelector('[part="status"]')!.textContent;
 
@@ -18,32 +21,32 @@ describe('<kaleyra-call> call progress', () => {
     await untilState(el, 'connected');
     expect(el.call).to.equal('none');
     expect(el.getAttribute('call')).to.equal('none');
-    emulator().setRingTimeoutMs(300);
+    sdkStandIn().setRingTimeoutMs(300);
     launcher(el).click();
     await until(() => el.call === 'dialing', 'dialing');
     expect(el.getAttribute('call')).to.equal('dialing');
     await until(() => status(el) === 'Calling Dr. Rossi…', 'the name in the status');
     // A second press during the call brings it forward; it does not call again.
     launcher(el).click();
-    await until(() => emulator().count('openWidget') === 1, 'openWidget');
-    expect(emulator().count('createCall')).to.equal(1);
+    await until(() => sdkStandIn().count('openWidget') === 1, 'openWidget');
+    expect(sdkStandIn().count('createCall')).to.equal(1);
     // Nobody answers: the call ends as the SDK says.
     await until(() => el.call === 'ended', 'ended');
     await el.updateComplete;
     expect(status(el)).to.equal('Call ended');
-    expect(emulator().count('createCall')).to.equal(1);
+    expect(sdkStandIn().count('createCall')).to.equal(1);
   });
 
   it('uses userDetailsFormatter for the name, and the id when the page gives no details', async () => {
     const f = await fake();
     const el = mount(f, { attrs: { 'call-with': 'nurse_joy' } });
     await untilState(el, 'connected');
-    emulator().setRingTimeoutMs(60_000);
+    sdkStandIn().setRingTimeoutMs(60_000);
     await el.startCall();
     await until(() => status(el) === 'Calling nurse_joy…', 'the id');
     el.userDetailsProvider = async (ids) => ids.map((userId) => ({ userId, nickName: 'Joy' }));
     el.userDetailsFormatter = (user) => `Nurse ${(user as { nickName: string }).nickName}`;
-    emulator().emit('call:status:changed', {
+    sdkStandIn().emit('call:status:changed', {
       call: { status: 'connected', direction: 'outgoing', participants: ['user_1', 'nurse_joy'] },
       status: 'connected',
     });
@@ -55,7 +58,7 @@ describe('<kaleyra-call> call progress', () => {
     const f = await fake();
     const el = mount(f, { attrs: { language: 'it' } });
     await untilState(el, 'connected');
-    emulator().incomingCall('dr_bianchi');
+    sdkStandIn().incomingCall('dr_bianchi');
     await until(() => el.call === 'ringing', 'ringing');
     await until(() => status(el) === 'Chiamata in arrivo da dr_bianchi', 'the Italian status');
   });
@@ -64,7 +67,7 @@ describe('<kaleyra-call> call progress', () => {
     const f = await fake();
     const el = mount(f, { attrs: { 'call-with': 'dr_rossi' } });
     await untilState(el, 'connected');
-    emulator().setRingTimeoutMs(60_000);
+    sdkStandIn().setRingTimeoutMs(60_000);
     await el.startCall();
     expect(el.call).to.equal('dialing');
     await el.disconnect();

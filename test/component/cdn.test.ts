@@ -6,7 +6,7 @@
  * browser checks the `integrity` hash for real.
  */
 import { expect } from '@open-wc/testing';
-import { until } from './helpers.js';
+import { until } from './support/waits.js';
 
 type FrameWindow = Window & { KaleyraCall?: { KaleyraCallElement?: unknown } };
 
@@ -224,10 +224,20 @@ describe('the CDN builds, loaded as the README shows', () => {
     expect((await again).detail.code).to.equal('runtime_load_failed');
     // A new script, not the failed one's outcome remembered.
     expect(scripts).to.deep.equal(['/fake/raw/tampered/kaleyra-call.runtime.en']);
-    // Reported as events; no promise of the launcher's is left rejected unhandled
-    // (those events fire at the next task).
-    await new Promise((resolve) => win.setTimeout(resolve, 0));
-    expect(unhandled).to.deep.equal([]);
+    // Reported as events; no promise of the launcher's is left rejected unhandled. Such a
+    // rejection would be reported before one the page makes now: wait for that one.
+    const marker = new Promise<void>((resolve) =>
+      win.addEventListener('unhandledrejection', (e) => {
+        if (e.reason !== 'marker') return;
+        e.preventDefault();
+        resolve();
+      }),
+    );
+    const script = win.document.createElement('script');
+    script.textContent = "Promise.reject('marker');";
+    win.document.head.append(script);
+    await marker;
+    expect(unhandled).to.deep.equal(['marker']);
   });
 
   it('an Italian element words its failures in Italian only: the event, the rejection, the inline error', async () => {

@@ -2,7 +2,8 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../component/define.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
-import { fake, freshPage, watchFetch } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, watchFetch } from './support/page.js';
 
 /** The inline message, when it is shown: the visitor's sentence, then the details. */
 function shown(el: HTMLElement): { visitor: string; details: string } {

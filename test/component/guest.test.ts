@@ -1,23 +1,15 @@
 /**
  * Guests on a public page: the token endpoint's 401 guest offer, the Turnstile
- * challenge (the stand-in of demo/sandbox/turnstile/, its server behind
+ * challenge (the stand-in of sandbox/turnstile/browser/, its server behind
  * test/support/fake-servers.mjs under /fake/guest-ts/), the guest endpoint, and
  * the guest credential kept for the tab.
  */
 import { expect } from '@open-wc/testing';
-import type { TurnstileGlobals } from '../../demo/sandbox/turnstile.js';
+import type { TurnstileGlobals } from '../../sandbox/turnstile/turnstile.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import {
-  fake,
-  freshPage,
-  launcher,
-  record,
-  until,
-  untilState,
-  watchFetch,
-  type Fake,
-  type Step,
-} from './helpers.js';
+import { fake, type Fake, type Step } from './support/fake-backend.js';
+import { freshPage, launcher, watchFetch } from './support/page.js';
+import { record, until, untilState } from './support/waits.js';
 
 const STAND_IN = 'guest-ts';
 const CHALLENGE_SRC = `/fake/${STAND_IN}/turnstile/v0/api.js?render=explicit`;

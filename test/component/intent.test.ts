@@ -5,7 +5,10 @@
  * runs what was fetched. No intent, nothing more.
  */
 import { expect } from '@open-wc/testing';
-import { fake, fakeClock, freshPage, launcher, mount, until, untilState } from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, launcher, mount } from './support/page.js';
+import { until, untilState } from './support/waits.js';
 
 /** The links the element added (the test runner has preloads of its own). */
 const ours = () =>

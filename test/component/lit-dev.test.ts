@@ -1,5 +1,7 @@
 import { expect } from '@open-wc/testing';
-import { fake, freshPage, mount, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount } from './support/page.js';
+import { untilState } from './support/waits.js';
 
 describe('<kaleyra-call> in Lit dev mode', () => {
   afterEach(freshPage);

@@ -1,17 +1,11 @@
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import {
-  emulator,
-  fake,
-  freshPage,
-  launcher,
-  mount,
-  record,
-  until,
-  untilState,
-} from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, launcher, mount } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
-const callsTo = (method: string) => emulator().calls.filter((c) => c.method === method);
+const callsTo = (method: string) => sdkStandIn().calls.filter((c) => c.method === method);
 
 describe('<kaleyra-call> methods', () => {
   afterEach(freshPage);
@@ -119,8 +113,8 @@ describe('<kaleyra-call> methods', () => {
     const el = mount(f);
     await untilState(el, 'connected');
     const events = record(el, 'kaleyra-call-sdk');
-    emulator().incomingCall('dr_who');
-    emulator().emit('channel:message:received', { message: { text: 'hi' } });
+    sdkStandIn().incomingCall('dr_who');
+    sdkStandIn().emit('channel:message:received', { message: { text: 'hi' } });
     await until(() => events.length >= 2, 'two relayed events');
     const types = events.map((e) => e.detail.type);
     expect(types).to.include('call:incoming');

@@ -1,17 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import {
-  belowTheFold,
-  fake,
-  fakeClock,
-  firstIntersection,
-  freshPage,
-  launcher,
-  mount,
-  untilState,
-  watchFetch,
-  type FakeClock,
-} from './helpers.js';
+import { fakeClock, type FakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { belowTheFold, freshPage, launcher, mount, watchFetch } from './support/page.js';
+import { firstIntersection, untilState } from './support/waits.js';
 
 const sdkScripts = () => document.querySelectorAll('script[src*="/fake/"]').length;
 

@@ -6,7 +6,10 @@
  */
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, record, untilState, type Fake } from './helpers.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, untilState } from './support/waits.js';
 
 const APP = { app_id: 'wAppId_endpoint', region: 'us', environment: 'production' };
 
@@ -38,7 +41,7 @@ describe('<kaleyra-call token-endpoint> alone', () => {
     const f = await fake({ token: [{ extra: APP }] });
     const el = tag(f);
     await untilState(el, 'connected');
-    expect(emulator().lastConfig).to.include({
+    expect(sdkStandIn().lastConfig).to.include({
       appId: 'wAppId_endpoint',
       region: 'us',
       environment: 'production',
@@ -52,7 +55,7 @@ describe('<kaleyra-call token-endpoint> alone', () => {
     const f = await fake({ token: [{}] });
     const el = tag(f, { 'app-id': 'wAppId_page' });
     await untilState(el, 'connected');
-    expect(emulator().lastConfig).to.include({
+    expect(sdkStandIn().lastConfig).to.include({
       appId: 'wAppId_page',
       region: 'eu',
       environment: 'sandbox',
@@ -113,7 +116,7 @@ describe('<kaleyra-call token-endpoint> alone', () => {
     await untilState(el, 'connected');
     await f.script({ token: [{ extra: { ...APP, app_id: 'wAppId_other' } }] });
     const errors = record(el, 'kaleyra-call-error');
-    emulator().aboutToExpire();
+    sdkStandIn().aboutToExpire();
     await untilState(el, 'error');
     expect(errors.at(-1)!.detail).to.include({
       phase: 'config',

@@ -1,7 +1,7 @@
 /**
  * <kaleyra-call> rendered by React 19 (react-dom in the page, development
  * build, served by test/support/distribution.mjs), against the fake token
- * endpoint and the SDK emulator. The props are typed by component/jsx.ts, the
+ * endpoint and the SDK stand-in. The props are typed by component/jsx.ts, the
  * JSX typings users opt into, so these tests also hold the typings to what
  * React really does: kebab-case props become attributes, props the element
  * has become properties, `on<event-name>` props become listeners.
@@ -12,7 +12,10 @@ import type { flushSync as FlushSync } from 'react-dom';
 import type { createRoot as CreateRoot, Root } from 'react-dom/client';
 import type {} from '../../component/jsx.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, untilState, type Fake } from './helpers.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { untilState } from './support/waits.js';
 
 type Props = ReactTypes.JSX.IntrinsicElements['kaleyra-call'];
 
@@ -93,7 +96,7 @@ describe('<kaleyra-call> in React 19', () => {
     expect(el.layout).to.equal(layout);
 
     await untilState(el, 'connected');
-    const config = emulator().lastConfig!;
+    const config = sdkStandIn().lastConfig!;
     expect(config.appId).to.equal('wAppId_react');
     expect(config.region).to.equal('in');
     expect(config.hidden).to.equal(true);
@@ -130,14 +133,14 @@ describe('<kaleyra-call> in React 19', () => {
     expect(tokens).to.have.length(1);
     expect(Date.parse(tokens[0]!)).to.be.above(Date.now());
 
-    emulator().emit('user:status:changed', { userId: 'user_2', status: 'online' });
+    sdkStandIn().emit('user:status:changed', { userId: 'user_2', status: 'online' });
     render(
       R.React.createElement(
         'kaleyra-call',
         props((t) => sdkSecond.push(t)),
       ),
     );
-    emulator().emit('user:status:changed', { userId: 'user_2', status: 'offline' });
+    sdkStandIn().emit('user:status:changed', { userId: 'user_2', status: 'offline' });
     expect(sdkFirst).to.deep.equal(['user:status:changed']);
     expect(sdkSecond).to.deep.equal(['user:status:changed']);
   });
@@ -175,8 +178,8 @@ describe('<kaleyra-call> in React 19', () => {
       'disconnect',
       'connect',
     ]);
-    expect(emulator().count('configure')).to.equal(1);
-    expect(emulator().count('connect')).to.equal(1);
+    expect(sdkStandIn().count('configure')).to.equal(1);
+    expect(sdkStandIn().count('connect')).to.equal(1);
     expect(errors).to.deep.equal([]);
     expect(container.querySelectorAll('kaleyra-call')).to.have.length(1);
   });
@@ -201,8 +204,8 @@ describe('<kaleyra-call> in React 19', () => {
     await untilState(first, 'disconnected');
 
     expect(first.isConnected).to.equal(false);
-    expect(emulator().count('configure')).to.equal(1);
-    expect(emulator().count('destroyClient')).to.equal(0);
+    expect(sdkStandIn().count('configure')).to.equal(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(0);
     expect(second.userId).to.equal('user_1');
   });
 
@@ -219,7 +222,7 @@ describe('<kaleyra-call> in React 19', () => {
     root = undefined;
 
     expect(await disconnected).to.equal('removed');
-    expect(emulator().count('destroyClient')).to.equal(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
     expect(el.state).to.equal('disconnected');
   });
 });

@@ -1,19 +1,14 @@
 /**
  * After any number of reconnects the page holds exactly one SDK widget root
- * (the SDK appends one per `connect()`, as the emulator does), and errors keep
+ * (the SDK appends one per `connect()`, as the stand-in does), and errors keep
  * the phase they happened in.
  */
 import { expect } from '@open-wc/testing';
-import {
-  emulator,
-  fake,
-  fakeClock,
-  freshPage,
-  mount,
-  record,
-  until,
-  untilState,
-} from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 const roots = () => document.querySelectorAll('#Bandyer-bandyer-chat-widget').length;
 
@@ -26,12 +21,12 @@ describe('<kaleyra-call> reconnects', () => {
     await untilState(el, 'connected');
     expect(roots()).to.equal(1);
     for (let i = 0; i < 3; i++) {
-      emulator().expire();
+      sdkStandIn().expire();
       await untilState(el, 'reconnecting');
       await untilState(el, 'connected');
       expect(roots(), `after reconnect ${i + 1}`).to.equal(1);
     }
-    expect(emulator().count('connect')).to.equal(4);
+    expect(sdkStandIn().count('connect')).to.equal(4);
     expect(document.querySelector('#Bandyer-bandyer-chat-widget')!.childElementCount).to.be.above(
       0,
     );
@@ -43,7 +38,7 @@ describe('<kaleyra-call> reconnects', () => {
     });
     const el = mount(f);
     await untilState(el, 'connected');
-    emulator().expire();
+    sdkStandIn().expire();
     await untilState(el, 'error');
     // A failed session holds no client, nor its widget.
     await until(() => roots() === 0, 'the teardown');
@@ -66,7 +61,7 @@ describe('<kaleyra-call> reconnects', () => {
     const el = mount(f);
     await untilState(el, 'connected');
     const errors = record(el, 'kaleyra-call-error');
-    emulator().aboutToExpire();
+    sdkStandIn().aboutToExpire();
     // With a draw of 0 every backoff is 0 ms: each retry waits only for the clock to tick,
     // which it does once the previous attempt has been answered (never past the request
     // timeout: the clock moves 1 ms at a time).

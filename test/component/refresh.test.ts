@@ -1,21 +1,13 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { clock } from '../../component/shared/clock.js';
-import {
-  emulator,
-  fake,
-  fakeClock,
-  freshPage,
-  jwtClaims,
-  mount,
-  nextTask,
-  record,
-  until,
-  untilState,
-  watchFetch,
-} from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims, mount, watchFetch } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 const updates = () =>
-  emulator()
+  sdkStandIn()
     .calls.filter((c) => c.method === 'updateAccessToken')
     .map((c) => c.args[0] as string);
 
@@ -30,7 +22,7 @@ describe('<kaleyra-call> token refresh', () => {
     const tokens = record(el, 'kaleyra-call-token');
     const sdk = record(el, 'kaleyra-call-sdk');
     const first = el.expiresAt;
-    emulator().aboutToExpire();
+    sdkStandIn().aboutToExpire();
     await until(() => updates().length > 0, 'updateAccessToken');
     expect(await f.log('token')).to.have.length(2);
     expect(updates()).to.have.length(1);
@@ -45,9 +37,9 @@ describe('<kaleyra-call> token refresh', () => {
     const f = await fake({ token: [{}, { delayMs: 300 }] });
     const el = mount(f);
     await untilState(el, 'connected');
-    emulator().aboutToExpire();
-    emulator().aboutToExpire();
-    emulator().aboutToExpire();
+    sdkStandIn().aboutToExpire();
+    sdkStandIn().aboutToExpire();
+    sdkStandIn().aboutToExpire();
     // A second request would have started with the first, and been logged before it ended.
     await until(() => updates().length > 0, 'updateAccessToken');
     expect(await f.log('token')).to.have.length(2);
@@ -85,25 +77,33 @@ describe('<kaleyra-call> token refresh', () => {
   });
 
   it('re-checks when the tab becomes visible and when the network comes back', async () => {
+    // Timers on a fake clock (the scheduled refresh never fires by itself); the time is set below.
+    const timers = fakeClock();
     const f = await fake({ token: [{ ttlSeconds: 1000 }] });
     const el = mount(f);
     await untilState(el, 'connected');
     const realNow = clock.now;
     // The tab slept past the refresh time (timers are throttled in the background).
     clock.now = () => realNow() + 900_000;
+    // A refresh is over once it has scheduled the next one (which only the test could run).
+    const scheduled = () => until(() => timers.pending().length === 1, 'the next refresh');
     document.dispatchEvent(new Event('visibilitychange'));
     await until(() => updates().length === 1, 'the first refresh');
+    await scheduled();
     expect(await f.log('token')).to.have.length(2);
     clock.now = () => realNow() + 1_800_000;
     window.dispatchEvent(new Event('online'));
     await until(() => updates().length === 2, 'the second refresh');
+    await scheduled();
     expect(await f.log('token')).to.have.length(3);
     expect(updates()).to.have.length(2);
-    // Before the refresh time nothing happens: no request is even started.
+    // Before the refresh time nothing happens: the check runs in the event's listener, and a
+    // refresh would have cancelled the scheduled one there; no request is even started.
     const requests = watchFetch();
     clock.now = realNow;
+    const next = timers.pending();
     window.dispatchEvent(new Event('online'));
-    await nextTask();
+    expect(timers.pending()).to.deep.equal(next);
     expect(requests).to.deep.equal([]);
     expect(await f.log('token')).to.have.length(3);
   });
@@ -117,7 +117,7 @@ describe('<kaleyra-call> token refresh', () => {
     await untilState(el, 'connected');
     const errors = record(el, 'kaleyra-call-error');
     const states = record(el, 'kaleyra-call-state');
-    emulator().aboutToExpire();
+    sdkStandIn().aboutToExpire();
     await oneEvent(el, 'kaleyra-call-error');
     // The retry waits its backoff (500 ms with a draw of 0.5) on the clock.
     await clock.advance(500);
@@ -134,11 +134,11 @@ describe('<kaleyra-call> token refresh', () => {
     const el = mount(f);
     await untilState(el, 'connected');
     const states = record(el, 'kaleyra-call-state');
-    const firstToken = emulator().calls.find((c) => c.method === 'connect')!.args[1];
-    emulator().expire();
+    const firstToken = sdkStandIn().calls.find((c) => c.method === 'connect')!.args[1];
+    sdkStandIn().expire();
     await untilState(el, 'connected');
     expect(states.map((e) => e.detail.state)).to.deep.equal(['reconnecting', 'connected']);
-    const connects = emulator().calls.filter((c) => c.method === 'connect');
+    const connects = sdkStandIn().calls.filter((c) => c.method === 'connect');
     expect(connects).to.have.length(2);
     expect(connects[1]!.args[1]).not.to.equal(firstToken);
     expect(await f.log('token')).to.have.length(2);
@@ -151,9 +151,9 @@ describe('<kaleyra-call> token refresh', () => {
     await untilState(el, 'connected');
     const errors = record(el, 'kaleyra-call-error');
     const requests = watchFetch();
-    emulator().forceDisconnect('user_disabled');
+    sdkStandIn().forceDisconnect('user_disabled');
     await untilState(el, 'error');
-    await until(() => emulator().count('destroyClient') > 0, 'destroyClient');
+    await until(() => sdkStandIn().count('destroyClient') > 0, 'destroyClient');
     // However long one waits, nothing retries.
     await clock.advance(3_600_000);
     expect(requests).to.deep.equal([]);
@@ -165,7 +165,7 @@ describe('<kaleyra-call> token refresh', () => {
     });
     expect(errors[0]!.detail.message).to.contain('user_disabled');
     expect(await f.log('token')).to.have.length(1);
-    expect(emulator().count('destroyClient')).to.equal(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
   });
 
   it('a refreshed token for another user is refused', async () => {
@@ -173,7 +173,7 @@ describe('<kaleyra-call> token refresh', () => {
     const el = mount(f);
     await untilState(el, 'connected');
     const errors = record(el, 'kaleyra-call-error');
-    emulator().aboutToExpire();
+    sdkStandIn().aboutToExpire();
     await untilState(el, 'error');
     expect(errors[0]!.detail).to.include({ phase: 'refresh', code: 'user_changed', fatal: true });
     expect(updates()).to.have.length(0);

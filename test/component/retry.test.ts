@@ -2,7 +2,8 @@ import { expect } from '@open-wc/testing';
 import { KaleyraCallError } from '../../component/shared/errors.js';
 import { word } from '../../component/runtime/messages.js';
 import { ATTEMPTS, backoffDelay, withRetries } from '../../component/runtime/retry.js';
-import { fakeClock, freshPage, type FakeClock } from './helpers.js';
+import { fakeClock, type FakeClock } from './support/clock.js';
+import { freshPage } from './support/page.js';
 
 const retryable = (retryInMs?: number) =>
   new KaleyraCallError({

@@ -3,7 +3,10 @@ import type { KaleyraCallError } from '../../component/shared/errors.js';
 import type { BandyerSdk } from '../../component/shared/sdk.js';
 import { DEFAULT_SDK_VERSION, sdkUrl } from '../../component/shared/attributes.js';
 import { loadSdk } from '../../component/runtime/sdk-loader.js';
-import { fake, fakeClock, freshPage, until, type Fake } from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { until } from './support/waits.js';
 
 const scripts = (f: Fake) =>
   document.querySelectorAll<HTMLScriptElement>(`script[src$="${f.sdk}"]`);

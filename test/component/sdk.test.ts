@@ -1,6 +1,9 @@
 import { expect } from '@open-wc/testing';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { emulator, fake, freshPage, mount, record, until, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 async function sha384(url: string): Promise<string> {
   const bytes = await (await fetch(url)).arrayBuffer();
@@ -31,8 +34,8 @@ describe('<kaleyra-call> SDK loading and connect', () => {
       code: 'connect_timeout',
       fatal: true,
     });
-    await until(() => emulator().count('destroyClient'), 'destroyClient');
-    expect(emulator().count('destroyClient')).to.equal(1);
+    await until(() => sdkStandIn().count('destroyClient'), 'destroyClient');
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
   });
 
   it('an SDK script 404 → error with phase "sdk"; Try again loads it again', async () => {
@@ -78,8 +81,8 @@ describe('<kaleyra-call> SDK loading and connect', () => {
     expect(document.querySelectorAll(`script[src$="${f.sdk}"]`)).to.have.length(1);
     expect(await f.log('sdk')).to.have.length(1);
     expect(await f.log('token')).to.have.length(1);
-    expect(emulator().count('configure')).to.equal(1);
-    expect(emulator().count('connect')).to.equal(1);
+    expect(sdkStandIn().count('configure')).to.equal(1);
+    expect(sdkStandIn().count('connect')).to.equal(1);
     expect(a.client !== undefined && a.client === b.client).to.equal(true);
   });
 
@@ -95,7 +98,7 @@ describe('<kaleyra-call> SDK loading and connect', () => {
     document.body.append(b);
     await untilState(b, 'connected');
     expect(ready).to.have.length(1);
-    expect(emulator().count('connect')).to.equal(1);
+    expect(sdkStandIn().count('connect')).to.equal(1);
   });
 
   it('an element with a conflicting configuration errors with client_already_exists, alone', async () => {
@@ -112,7 +115,7 @@ describe('<kaleyra-call> SDK loading and connect', () => {
       'different setup',
     );
     expect(a.state).to.equal('connected');
-    expect(emulator().count('configure')).to.equal(1);
+    expect(sdkStandIn().count('configure')).to.equal(1);
   });
 
   it('one SDK script for two copies of the element bundle; a second define is harmless', async () => {
@@ -137,6 +140,6 @@ describe('<kaleyra-call> SDK loading and connect', () => {
     await untilState(b, 'connected');
     expect(document.querySelectorAll(`script[src$="${f.sdk}"]`)).to.have.length(1);
     expect(await f.log('sdk')).to.have.length(1);
-    expect(emulator().count('configure')).to.equal(1);
+    expect(sdkStandIn().count('configure')).to.equal(1);
   });
 });

@@ -2,7 +2,7 @@
  * The session controller on its own, with a stub host: a plain custom element
  * that implements ReactiveControllerHost and runs the controller's hooks the
  * way ReactiveElement does. The session behind it is real (fake token endpoint,
- * SDK emulator). The controller holds the membership (join, rejoin, release);
+ * SDK stand-in). The controller holds the membership (join, rejoin, release);
  * when to start is the element's (modes.test.ts).
  */
 import { expect } from '@open-wc/testing';
@@ -13,11 +13,16 @@ import type { KaleyraCallState } from '../../component/shared/events.js';
 import type { SessionSource } from '../../component/runtime/session.js';
 import { SessionController, type SessionView } from '../../component/runtime/session-controller.js';
 import { fetchToken } from '../../component/runtime/token-client.js';
-import { fake, freshPage, nextTask, until, type Fake } from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage } from './support/page.js';
+import { until } from './support/waits.js';
 
 class StubHost extends HTMLElement {
   state: KaleyraCallState = 'idle';
   updates = 0;
+  /** Settles once the controllers' hostUpdate of the last requested update has run. */
+  updated: Promise<void> = Promise.resolve();
   controllers: ReactiveController[] = [];
   addController(c: ReactiveController) {
     this.controllers.push(c);
@@ -26,7 +31,12 @@ class StubHost extends HTMLElement {
   requestUpdate() {
     this.updates++;
     // As ReactiveElement does before each render.
-    queueMicrotask(() => this.controllers.forEach((c) => c.hostUpdate?.()));
+    this.updated = new Promise((resolve) =>
+      queueMicrotask(() => {
+        this.controllers.forEach((c) => c.hostUpdate?.());
+        resolve();
+      }),
+    );
   }
   get updateComplete() {
     return Promise.resolve(true);
@@ -109,7 +119,8 @@ describe('SessionController', () => {
     const { host, controller, log } = setup(f);
     document.body.append(host);
     host.requestUpdate();
-    await nextTask();
+    // The update ran the controller's hostUpdate, where a start would have been decided.
+    await host.updated;
     expect(controller.session).to.equal(undefined);
     expect(await f.log()).to.have.length(0);
     await controller.connect();
@@ -121,6 +132,7 @@ describe('SessionController', () => {
   });
 
   it('keeps the session across a remove and re-insert in the same task', async () => {
+    const clock = fakeClock();
     const f = await fake();
     const { host, controller, log } = setup(f);
     document.body.append(host);
@@ -129,7 +141,9 @@ describe('SessionController', () => {
     const session = controller.session;
     host.remove();
     document.body.append(host);
-    await nextTask();
+    // The removal asked for a release on the next task; at that moment nothing leaves.
+    expect(clock.requested).to.include(0);
+    await clock.advance(0);
     expect(controller.session).to.equal(session);
     expect(log.some((e) => e.startsWith('left:'))).to.equal(false);
     host.remove();
@@ -164,7 +178,7 @@ describe('SessionController', () => {
     expect((error as KaleyraCallError).code).to.equal('disconnected');
     expect(log).to.include('left:disconnect');
     host.requestUpdate();
-    await nextTask();
+    await host.updated;
     expect(controller.session).to.equal(undefined);
     await controller.connect();
     expect(controller.session?.state).to.equal('connected');
@@ -178,7 +192,9 @@ describe('SessionController', () => {
     block(problem);
     document.body.append(host);
     controller.start();
-    await nextTask();
+    // start() decides at once, and the update the attach asked for has run too.
+    expect(controller.session).to.equal(undefined);
+    await host.updated;
     expect(controller.session).to.equal(undefined);
     let caught: unknown;
     await controller.connect().catch((e: unknown) => (caught = e));

@@ -11,7 +11,11 @@ import {
   type SessionSource,
 } from '../../component/runtime/session.js';
 import { fetchToken } from '../../component/runtime/token-client.js';
-import { emulator, fake, fakeClock, freshPage, jwtClaims, until, type Fake } from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { until } from './support/waits.js';
 import { word } from '../../component/runtime/messages.js';
 
 /** A session member that records what the session tells it. */
@@ -42,7 +46,7 @@ class Member implements SessionMember {
   }
 }
 
-/** A session source for a fake backend: its token endpoint and the SDK emulator. */
+/** A session source for a fake backend: its token endpoint and the SDK stand-in. */
 function source(f: Fake, overrides: Partial<SessionSource> = {}): SessionSource {
   return {
     key: `test ${f.id}`,
@@ -96,13 +100,13 @@ describe('session', () => {
     expect(member.ready).to.deep.equal(['user_p']);
     expect(member.tokens).to.have.length(1);
     expect(session.userId).to.equal('user_p');
-    expect(session.client).to.equal(emulator().client);
-    expect(emulator().lastConfig).to.include({
+    expect(session.client).to.equal(sdkStandIn().client);
+    expect(sdkStandIn().lastConfig).to.include({
       appId: 'wAppId_test',
       region: 'eu',
       environment: 'sandbox',
     });
-    const [connect, ...more] = emulator().calls.filter((c) => c.method === 'connect');
+    const [connect, ...more] = sdkStandIn().calls.filter((c) => c.method === 'connect');
     expect(more).to.deep.equal([]);
     expect(connect!.args[0]).to.equal('user_p');
     expect(jwtClaims(connect!.args[1] as string).user).to.equal('user_p');
@@ -132,7 +136,7 @@ describe('session', () => {
         'a token for another app, or a network that blocks WebSockets.',
     );
     // A failed session holds no client.
-    await until(() => emulator().count('destroyClient') === 1, 'destroyClient');
+    await until(() => sdkStandIn().count('destroyClient') === 1, 'destroyClient');
     expect(session.client).to.equal(undefined);
     expect(clock.pending()).to.deep.equal([]);
   });
@@ -158,7 +162,7 @@ describe('session', () => {
       await clock.advance(due! - 1);
       expect(await f.log('token')).to.have.length(1);
       await clock.advance(1);
-      await until(() => emulator().count('updateAccessToken') === 1, 'updateAccessToken');
+      await until(() => sdkStandIn().count('updateAccessToken') === 1, 'updateAccessToken');
       expect(await f.log('token')).to.have.length(2);
       expect(member.tokens).to.have.length(2);
       expect(member.states).to.deep.equal(['loading', 'connecting', 'connected']);
@@ -185,11 +189,11 @@ describe('session', () => {
   it('client:access_token:is_about_to_expire → one shared refresh for overlapping events', async () => {
     const f = await fake({ token: [{}, { delayMs: 200, ttlSeconds: 7200 }] });
     const { session, member } = await connected(f);
-    for (let i = 0; i < 3; i++) emulator().aboutToExpire();
-    await until(() => emulator().count('updateAccessToken') === 1, 'updateAccessToken');
+    for (let i = 0; i < 3; i++) sdkStandIn().aboutToExpire();
+    await until(() => sdkStandIn().count('updateAccessToken') === 1, 'updateAccessToken');
     expect(await f.log('token')).to.have.length(2);
     expect(member.tokens).to.have.length(2);
-    const [update] = emulator().calls.filter((c) => c.method === 'updateAccessToken');
+    const [update] = sdkStandIn().calls.filter((c) => c.method === 'updateAccessToken');
     expect(jwtClaims(update!.args[0] as string).exp).to.equal(
       Math.floor(Date.parse(member.tokens[1]!) / 1000),
     );
@@ -201,7 +205,7 @@ describe('session', () => {
   it('client:access_token:expired → reconnecting, then connected with a new token', async () => {
     const f = await fake({ token: [{ user: 'user_e' }, { user: 'user_e', ttlSeconds: 7200 }] });
     const { session, member } = await connected(f);
-    emulator().expire();
+    sdkStandIn().expire();
     await until(() => member.ready.length === 2, 'connected again');
     expect(member.states).to.deep.equal([
       'loading',
@@ -210,7 +214,7 @@ describe('session', () => {
       'reconnecting',
       'connected',
     ]);
-    const connects = emulator().calls.filter((c) => c.method === 'connect');
+    const connects = sdkStandIn().calls.filter((c) => c.method === 'connect');
     expect(connects).to.have.length(2);
     expect(connects[1]!.args[1]).not.to.equal(connects[0]!.args[1]);
     expect(await f.log('token')).to.have.length(2);
@@ -222,7 +226,7 @@ describe('session', () => {
     const clock = fakeClock();
     const f = await fake();
     const { session, member } = await connected(f);
-    emulator().forceDisconnect('user_disabled');
+    sdkStandIn().forceDisconnect('user_disabled');
     expect(session.state).to.equal('error');
     expect(member.errors).to.have.length(1);
     expect(member.errors[0]).to.include({
@@ -232,7 +236,7 @@ describe('session', () => {
     });
     expect(member.errors[0]!.params.sdk).to.equal('user_disabled');
     expect(word(member.errors[0]!, 'en').message).to.contain('(user_disabled)');
-    await until(() => emulator().count('destroyClient') === 1, 'destroyClient');
+    await until(() => sdkStandIn().count('destroyClient') === 1, 'destroyClient');
     expect(widgets()).to.have.length(0);
     // Nothing is left to retry it, however long one waits.
     expect(clock.pending()).to.deep.equal([]);
@@ -258,7 +262,7 @@ describe('session', () => {
     expect(error).to.include({ phase: 'config', code: 'client_already_exists', fatal: true });
     expect(word(error as KaleyraCallError, 'en').message).to.contain('wAppId_test (eu, sandbox)');
     expect(session.state).to.equal('connected');
-    expect(emulator().count('configure')).to.equal(1);
+    expect(sdkStandIn().count('configure')).to.equal(1);
     // The same source joins the running session.
     expect(join(source(f), new Member())).to.equal(session);
   });
@@ -272,9 +276,9 @@ describe('session', () => {
     document.body.append(stray);
     expect(widgets()).to.have.length(2);
     await releaseSession(session, member);
-    expect(emulator().count('disconnect')).to.be.at.least(1);
-    expect(emulator().count('destroyClient')).to.equal(1);
-    expect(emulator().client).to.equal(null);
+    expect(sdkStandIn().count('disconnect')).to.be.at.least(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
+    expect(sdkStandIn().client).to.equal(null);
     expect(widgets()).to.have.length(0);
     expect(session.state).to.equal('disconnected');
     expect(session.client).to.equal(undefined);
@@ -294,11 +298,11 @@ describe('session', () => {
     await releaseSession(session, a);
     await releaseSession(session, a); // twice is harmless
     expect(session.state).to.equal('connected');
-    expect(emulator().count('destroyClient')).to.equal(0);
-    emulator().emit('call:incoming', { from: 'dr_who' });
+    expect(sdkStandIn().count('destroyClient')).to.equal(0);
+    sdkStandIn().emit('call:incoming', { from: 'dr_who' });
     expect(b.events).to.deep.equal([{ type: 'call:incoming', payload: { from: 'dr_who' } }]);
     expect(a.events).to.deep.equal([]);
     await releaseSession(session, b);
-    expect(emulator().count('destroyClient')).to.equal(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
   });
 });

@@ -1,14 +1,8 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import {
-  emulator,
-  fake,
-  freshPage,
-  jwtClaims,
-  mount,
-  record,
-  until,
-  untilState,
-} from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims, mount } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 describe('<kaleyra-call> start', () => {
   afterEach(freshPage);
@@ -33,7 +27,7 @@ describe('<kaleyra-call> start', () => {
     expect(el.getAttribute('state')).to.equal('connected');
     expect(el.matches(':state(connected)')).to.equal(true);
 
-    const connects = emulator().calls.filter((c) => c.method === 'connect');
+    const connects = sdkStandIn().calls.filter((c) => c.method === 'connect');
     expect(connects).to.have.length(1);
     expect(connects[0]!.args[0]).to.equal('user_42');
     expect(jwtClaims(connects[0]!.args[1] as string).user).to.equal('user_42');
@@ -88,7 +82,7 @@ describe('<kaleyra-call> start', () => {
     }
     document.body.append(el);
     await untilState(el, 'connected');
-    const config = emulator().lastConfig!;
+    const config = sdkStandIn().lastConfig!;
     expect(config).to.include({
       appId: 'wAppId_cfg',
       region: 'in',
@@ -113,7 +107,7 @@ describe('<kaleyra-call> start', () => {
     try {
       const el = mount(f);
       await untilState(el, 'connected');
-      const config = emulator().lastConfig!;
+      const config = sdkStandIn().lastConfig!;
       expect(config).to.include({
         language: 'it',
         region: 'eu',
@@ -137,7 +131,7 @@ describe('<kaleyra-call> start', () => {
     try {
       const el = mount(f);
       await untilState(el, 'connected');
-      expect(emulator().lastConfig!.language).to.equal('en');
+      expect(sdkStandIn().lastConfig!.language).to.equal('en');
     } finally {
       document.documentElement.lang = 'en';
     }
@@ -181,6 +175,6 @@ describe('<kaleyra-call> start', () => {
     });
     expect(errors).to.have.length(1);
     expect(await f.log('token')).to.have.length(1);
-    expect(emulator().count('connect')).to.equal(0);
+    expect(sdkStandIn().count('connect')).to.equal(0);
   });
 });

@@ -1,19 +1,11 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import { clock } from '../../component/shared/clock.js';
 import { SDK_EVENTS } from '../../component/runtime/session.js';
-import {
-  belowTheFold,
-  emulator,
-  fake,
-  fakeClock,
-  firstIntersection,
-  freshPage,
-  mount,
-  nextTask,
-  record,
-  untilState,
-  watchFetch,
-} from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { belowTheFold, freshPage, mount, watchFetch } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { firstIntersection, nextTask, record, untilState } from './support/waits.js';
 
 /** Tracks live listeners on window and document, and pending element timers. */
 function instrument() {
@@ -80,10 +72,10 @@ describe('<kaleyra-call> teardown', () => {
     el.remove();
     await untilState(el, 'disconnected');
     expect(gone.map((e) => e.detail.reason)).to.deep.equal(['removed']);
-    expect(emulator().count('disconnect')).to.be.at.least(1);
-    expect(emulator().count('destroyClient')).to.equal(1);
-    expect(emulator().client === null).to.equal(true);
-    expect(emulator().activeTimers()).to.equal(0);
+    expect(sdkStandIn().count('disconnect')).to.be.at.least(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
+    expect(sdkStandIn().client === null).to.equal(true);
+    expect(sdkStandIn().activeTimers()).to.equal(0);
     expect(document.querySelector('#Bandyer-bandyer-chat-widget') === null).to.equal(true);
   });
 
@@ -94,11 +86,11 @@ describe('<kaleyra-call> teardown', () => {
     await Promise.all([untilState(a, 'connected'), untilState(b, 'connected')]);
     a.remove();
     await untilState(a, 'disconnected');
-    expect(emulator().count('destroyClient')).to.equal(0);
+    expect(sdkStandIn().count('destroyClient')).to.equal(0);
     expect(b.state).to.equal('connected');
     b.remove();
     await untilState(b, 'disconnected');
-    expect(emulator().count('destroyClient')).to.equal(1);
+    expect(sdkStandIn().count('destroyClient')).to.equal(1);
   });
 
   it('moving the element in the DOM (remove and re-insert in one task) does not tear down', async () => {
@@ -114,8 +106,8 @@ describe('<kaleyra-call> teardown', () => {
     await clock.advance(60_000);
     expect(gone).to.have.length(0);
     expect(el.state).to.equal('connected');
-    expect(emulator().count('disconnect')).to.equal(0);
-    expect(emulator().count('connect')).to.equal(1);
+    expect(sdkStandIn().count('disconnect')).to.equal(0);
+    expect(sdkStandIn().count('connect')).to.equal(1);
     clock.uninstall(); // so that removing it is acted on as usual
     box.remove();
   });
@@ -172,9 +164,9 @@ describe('<kaleyra-call> teardown', () => {
         'connecting',
         'connected',
       ]);
-      expect(emulator().count('destroyClient')).to.equal(1);
-      expect(emulator().count('configure')).to.equal(2);
-      expect(emulator().lastConfig![name === 'app-id' ? 'appId' : name]).to.equal(value);
+      expect(sdkStandIn().count('destroyClient')).to.equal(1);
+      expect(sdkStandIn().count('configure')).to.equal(2);
+      expect(sdkStandIn().lastConfig![name === 'app-id' ? 'appId' : name]).to.equal(value);
     });
   }
 
@@ -209,9 +201,9 @@ describe('<kaleyra-call> teardown', () => {
       await g[Symbol.for('kaleyra-call.sessions')]!.teardown;
       expect(probe.listeners()).to.deep.equal([]);
       expect(probe.timers()).to.equal(0);
-      expect(emulator().client === null).to.equal(true);
-      expect(emulator().activeTimers()).to.equal(0);
-      expect(emulator().count('configure')).to.equal(emulator().count('destroyClient'));
+      expect(sdkStandIn().client === null).to.equal(true);
+      expect(sdkStandIn().activeTimers()).to.equal(0);
+      expect(sdkStandIn().count('configure')).to.equal(sdkStandIn().count('destroyClient'));
       expect(document.querySelectorAll('kaleyra-call')).to.have.length(0);
     } finally {
       probe.restore();
@@ -222,7 +214,7 @@ describe('<kaleyra-call> teardown', () => {
     const f = await fake();
     const el = mount(f);
     await untilState(el, 'connected');
-    const client = emulator().client as unknown as { listenerCount(event: string): number };
+    const client = sdkStandIn().client as unknown as { listenerCount(event: string): number };
     const count = () => SDK_EVENTS.reduce((n, type) => n + client.listenerCount(type), 0);
     expect(count()).to.equal(SDK_EVENTS.length);
     el.remove();

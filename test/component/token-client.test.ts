@@ -5,7 +5,10 @@ import {
   validate,
   type EndpointOptions,
 } from '../../component/runtime/token-client.js';
-import { fake, fakeClock, freshPage, jwtClaims, until, watchFetch, type Fake } from './helpers.js';
+import { fakeClock } from './support/clock.js';
+import { fake, type Fake } from './support/fake-backend.js';
+import { freshPage, jwtClaims, watchFetch } from './support/page.js';
+import { until } from './support/waits.js';
 import { word } from '../../component/runtime/messages.js';
 
 const get = (f: Fake, options: Partial<EndpointOptions> = {}) =>

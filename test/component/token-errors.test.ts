@@ -1,22 +1,32 @@
 import { expect } from '@open-wc/testing';
 import { backoffDelay } from '../../component/runtime/retry.js';
-import {
-  emulator,
-  fake,
-  fakeClock,
-  fastClock,
-  freshPage,
-  mount,
-  record,
-  untilState,
-  watchFetch,
-} from './helpers.js';
+import { fakeClock, type FakeClock } from './support/clock.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount, watchFetch } from './support/page.js';
+import { sdkStandIn } from './support/sdk-stand-in.js';
+import { record, until, untilState } from './support/waits.js';
 
 const error = (status: number, code: string, headers?: Record<string, string>) => ({
   status,
   body: { error: { code, message: `${code} from the test` } },
   ...(headers ? { headers } : {}),
 });
+
+/**
+ * Lets the element's retries run on the fake clock: after each `kaleyra-call-error` that
+ * announces a retry, moves the clock on by exactly the wait it announced, until `attempts`
+ * retries have run.
+ */
+async function runRetries(
+  clock: FakeClock,
+  errors: CustomEvent<{ retryInMs?: number }>[],
+  attempts: number,
+): Promise<void> {
+  for (let n = 1; n <= attempts; n++) {
+    await until(() => errors.length >= n, `retry ${n} announced`);
+    await clock.advance(errors[n - 1]!.detail.retryInMs!);
+  }
+}
 
 describe('<kaleyra-call> token endpoint outcomes', () => {
   afterEach(freshPage);
@@ -94,40 +104,43 @@ describe('<kaleyra-call> token endpoint outcomes', () => {
     { name: 'an HTML error page', step: { status: 502, body: '<html>Bad gateway</html>' } },
   ]) {
     it(`${failure.name} → retries with backoff, then recovers when the endpoint heals`, async () => {
-      const delays = fastClock({ random: 0.5 });
+      const clock = fakeClock().script(0.5);
       const f = await fake({ token: [failure.step, failure.step, failure.step, {}] });
       const el = mount(f);
       const errors = record(el, 'kaleyra-call-error');
+      await runRetries(clock, errors, 3);
       await untilState(el, 'connected');
       expect(await f.log('token')).to.have.length(4);
       expect(errors.map((e) => e.detail.fatal)).to.deep.equal([false, false, false]);
       // Full jitter (here a fixed draw of 0.5) over 1 s, 2 s, 4 s.
       expect(errors.map((e) => e.detail.retryInMs)).to.deep.equal([500, 1000, 2000]);
-      expect(delays).to.include.members([500, 1000, 2000]);
+      expect(clock.requested).to.include.members([500, 1000, 2000]);
       expect(el.state).to.equal('connected');
     });
   }
 
   it('backoff doubles from 1 s with full jitter, and is capped at 30 s', async () => {
     expect(backoffDelay(10)).to.be.within(0, 30_000);
-    fastClock({ random: 0.999 });
+    const clock = fakeClock().script(0.999);
     expect(backoffDelay(10)).to.equal(29_970);
     expect(backoffDelay(0)).to.equal(999);
     const f = await fake({ token: [error(503, 'unavailable')] });
     const el = mount(f);
     const errors = record(el, 'kaleyra-call-error');
-    await untilState(el, 'error', 8000);
+    await runRetries(clock, errors, 5);
+    await untilState(el, 'error');
     const retries = errors.filter((e) => !e.detail.fatal).map((e) => e.detail.retryInMs);
     expect(retries).to.deep.equal([999, 1998, 3996, 7992, 15984]);
     expect(retries.every((ms) => ms! <= 30_000)).to.equal(true);
   });
 
   it('gives up after 6 attempts with a visible Try again that works', async () => {
-    fastClock({ random: 0.1 });
+    const clock = fakeClock().script(0.1);
     const f = await fake({ token: [error(500, 'internal')] });
     const el = mount(f);
     const errors = record(el, 'kaleyra-call-error');
-    await untilState(el, 'error', 8000);
+    await runRetries(clock, errors, 5);
+    await untilState(el, 'error');
     expect(await f.log('token')).to.have.length(6);
     const last = errors.at(-1)!.detail;
     expect(last).to.include({ phase: 'token', code: 'internal', fatal: true, status: 500 });
@@ -141,7 +154,7 @@ describe('<kaleyra-call> token endpoint outcomes', () => {
     await untilState(el, 'connected');
     expect(el.userId).to.equal('user_back');
     expect(el.shadowRoot!.querySelector<HTMLElement>('[part="error"]')!.hidden).to.equal(true);
-    expect(emulator().count('configure')).to.be.at.least(1);
+    expect(sdkStandIn().count('configure')).to.be.at.least(1);
   });
 
   it('the host can fix a 401 (sign in again) and call connect()', async () => {

@@ -4,14 +4,14 @@
  * page has none), shown in a same-origin frame and driven from here. They load
  * the built CDN files byte for byte (/fake/raw/dist/…, needs `npm run build`):
  * the element, and the opt-in `default` policy (component/trusted-types-default.ts).
- * The SDK is the emulator, which loads its media client at connect with a plain
+ * The SDK is the stand-in, which loads its media client at connect with a plain
  * string script URL, as the real SDK does (docs/kaleyra-sdk-notes.md, Trusted Types).
  */
 import { expect } from '@open-wc/testing';
-import type { EmulatorControl } from '../../demo/sandbox/bandyer-sdk.js';
+import type { SdkStandInControl } from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
 import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { until } from './helpers.js';
+import { until } from './support/waits.js';
 
 const ENFORCE = "require-trusted-types-for 'script'";
 const WITH_DEFAULT = `${ENFORCE}; trusted-types kaleyra-call default`;
@@ -26,7 +26,7 @@ type PageWindow = Window &
     violations: Violation[];
     errors: string[];
     own?: unknown;
-    __bandyerEmulator?: EmulatorControl;
+    __bandyerEmulator?: SdkStandInControl;
     KaleyraCallTrustedTypes?: {
       installDefaultPolicy(options?: { scriptUrlPrefixes?: string[] }): boolean;
     };
@@ -114,14 +114,14 @@ describe('Trusted Types: with the opt-in default policy', () => {
     expect(el.state).to.equal('connected');
 
     await el.startCall(['bob']);
-    const emu = win.__bandyerEmulator!;
-    expect(emu.mediaClient).to.deep.equal({
+    const control = win.__bandyerEmulator!;
+    expect(control.mediaClient).to.deep.equal({
       url: `${location.origin}/fake/${media}/bandyer-media-client.js`,
       status: 'loaded',
       reason: null,
     });
     // Fields, not the frame's objects: chai cannot print those when an assertion fails.
-    const { direction, status } = emu.client!.callView!.call;
+    const { direction, status } = control.client!.callView!.call;
     expect({ direction, status }).to.deep.equal({ direction: 'outgoing', status: 'dialing' });
     const scripts = [...win.document.scripts].map((s) => new URL(s.src || win.location.href));
     expect(scripts.map((u) => u.pathname)).to.include.members([
@@ -233,12 +233,12 @@ describe('Trusted Types: without the default policy', () => {
     const el = elementIn(win);
     await el.connect();
     expect(el.state).to.equal('connected');
-    const emu = win.__bandyerEmulator!;
-    await until(() => emu.mediaClient.status === 'failed', 'the media client to fail');
-    expect(emu.mediaClient.reason).to.contain(`/fake/${id}/bandyer-media-client.js`);
+    const control = win.__bandyerEmulator!;
+    await until(() => control.mediaClient.status === 'failed', 'the media client to fail');
+    expect(control.mediaClient.reason).to.contain(`/fake/${id}/bandyer-media-client.js`);
 
     await el.openChat('bob');
-    const channel = emu.client!.getChannelView('bob').channel;
+    const channel = control.client!.getChannelView('bob').channel;
     await channel.sendMessage('chat works');
     expect(channel.messages.map((m) => m.text)).to.deep.equal(['chat works']);
 

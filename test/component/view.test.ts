@@ -1,7 +1,9 @@
 /** What the element shows: one action in the error state, and a focus ring that can be seen. */
 import { expect, fixture, html } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { fake, freshPage, launcher, mount, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, launcher, mount } from './support/page.js';
+import { untilState } from './support/waits.js';
 
 /** WCAG relative luminance of an `rgb(r, g, b)` colour. */
 function luminance(color: string): number {

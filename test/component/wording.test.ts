@@ -7,7 +7,9 @@
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import { KaleyraCallError } from '../../component/shared/errors.js';
-import { fake, freshPage, mount, record, until, untilState } from './helpers.js';
+import { fake } from './support/fake-backend.js';
+import { freshPage, mount } from './support/page.js';
+import { record, until, untilState } from './support/waits.js';
 
 const rejection = (promise: Promise<unknown>) =>
   promise.then(

@@ -3,7 +3,7 @@
  * system Chromium with fake camera and microphone. Two tabs of one browser are a
  * clinician and a patient: sign in, the doctor's availability as the patient sees
  * it, a call to the doctor while she is offline, the launcher, a token refresh
- * pushed by the (emulated) service, a broken and healed token endpoint, a token
+ * pushed by the (stand-in) service, a broken and healed token endpoint, a token
  * expired by the service, a real WebRTC call between the tabs, hang-up; then the
  * public page, where a third tab signed in nowhere becomes a guest through the
  * Turnstile stand-in's challenge (passed unseen, passed with a checkbox, failed)
@@ -112,7 +112,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
   });
 
   test('a call to the offline doctor is logged when it starts and when it ends', async () => {
-    // Nobody answers: the emulated service gives up after a second instead of 45.
+    // Nobody answers: the stand-in service gives up after a second instead of 45.
     await patient.evaluate(() => window.__bandyerEmulator.setRingTimeoutMs(1_000));
     try {
       await patient.click('kaleyra-call [part="launcher"]'); // "Start video call"
@@ -228,7 +228,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     );
     assert.equal(await state(clinician), 'connected');
     const statuses = (await credentialCalls()).map((c) => c.status);
-    assert.ok(statuses.includes(503), 'the emulated Kaleyra API failed meanwhile');
+    assert.ok(statuses.includes(503), 'the Kaleyra REST stand-in failed meanwhile');
     assert.equal(statuses.at(-1), 200);
     assert.equal(await clinician.locator('#lifetime').getAttribute('data-phase'), 'valid');
   });
@@ -557,7 +557,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
 // Helpers
 
 async function startSandbox() {
-  const [site, worker, emulator, turnstile] = await freePorts(4);
+  const [site, worker, kaleyra, turnstile] = await freePorts(4);
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
     detached: true, // its own process group, like a terminal's foreground job
@@ -566,7 +566,7 @@ async function startSandbox() {
       ...process.env,
       DEMO_PORT: String(site),
       WORKER_PORT: String(worker),
-      KALEYRA_EMULATOR_PORT: String(emulator),
+      KALEYRA_STANDIN_PORT: String(kaleyra),
       TURNSTILE_STANDIN_PORT: String(turnstile),
       // The sandbox, even on a machine with real credentials in the environment.
       KALEYRA_API_KEY: '',
@@ -575,7 +575,7 @@ async function startSandbox() {
   });
   npmStart = child;
   remember([child.pid]);
-  const started = { child, output: '', url: '', ports: { site, worker, emulator, turnstile } };
+  const started = { child, output: '', url: '', ports: { site, worker, kaleyra, turnstile } };
   const ready = new Promise((resolve, reject) => {
     const onData = (chunk) => {
       started.output += chunk;
@@ -594,18 +594,18 @@ async function startSandbox() {
   return started;
 }
 
-/** Every /v2/sdk/credentials call the Kaleyra emulator received (for `userId`), oldest first. */
+/** Every /v2/sdk/credentials call the REST stand-in received (for `userId`), oldest first. */
 async function credentialCalls(userId) {
-  const res = await fetch(`http://127.0.0.1:${sandbox.ports.emulator}/__control/calls`);
+  const res = await fetch(`http://127.0.0.1:${sandbox.ports.kaleyra}/__control/calls`);
   const { calls } = await res.json();
   return calls.filter(
     (c) => c.path === '/v2/sdk/credentials' && (userId === undefined || c.user_id === userId),
   );
 }
 
-/** Every user creation (POST /v2/users) the Kaleyra emulator received, oldest first. */
+/** Every user creation (POST /v2/users) the Kaleyra REST stand-in received, oldest first. */
 async function userCreations() {
-  const res = await fetch(`http://127.0.0.1:${sandbox.ports.emulator}/__control/calls`);
+  const res = await fetch(`http://127.0.0.1:${sandbox.ports.kaleyra}/__control/calls`);
   const { calls } = await res.json();
   return calls.filter((c) => c.method === 'POST' && c.path === '/v2/users');
 }
@@ -638,7 +638,7 @@ const clockOf = (iso) => new Date(iso).toLocaleTimeString('en-GB');
 
 /**
  * Polls `fn` in the page until it returns something truthy (page.waitForFunction
- * does not wait for a Promise, and the emulator's callStats() is async).
+ * does not wait for a Promise, and the stand-in's callStats() is async).
  */
 async function until(page, fn, arg, timeout = 45_000) {
   const deadline = Date.now() + timeout;

@@ -1,19 +1,21 @@
 // Fake servers for the browser tests, served by @web/test-runner's dev server so
-// that the element runs real `fetch` and real `<script>` loads with no network.
+// that the element runs real `fetch` and real `<script>` loads with no network:
+// per test, a scripted fake of our own endpoints (token, guest) and the stand-ins
+// of what is out of reach (the Kaleyra SDK, Turnstile; sandbox/).
 //
 // Each test picks its own id and uses URLs under /fake/<id>/. They have no file
 // extension, so the test runner neither caches nor transforms them.
 //   POST /fake/<id>/token         the token endpoint (docs/architecture.md, Token endpoint), scripted
-//   GET  /fake/<id>/sdk           the SDK emulator (demo/sandbox/bandyer-sdk.js), scripted
+//   GET  /fake/<id>/sdk           the SDK stand-in (sandbox/kaleyra-sdk/bandyer-sdk.js), scripted
 //   GET  /fake/<id>/bandyer-media-client.js
-//                                 the file the emulator loads at connect from beside itself
-//                                 (demo/sandbox/bandyer-media-client.js), not logged
+//                                 the file the stand-in loads at connect from beside itself
+//                                 (sandbox/kaleyra-sdk/bandyer-media-client.js), not logged
 //   GET  /fake/<id>/page          the script's `page`: an HTML page with its own
 //                                 Content-Security-Policy header (the test runner's has none)
 //   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[], page?: {html, csp?}}: what
 //                                 the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
-//   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (demo/sandbox/turnstile-server.mjs):
+//   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (sandbox/turnstile/server.mjs):
 //   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
 //                                 control route; one stand-in per id, knowing SANDBOX_SITE
 //   POST /fake/<id>/guest         the guest endpoint, with the Turnstile stand-in of the
@@ -23,18 +25,18 @@
 // challenge? (the offer's challenge, default turnstile),
 // user?, ttlSeconds?, append?}; steps are used in order and the last one repeats. A 200
 // token step without a body answers with a fresh HS256 token for `user`; an SDK
-// step's `append` is script text added after the emulator (to set it up).
+// step's `append` is script text added after the stand-in (to set it up).
 //
-// The emulator is a generated bundle: before it is served, here or as the file
-// /demo/sandbox/bandyer-sdk.js, it is rebuilt if stale (demo/sandbox/sdk-emulator/build.mjs).
+// The SDK stand-in is a generated bundle: before it is served, here or as the file
+// /sandbox/kaleyra-sdk/bandyer-sdk.js, it is rebuilt if stale (sandbox/kaleyra-sdk/build.mjs).
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { MEDIA_CLIENT_FILE, ensureEmulator } from '../../demo/sandbox/sdk-emulator/build.mjs';
-import { createTurnstileStandIn, SANDBOX_SITE } from '../../demo/sandbox/turnstile-api.mjs';
-import { turnstileListener } from '../../demo/sandbox/turnstile-server.mjs';
+import { MEDIA_CLIENT_FILE, ensureSdkStandIn } from '../../sandbox/kaleyra-sdk/build.mjs';
+import { createTurnstileStandIn, SANDBOX_SITE } from '../../sandbox/turnstile/api.mjs';
+import { turnstileListener } from '../../sandbox/turnstile/server.mjs';
 
 export const TOKEN_SECRET = 'test-signing-secret';
-const EMULATOR_PATH = '/demo/sandbox/bandyer-sdk.js';
+const SDK_STANDIN_PATH = '/sandbox/kaleyra-sdk/bandyer-sdk.js';
 
 const b64url = (value) => Buffer.from(value).toString('base64url');
 
@@ -167,8 +169,8 @@ function guestAnswer(e, user) {
 
 export function fakeServers() {
   return async function fakeServerMiddleware(ctx, next) {
-    if (ctx.path === EMULATOR_PATH) {
-      await ensureEmulator();
+    if (ctx.path === SDK_STANDIN_PATH) {
+      await ensureSdkStandIn();
       return next();
     }
     const turnstile = /^\/fake\/([\w-]+)(\/turnstile\/v0\/[\w.]+|\/__control\/turnstile)$/.exec(
@@ -270,7 +272,7 @@ export function fakeServers() {
       ctx.type = 'text/javascript';
       ctx.body =
         ctx.status === 200
-          ? (step.body ?? (await readFile(await ensureEmulator(), 'utf8'))) +
+          ? (step.body ?? (await readFile(await ensureSdkStandIn(), 'utf8'))) +
             (step.append ? `\n${step.append}\n` : '')
           : 'not found';
     } else {

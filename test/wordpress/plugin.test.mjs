@@ -4,7 +4,7 @@
  * change them; posts by an Author and a Contributor (REST, application passwords) whose block
  * and shortcode are stored unchanged and whose launcher connects a visitor, signed in nowhere,
  * through the sandbox: the Turnstile stand-in's challenge, a guest token from the token worker
- * under `wrangler dev`, the SDK emulator, a call that rings. Then the editor's inert
+ * under `wrangler dev`, the SDK stand-in, a call that rings. Then the editor's inert
  * placeholder, the floating launcher, edits by another role, translations, uninstall.
  *
  * The tests run in order and build on each other (one WordPress, one worker). Everything is
@@ -29,7 +29,7 @@ import { after, before, describe, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, chromiumPath } from '../support/chromium.mjs';
-import { copySdkEmulator, startSandbox } from './support/sandbox.mjs';
+import { copySdkStandIn, startSandbox } from './support/sandbox.mjs';
 import { freePort, startWordPress } from './support/wordpress.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -69,7 +69,7 @@ add_filter( 'kaleyra_call_element_attributes', function ( $attributes ) {
 `,
       },
     });
-    await copySdkEmulator(join(wp.root, 'sandbox-sdk'));
+    await copySdkStandIn(join(wp.root, 'sandbox-sdk'));
     browser = await chromium.launch({
       executablePath: chromiumPath(),
       args: CHROMIUM_ARGS,
@@ -543,13 +543,13 @@ async function openEditor(page) {
 
 /**
  * A visitor signed in nowhere opens `url` and presses the launcher (the `nth` element's):
- * the challenge passes unseen, the worker gives a guest token, the SDK emulator connects
+ * the challenge passes unseen, the worker gives a guest token, the SDK stand-in connects
  * and the call to the doctor rings. Resolves to the page (its context is the caller's to
  * close), with `requests`, every URL it asked for.
  */
 async function call(url, { label, nth = 0 } = {}) {
   const context = await newContext();
-  // The SDK emulator checks tokens as Kaleyra would: with the key the REST emulator signs with.
+  // The SDK stand-in checks tokens as Kaleyra would: with the key the REST stand-in signs with.
   await context.addInitScript(
     ({ secret, appId }) => {
       document.addEventListener(
@@ -599,10 +599,10 @@ async function call(url, { label, nth = 0 } = {}) {
   );
   const state = await page.evaluate((n) => {
     const el = document.querySelectorAll('kaleyra-call')[n];
-    const emulator = window.__bandyerEmulator;
+    const standIn = window.__bandyerEmulator;
     return {
       userId: el.userId,
-      participants: emulator.client?.callView?.call?.participants ?? null,
+      participants: standIn.client?.callView?.call?.participants ?? null,
     };
   }, nth);
   assert.match(state.userId, GUEST_ID, 'a guest');

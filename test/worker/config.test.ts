@@ -114,7 +114,7 @@ describe('misconfiguration → 500 internal, and a log line naming the setting',
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('local http bases are allowed (the sandbox emulator)', async () => {
+  it('local http bases are allowed (the sandbox stand-in)', async () => {
     for (const base of ['http://127.0.0.1:8788/v2', 'http://localhost:8788/v2']) {
       const t = setup({ KALEYRA_API_BASE: base });
       const res = await t.token({ bearer: await hs256(claims(unique('l'))) });

@@ -12,7 +12,7 @@ import {
 
 /**
  * The identity provider's key set (SITE_JWKS_URL), as an attacker and an outage
- * see it. The worker's clock is moved with fake Date; Kaleyra's emulator clock is
+ * see it. The worker's clock is moved with fake Date; Kaleyra's stand-in clock is
  * moved with it, so minted tokens stay plausible.
  */
 const COOLDOWN_MS = 30_000;

@@ -22,8 +22,8 @@ async function mintWith(faults: Fault[], overrides = {}) {
   return { t, user, res, elapsed: Date.now() - started, calls: await t.kaleyra.credentialCalls() };
 }
 
-/** Vendor text from the emulator's error bodies and pages must never reach the client. */
-const VENDOR_TEXT = /emulator|switchboard|stack|sb-7|bad gateway|<html/i;
+/** Vendor text from the stand-in's error bodies and pages must never reach the client. */
+const VENDOR_TEXT = /stand-in|switchboard|stack|sb-7|bad gateway|<html/i;
 
 async function expectFailure(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);

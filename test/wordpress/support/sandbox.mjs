@@ -1,27 +1,27 @@
 /**
  * The sandbox's services for the WordPress tests, reused from the sandbox (`npm start`) and
  * imported here only, so that a move of its folders changes this file alone: the Kaleyra REST
- * emulator, the Turnstile stand-in, the token worker under `wrangler dev` (guests on, through
- * the stand-in) and the SDK emulator's browser files.
+ * stand-in, the Turnstile stand-in, the token worker under `wrangler dev` (guests on, through
+ * the stand-in) and the SDK stand-in's browser files.
  */
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { SANDBOX_APP_ID } from '../../../demo/server/config.mjs';
 import { launchWorker } from '../../../demo/server/worker.mjs';
-import { startKaleyraEmulator } from '../../../demo/sandbox/kaleyra-api-server.mjs';
+import { startKaleyraStandIn } from '../../../sandbox/kaleyra-rest/server.mjs';
 import {
-  EMULATOR_BUNDLE,
+  SDK_STANDIN_BUNDLE,
   MEDIA_CLIENT_FILE,
-  ensureEmulator,
-} from '../../../demo/sandbox/sdk-emulator/build.mjs';
-import { SANDBOX_SITE } from '../../../demo/sandbox/turnstile-api.mjs';
-import { startTurnstileStandIn } from '../../../demo/sandbox/turnstile-server.mjs';
+  ensureSdkStandIn,
+} from '../../../sandbox/kaleyra-sdk/build.mjs';
+import { SANDBOX_SITE } from '../../../sandbox/turnstile/api.mjs';
+import { startTurnstileStandIn } from '../../../sandbox/turnstile/server.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
 /**
- * The Kaleyra emulator and the Turnstile stand-in, now; the worker, started at once and ready
+ * The Kaleyra REST stand-in and the Turnstile stand-in, now; the worker, started at once and ready
  * when `workerReady` resolves. `origins`: the sites the worker serves (ALLOWED_ORIGINS).
  * @param {{ workerPort: number, origins: string[], log?: (line: string) => void }} options
  */
@@ -32,7 +32,7 @@ export async function startSandbox({ workerPort, origins, log = () => {} }) {
   };
   try {
     const apiKey = `ak_sandbox_${randomBytes(12).toString('hex')}`;
-    const kaleyra = await startKaleyraEmulator({ apiKey, users: [] });
+    const kaleyra = await startKaleyraStandIn({ apiKey, users: [] });
     stops.push(kaleyra.close);
     const turnstile = await startTurnstileStandIn();
     stops.push(turnstile.close);
@@ -68,11 +68,11 @@ export async function startSandbox({ workerPort, origins, log = () => {} }) {
       challengeSrc: `${turnstile.scriptUrl}?render=explicit`,
       turnstileOrigin: turnstile.url,
       workerReady: worker.ready,
-      /** The REST emulator's signing key: the SDK emulator then checks tokens as Kaleyra would. */
-      signingSecret: kaleyra.emulator.control.signingSecret,
+      /** The REST stand-in's signing key: the SDK stand-in then checks tokens as Kaleyra would. */
+      signingSecret: kaleyra.standIn.control.signingSecret,
       appId: SANDBOX_APP_ID,
       /** Every Kaleyra REST call the worker made, oldest first. */
-      kaleyraCalls: () => kaleyra.emulator.control.calls(),
+      kaleyraCalls: () => kaleyra.standIn.control.calls(),
       turnstile: turnstile.standIn,
       stop,
     };
@@ -83,14 +83,14 @@ export async function startSandbox({ workerPort, origins, log = () => {} }) {
 }
 
 /**
- * Copies the SDK emulator's script (built when stale) and the media client it loads from
+ * Copies the SDK stand-in's script (built when stale) and the media client it loads from
  * beside itself into `folder`; resolves to the script's file name there.
  */
-export async function copySdkEmulator(folder) {
-  await ensureEmulator();
+export async function copySdkStandIn(folder) {
+  await ensureSdkStandIn();
   mkdirSync(folder, { recursive: true });
-  for (const file of [EMULATOR_BUNDLE, MEDIA_CLIENT_FILE]) {
+  for (const file of [SDK_STANDIN_BUNDLE, MEDIA_CLIENT_FILE]) {
     copyFileSync(file, join(folder, basename(file)));
   }
-  return basename(EMULATOR_BUNDLE);
+  return basename(SDK_STANDIN_BUNDLE);
 }

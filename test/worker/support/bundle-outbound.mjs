@@ -1,7 +1,7 @@
 /**
  * The worker tests' outbound worker (outbound.mjs) runs in workerd as an
  * auxiliary worker, which Miniflare loads as it is: it cannot resolve a package
- * import such as the REST emulator's `hono`. vitest.config.mts therefore runs it
+ * import such as the REST stand-in's `hono`. vitest.config.mts therefore runs it
  * from this bundle: outbound.mjs with everything it imports, built at each test
  * run (well under a second) into node_modules/.cache, outside the repository's files.
  */

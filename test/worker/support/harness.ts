@@ -2,7 +2,7 @@
  * Shared helpers for the worker tests. Requests go through the worker's real
  * fetch handler (`app.fetch`, the default export) inside workerd, with an `env`
  * built from wrangler.jsonc and the test bindings, plus per-test overrides.
- * Each setup() gets its own Kaleyra emulator (a fresh host name routed by
+ * Each setup() gets its own Kaleyra REST stand-in (a fresh host name routed by
  * support/outbound.mjs) and its own client IP, so tests never share state.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
@@ -21,7 +21,7 @@ export const ISSUER = testEnv.SITE_JWT_ISSUER;
 export const AUDIENCE = testEnv.SITE_JWT_AUDIENCE;
 
 let counter = 0;
-/** A name no other test uses (test files share the emulators and limiters). */
+/** A name no other test uses (test files share the stand-ins and limiters). */
 export function unique(label = 'u'): string {
   counter += 1;
   const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
@@ -34,7 +34,7 @@ export function randomIp(): string {
   return `2001:db8:${a!.toString(16)}:${b!.toString(16)}::${c!.toString(16)}`;
 }
 
-export interface EmulatorCall {
+export interface KaleyraRestCall {
   method: string;
   path: string;
   apikey: 'valid' | 'invalid' | 'missing';
@@ -52,7 +52,7 @@ export interface Fault {
   retryAfter?: number;
 }
 
-/** Drives one emulator instance through its public and control routes. */
+/** Drives one stand-in instance through its public and control routes. */
 export class KaleyraHost {
   readonly origin: string;
   readonly base: string;
@@ -82,29 +82,29 @@ export class KaleyraHost {
   }
 
   /** Calls Kaleyra received (users calls made by register() excluded). */
-  async calls(): Promise<EmulatorCall[]> {
+  async calls(): Promise<KaleyraRestCall[]> {
     const res = await fetch(`${this.origin}/__control/calls`);
-    const { calls } = (await res.json()) as { calls: EmulatorCall[] };
+    const { calls } = (await res.json()) as { calls: KaleyraRestCall[] };
     return calls.filter((c) => !(c.method === 'POST' && c.path === '/v2/users'));
   }
 
-  /** Users the emulator knows (those made by register() included). */
+  /** Users the stand-in knows (those made by register() included). */
   async users(): Promise<{ id: string; role: string }[]> {
     const res = await fetch(`${this.base}/users?limit=1000`, { headers: { apikey: API_KEY } });
     return ((await res.json()) as { users: { id: string; role: string }[] }).users;
   }
 
-  /** Every call the emulator received, register()'s included. */
-  async allCalls(): Promise<EmulatorCall[]> {
+  /** Every call the stand-in received, register()'s included. */
+  async allCalls(): Promise<KaleyraRestCall[]> {
     const res = await fetch(`${this.origin}/__control/calls`);
-    return ((await res.json()) as { calls: EmulatorCall[] }).calls;
+    return ((await res.json()) as { calls: KaleyraRestCall[] }).calls;
   }
 
-  async credentialCalls(): Promise<EmulatorCall[]> {
+  async credentialCalls(): Promise<KaleyraRestCall[]> {
     return (await this.calls()).filter((c) => c.path === '/v2/sdk/credentials');
   }
 
-  /** Runs the emulator's clock `offsetMs` ahead of real time (it lives in another isolate). */
+  /** Runs the stand-in's clock `offsetMs` ahead of real time (it lives in another isolate). */
   async clock(offsetMs: number): Promise<void> {
     await fetch(`${this.origin}/__control/clock`, {
       method: 'POST',
@@ -282,7 +282,7 @@ export interface Setup {
 
 /**
  * A deployment with guests on: GUEST_ACCESS=turnstile against its own Turnstile
- * stand-in (setup() makes one) and Kaleyra emulator.
+ * stand-in (setup() makes one) and Kaleyra REST stand-in.
  */
 export function guestSetup(overrides: Partial<TestBindings> = {}): Setup {
   const turnstile = new TurnstileHost();

@@ -3,7 +3,7 @@
  * captures everything written to the console in the test isolate (the
  * worker's request log included) instead of printing it, and after each file
  * fails the run if any line holds a secret: the API key, the site JWT secret,
- * the emulator's signing secret, the Turnstile secret, the guest secret,
+ * the stand-in's signing secret, the Turnstile secret, the guest secret,
  * anything shaped like a JWT (site tokens, Access assertions, cookie values,
  * Kaleyra access tokens and guest tokens all are), or a value a test
  * registered as sensitive (every Turnstile token a test obtained, every

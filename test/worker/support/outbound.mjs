@@ -4,15 +4,15 @@
  * is routed here by Miniflare's `outboundService`, so the worker's real fetch
  * path runs unchanged.
  *
- *   <name>.kaleyra.test   a fresh Kaleyra REST emulator per host name, so each
+ *   <name>.kaleyra.test   a fresh Kaleyra REST stand-in per host name, so each
  *                         test has its own users, faults and call log
- *                         plus POST /__control/clock {offsetMs}: the emulator's
+ *                         plus POST /__control/clock {offsetMs}: the stand-in's
  *                         clock runs that far ahead, so a test that moves the
  *                         worker's clock can move Kaleyra's with it
  *   <host>.bandyer.com    the same, for the real Kaleyra host names, so tests can
  *                         see which host a default configuration calls
  *   <name>.rogue.test     a Kaleyra that answers /v2/sdk/credentials as scripted
- *                         (a look-alike the emulator cannot be: huge or odd answers),
+ *                         (a look-alike the stand-in cannot be: huge or odd answers),
  *                         and POST /v2/users as scripted (201 unless told otherwise):
  *                           POST /__control/answer  {kind: "stream", bytes}: a 200 whose
  *                                                   body is made only as it is read
@@ -26,7 +26,7 @@
  *                                                   next POST /v2/users answers, in order
  *                           GET  /__control/sent    {calls, bytesSent, cancelled, users}
  *                                                   (users: the bodies POST /v2/users got)
- *   <name>.turnstile.test the Turnstile stand-in (demo/sandbox/turnstile-api.mjs), one per
+ *   <name>.turnstile.test the Turnstile stand-in (sandbox/turnstile/api.mjs), one per
  *                         host name, knowing one site: TURNSTILE_SITE_KEY with
  *                         TURNSTILE_SECRET_KEY. Its own routes (siteverify, challenge,
  *                         /__control/turnstile) plus POST /__control/clock {offsetMs}: its
@@ -45,10 +45,10 @@
  *                           GET  /__control/count  {fetches}
  *   anything else         502, so a stray call fails loudly
  */
-import { createKaleyraEmulator } from '../../../demo/sandbox/kaleyra-api.mjs';
-import { createTurnstileStandIn } from '../../../demo/sandbox/turnstile-api.mjs';
+import { createKaleyraStandIn } from '../../../sandbox/kaleyra-rest/api.mjs';
+import { createTurnstileStandIn } from '../../../sandbox/turnstile/api.mjs';
 
-const emulators = new Map();
+const kaleyraStandIns = new Map();
 const clocks = new Map();
 const idps = new Map();
 const rogues = new Map();
@@ -64,16 +64,16 @@ export default {
         clocks.set(host, Number((await request.json()).offsetMs) || 0);
         return new Response(null, { status: 204 });
       }
-      let emulator = emulators.get(host);
-      if (!emulator) {
-        emulator = createKaleyraEmulator({
+      let standIn = kaleyraStandIns.get(host);
+      if (!standIn) {
+        standIn = createKaleyraStandIn({
           apiKey: env.KALEYRA_API_KEY,
           signingSecret: env.KALEYRA_SIGNING_SECRET,
           now: () => Date.now() + (clocks.get(host) ?? 0),
         });
-        emulators.set(host, emulator);
+        kaleyraStandIns.set(host, standIn);
       }
-      return emulator.fetch(request);
+      return standIn.fetch(request);
     }
     if (url.hostname.endsWith('.idp.test')) return identityProvider(request, url);
     if (url.hostname.endsWith('.rogue.test')) return rogueKaleyra(request, url);
