@@ -16,7 +16,7 @@ import {
 } from '../shared/events.js';
 import type { CallState } from '../shared/types.js';
 import { act } from './actions.js';
-import { callBlocked, type CallTarget } from './call-page.js';
+import { callBlocked } from './call-page.js';
 import { callStatus, peerName } from './call-status.js';
 import { errorView, type ErrorView } from './error-view.js';
 import { describe, word } from './messages.js';
@@ -178,39 +178,38 @@ class ElementDriver implements Driver {
    */
   async launch(): Promise<void> {
     const host = this._host;
-    // A call this page cannot make: nothing is requested (docs/architecture.md, Before a call).
-    const target: CallTarget | undefined = IN_CALL.includes(host.call)
-      ? undefined
+    const action = IN_CALL.includes(host.call)
+      ? 'openWidget'
       : host.callWith
-        ? { with: host.callWith }
-        : !host.chatWith && host.joinUrl
-          ? { join: host.joinUrl }
-          : undefined;
-    const blocked = target && callBlocked(host, this._shell, target);
+        ? 'startCall'
+        : host.chatWith
+          ? 'openChat'
+          : host.joinUrl
+            ? 'joinCall'
+            : 'openWidget';
+    // A call this page cannot make: nothing is requested (docs/architecture.md, Before a call).
+    const blocked = this._blocked(action);
     if (blocked) return this._refuse(blocked);
     try {
       await this.connect();
-      await (IN_CALL.includes(host.call)
-        ? host.openWidget()
-        : host.callWith
-          ? host.startCall()
-          : host.chatWith
-            ? host.openChat()
-            : host.joinUrl
-              ? host.joinCall()
-              : host.openWidget());
+      await host[action]();
     } catch {
       // Already reported as an error event and shown inline.
     }
   }
 
-  act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
+  /** The error of `action` (with its argument `a`) when it is a call this page cannot make. */
+  private _blocked(action: Action, a?: unknown): KaleyraCallError | undefined {
     const host = this._host;
-    const blocked =
-      action === 'startCall'
-        ? callBlocked(host, this._shell, { with: String((a as string[])?.[0] ?? host.callWith) })
-        : action === 'joinCall' &&
-          callBlocked(host, this._shell, { join: String(a ?? host.joinUrl) });
+    return action === 'startCall'
+      ? callBlocked(host, this._shell, { with: String((a as string[])?.[0] ?? host.callWith) })
+      : action === 'joinCall'
+        ? callBlocked(host, this._shell, { join: String(a ?? host.joinUrl) })
+        : undefined;
+  }
+
+  act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
+    const blocked = this._blocked(action, a);
     if (blocked) {
       this.emit(blocked);
       return Promise.reject(this.word(blocked));

@@ -11,6 +11,7 @@
 import { KaleyraCallError } from '../shared/errors.js';
 import { script as newScript } from '../shared/scripts.js';
 import type { Token } from '../shared/types.js';
+import { aborted } from './abort.js';
 import { fetchToken, requestToken, type TokenSource } from './token-client.js';
 
 /** The guest offer of a 401 answer, its endpoint resolved against the token endpoint. */
@@ -123,14 +124,6 @@ export async function guestToken(
   }
   keep(endpoint, token);
   return token;
-}
-
-/** Rejects with the signal's reason when it aborts. */
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 
 /**

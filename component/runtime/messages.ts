@@ -129,8 +129,8 @@ export const MESSAGES = {
   app_unknown: {
     kind: 'setup',
     en: 'No app-id, and the token endpoint names no app: set KALEYRA_APP_ID on the worker, or app-id.',
-    it: "Né app-id né un'app indicata dal token endpoint: imposta KALEYRA_APP_ID sul worker, o app-id.",
-    es: 'Ni app-id ni una app indicada por el token endpoint: define KALEYRA_APP_ID en el worker, o app-id.',
+    it: 'Né app-id né app dal token endpoint: imposta KALEYRA_APP_ID sul worker, o app-id.',
+    es: 'Sin app-id ni app del token endpoint: define KALEYRA_APP_ID en el worker, o app-id.',
   },
   not_found: {
     kind: 'setup',
@@ -142,7 +142,7 @@ export const MESSAGES = {
     kind: 'setup',
     en: 'The token endpoint {url} redirected (to a login page?): check token-endpoint and credentials.',
     it: 'Il token endpoint {url} ha reindirizzato (a un login?): controlla token-endpoint e credentials.',
-    es: 'El token endpoint {url} redirigió (¿a un inicio de sesión?): revisa token-endpoint y credentials.',
+    es: 'El token endpoint {url} redirigió (¿a un login?): revisa token-endpoint y credentials.',
   },
   unexpected_response: {
     kind: 'setup',
@@ -152,9 +152,9 @@ export const MESSAGES = {
   },
   invalid_response: {
     kind: 'setup',
-    en: 'The token answer lacks a valid access_token, user_id or expires_at: check token-endpoint or tokenProvider.',
-    it: 'Alla risposta mancano access_token, user_id o expires_at validi: controlla token-endpoint o tokenProvider.',
-    es: 'A la respuesta le faltan access_token, user_id o expires_at válidos: revisa token-endpoint o tokenProvider.',
+    en: 'No valid access_token, user_id or expires_at in the answer: check token-endpoint or tokenProvider.',
+    it: 'Mancano access_token, user_id o expires_at validi: controlla token-endpoint o tokenProvider.',
+    es: 'Faltan access_token, user_id o expires_at válidos: revisa token-endpoint o tokenProvider.',
   },
   unauthenticated: {
     kind: 'signin',
@@ -170,9 +170,9 @@ export const MESSAGES = {
   },
   media_blocked: {
     kind: 'media',
-    en: `The Permissions Policy of {origin} refuses the {feature}: add allow="camera; microphone" to its <iframe>, or allow it in the page's Permissions-Policy header. The call page opens in a new window.`,
-    it: `La Permissions Policy di {origin} rifiuta {feature}: aggiungi allow="camera; microphone" al suo <iframe>, o consentilo nell'header Permissions-Policy della pagina. La pagina di chiamata si apre in una nuova finestra.`,
-    es: 'La Permissions Policy de {origin} rechaza {feature}: añade allow="camera; microphone" a su <iframe>, o permítelo en la cabecera Permissions-Policy de la página. La página de llamada se abre en una ventana nueva.',
+    en: `The Permissions Policy of {origin} refuses the {feature}: add allow="camera; microphone" to its <iframe>, or allow it in the Permissions-Policy header.`,
+    it: `La Permissions Policy di {origin} rifiuta {feature}: aggiungi allow="camera; microphone" al suo <iframe>, o consentilo nell'header Permissions-Policy.`,
+    es: 'La Permissions Policy de {origin} rechaza {feature}: añade allow="camera; microphone" a su <iframe>, o permítelo en la cabecera Permissions-Policy.',
   },
   insecure_context: {
     kind: 'media',
@@ -254,21 +254,21 @@ export const MESSAGES = {
   },
   client_already_exists: {
     kind: 'conflict',
-    en: 'This page already runs app {v} ({e}), and the SDK allows one client per page: use the same settings everywhere.',
-    it: "Questa pagina usa già l'app {v} ({e}) e l'SDK consente un solo client per pagina: usa ovunque le stesse impostazioni.",
-    es: 'Esta página ya usa la app {v} ({e}) y el SDK admite un solo cliente por página: usa la misma configuración en todas partes.',
+    en: 'This page already runs app {v} ({e}); the SDK allows one client per page: use the same settings.',
+    it: "Questa pagina usa già l'app {v} ({e}); l'SDK consente un solo client per pagina: usa le stesse impostazioni.",
+    es: 'Esta página ya usa la app {v} ({e}); el SDK admite un solo cliente por página: usa la misma configuración.',
   },
   connect_timeout: {
     kind: 'unavailable',
-    en: "No answer from the video service in {s} s. Likely: app id, region or environment differ from the worker's, a token for another app, or a network that blocks WebSockets.",
-    it: "Nessuna risposta dal servizio video in {s} s. Probabile: app id, regione o ambiente diversi da quelli del worker, un token di un'altra app, o una rete che blocca i WebSocket.",
-    es: 'Sin respuesta del servicio de vídeo en {s} s. Probable: app id, región o entorno distintos de los del worker, un token de otra app, o una red que bloquea WebSockets.',
+    en: "No answer from the video service in {s} s. Likely: app id, region or environment differ from the worker's, a token for another app, or a network without WebSockets.",
+    it: "Nessuna risposta dal servizio video in {s} s. Probabile: app id, regione o ambiente diversi dal worker, un token di un'altra app o una rete senza WebSocket.",
+    es: 'Sin respuesta del servicio de vídeo en {s} s. Probable: app id, región o entorno distintos del worker, un token de otra app o una red sin WebSockets.',
   },
   access_token_invalid: {
     kind: 'unavailable',
     en: 'The video service refused the token ({sdk}): it must be minted for this app and user.',
-    it: 'Il servizio video ha rifiutato il token ({sdk}): va emesso per questa app e questo utente.',
-    es: 'El servicio de vídeo rechazó el token ({sdk}): debe emitirse para esta app y este usuario.',
+    it: "Il servizio video ha rifiutato il token ({sdk}): dev'essere di questa app e di questo utente.",
+    es: 'El servicio de vídeo rechazó el token ({sdk}): debe ser de esta app y este usuario.',
   },
   connect_failed: {
     kind: 'unavailable',
@@ -320,21 +320,21 @@ export const MESSAGES = {
   },
   challenge_load_failed: {
     kind: 'unavailable',
-    en: 'The guest challenge script {url} did not load: check challenge-src and the CSP (script-src, frame-src).',
-    it: 'Lo script della verifica per gli ospiti {url} non si è caricato: controlla challenge-src e la CSP (script-src, frame-src).',
-    es: 'El script de la verificación de invitado {url} no cargó: revisa challenge-src y la CSP (script-src, frame-src).',
+    en: 'The challenge script {url} did not load: check challenge-src and the CSP (script-src, frame-src).',
+    it: 'Lo script della verifica {url} non si è caricato: controlla challenge-src e la CSP (script-src, frame-src).',
+    es: 'El script de verificación {url} no cargó: revisa challenge-src y la CSP (script-src, frame-src).',
   },
   unsupported_challenge: {
     kind: 'signin',
-    en: 'The endpoint offers guests a challenge this element does not know ({v}): that counts as no offer.',
-    it: "L'endpoint offre agli ospiti una verifica che questo elemento non conosce ({v}): vale come nessuna offerta.",
-    es: 'El endpoint ofrece a los invitados una verificación que este elemento no conoce ({v}): cuenta como sin oferta.',
+    en: 'The endpoint offers guests an unknown challenge ({v}): that counts as no offer.',
+    it: "L'endpoint offre agli ospiti una verifica sconosciuta ({v}): vale come nessuna offerta.",
+    es: 'El endpoint ofrece a los invitados una verificación desconocida ({v}): cuenta como sin oferta.',
   },
   disconnected: {
     kind: 'ended',
-    en: 'disconnect() was called, or the element left the page, before the connection was ready.',
-    it: "È stato chiamato disconnect(), o l'elemento ha lasciato la pagina, prima che la connessione fosse pronta.",
-    es: 'Se llamó a disconnect(), o el elemento dejó la página, antes de que la conexión estuviera lista.',
+    en: 'disconnect() was called, or the element left the page, before connecting.',
+    it: "È stato chiamato disconnect(), o l'elemento ha lasciato la pagina, prima della connessione.",
+    es: 'Se llamó a disconnect(), o el elemento dejó la página, antes de conectar.',
   },
   unexpected: {
     kind: 'unavailable',
@@ -348,8 +348,9 @@ export type MessageCode = keyof typeof MESSAGES;
 
 /**
  * Codes of the status table that share another code's text, and the SDK's own
- * codes, by the entry that explains them. The element reports the code it
- * received; only the text is shared.
+ * codes that need words of their own, by the entry that explains them. The
+ * element reports the code it received; only the text is shared. Any other SDK
+ * code is kept too, and worded as its step's failure (`fromSdk`).
  */
 export const SAME_AS: Record<string, MessageCode> = {
   method_not_allowed: 'bad_request',
@@ -363,19 +364,6 @@ export const SAME_AS: Record<string, MessageCode> = {
   access_token_invalid_user: 'access_token_invalid',
   app_id_invalid: 'access_token_invalid',
   user_not_found: 'access_token_invalid',
-  sdk_version_invalid: 'connect_failed',
-  sdk_version_unsupported: 'connect_failed',
-  connect_error: 'connect_failed',
-  validation_error: 'call_failed',
-  authentication_error: 'call_failed',
-  room_create_error: 'call_failed',
-  internal_server_error: 'call_failed',
-  invalid_url: 'call_failed',
-  invalid_token: 'call_failed',
-  user_not_associated_to_link: 'call_failed',
-  join_url_mtm: 'call_failed',
-  create_channel_oto: 'call_failed',
-  channel_not_found: 'call_failed',
   another_call_in_progress: 'busy',
   current_user_busy: 'busy',
   all_users_busy: 'busy',
@@ -399,7 +387,7 @@ export function describe(
   error: { code: string; params?: Record<string, unknown> | undefined },
   language: Language,
 ): { visitor: string; detail: string } | undefined {
-  const entry = entryFor(error.code);
+  const entry = entryFor(error.code) ?? entryFor(String(error.params?.as));
   if (!entry) return undefined;
   return {
     visitor: inLanguage(VISITOR[entry.kind], language),
@@ -432,8 +420,9 @@ export function word(error: KaleyraCallError, language: Language): KaleyraCallEr
 /**
  * Normalises what the SDK rejects with (`Error`s named after their code,
  * `{code}` objects, and — updateAccessToken with another user's token — raw
- * server objects) into a failure of `phase`: a code the table explains keeps
- * its name; any other becomes `fallback`, the SDK's own code in `params.sdk`.
+ * server objects) into a failure of `phase`: the SDK's own code is kept when it
+ * has one (else `fallback`), worded by its entry or else by `fallback`'s, with
+ * the SDK's code in `params.sdk`.
  */
 export function fromSdk(err: unknown, phase: ErrorPhase, fallback: string): KaleyraCallError {
   if (err instanceof KaleyraCallError) return err;
@@ -444,7 +433,7 @@ export function fromSdk(err: unknown, phase: ErrorPhase, fallback: string): Kale
   const text = typeof message === 'string' ? message : String(err);
   return new KaleyraCallError({
     phase,
-    code: id && entryFor(id) ? id : fallback,
-    params: { sdk: id ?? text, server: text },
+    code: id ?? fallback,
+    params: { sdk: id ?? text, server: text, as: fallback },
   });
 }

@@ -1,5 +1,6 @@
 import { clock } from '../shared/clock.js';
 import { KaleyraCallError } from '../shared/errors.js';
+import { sleep } from './abort.js';
 import { initOf } from './messages.js';
 
 /** docs/architecture.md, Backoff: exponential backoff with full jitter, base 1 s, cap 30 s, 6 attempts. */
@@ -39,20 +40,4 @@ export async function withRetries<T>(
       await sleep(delay, signal);
     }
   }
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when aborted first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clock.clearTimeout(id);
-      reject(signal!.reason);
-    };
-    const id = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -2,6 +2,7 @@ import { clock } from '../shared/clock.js';
 import { KaleyraCallError } from '../shared/errors.js';
 import type { BandyerSdk } from '../shared/sdk.js';
 import { script as newScript } from '../shared/scripts.js';
+import { aborted } from './abort.js';
 
 export interface LoadOptions {
   signal?: AbortSignal;
@@ -33,7 +34,7 @@ export function loadSdk(src: string, options: LoadOptions = {}): Promise<Bandyer
     cache().set(url, load);
     load.catch(() => cache().delete(url));
   }
-  return options.signal ? abortable(load, options.signal) : load;
+  return options.signal ? Promise.race([load, aborted(options.signal)]) : load;
 }
 
 function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Promise<BandyerSdk> {
@@ -64,23 +65,5 @@ function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Pr
     }
     script.async = true;
     document.head.append(script);
-  });
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
   });
 }

@@ -89,6 +89,12 @@ function registry(): Registry {
   });
 }
 
+/** Removes the SDK's widget containers but the first `kept`. */
+const removeWidgets = (kept: number): void =>
+  [...document.querySelectorAll('#Bandyer-bandyer-chat-widget')]
+    .slice(kept)
+    .forEach((div) => div.remove());
+
 /** Queues `step` after every earlier teardown. */
 function afterTeardown(step: () => Promise<void>): Promise<void> {
   const reg = registry();
@@ -231,9 +237,7 @@ export class Session {
     this.userId = token!.userId;
     // The SDK appends a container at every connect and renders into the first
     // (docs/kaleyra-sdk-notes.md, Observed behaviour of 2.7.5): keep one.
-    for (const div of [...document.querySelectorAll('#Bandyer-bandyer-chat-widget')].slice(1)) {
-      div.remove();
-    }
+    removeWidgets(1);
     this._setState('connected');
     for (const m of this.members) m.onReady(this.userId);
     this._schedule();
@@ -441,7 +445,7 @@ export class Session {
     await client.disconnect().catch(() => {});
     await sdk.destroyClient().catch(() => {});
     // The SDK leaves its (emptied) container behind on every connect.
-    for (const div of document.querySelectorAll('#Bandyer-bandyer-chat-widget')) div.remove();
+    removeWidgets(0);
   }
 
   /** Tears the session down for good (its last element left). */

@@ -159,7 +159,7 @@ describe('<kaleyra-call> failures that cannot heal: one request, at once', () =>
       'a 200 without a token',
       { body: { ok: true } },
       'invalid_response',
-      'lacks a valid access_token',
+      'No valid access_token, user_id or expires_at',
     ],
   ] as const) {
     it(`${what} → ${code}, phase config, naming the attribute`, async () => {

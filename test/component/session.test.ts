@@ -133,7 +133,7 @@ describe('session', () => {
     // Worded for the page (runtime/driver.ts), the detail gives the wait and the likely causes.
     expect(word(member.errors[0]!, 'en').message).to.equal(
       "No answer from the video service in 20 s. Likely: app id, region or environment differ from the worker's, " +
-        'a token for another app, or a network that blocks WebSockets.',
+        'a token for another app, or a network without WebSockets.',
     );
     // A failed session holds no client.
     await until(() => sdkStandIn().count('destroyClient') === 1, 'destroyClient');

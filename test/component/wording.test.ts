@@ -20,8 +20,7 @@ const rejection = (promise: Promise<unknown>) =>
 const LANGUAGES = {
   en: {
     not_connected: 'The video call is not connected: call connect() first.',
-    disconnected:
-      'disconnect() was called, or the element left the page, before the connection was ready.',
+    disconnected: 'disconnect() was called, or the element left the page, before connecting.',
     no_callee: 'No one to call: set call-with, or pass user ids to startCall().',
     missing_attribute: 'The "token-endpoint" attribute is missing.',
     not_found: 'answered 404. Check the token-endpoint attribute.',
@@ -29,15 +28,14 @@ const LANGUAGES = {
   it: {
     not_connected: 'La videochiamata non è connessa: chiama prima connect().',
     disconnected:
-      "È stato chiamato disconnect(), o l'elemento ha lasciato la pagina, prima che la connessione fosse pronta.",
+      "È stato chiamato disconnect(), o l'elemento ha lasciato la pagina, prima della connessione.",
     no_callee: 'Nessuno da chiamare: imposta call-with o passa gli id utente a startCall().',
     missing_attribute: `Manca l'attributo "token-endpoint".`,
     not_found: `ha risposto 404. Controlla l'attributo token-endpoint.`,
   },
   es: {
     not_connected: 'La videollamada no está conectada: llama antes a connect().',
-    disconnected:
-      'Se llamó a disconnect(), o el elemento dejó la página, antes de que la conexión estuviera lista.',
+    disconnected: 'Se llamó a disconnect(), o el elemento dejó la página, antes de conectar.',
     no_callee: 'Nadie a quien llamar: define call-with o pasa ids de usuario a startCall().',
     missing_attribute: 'Falta el atributo "token-endpoint".',
     not_found: 'respondió 404. Revisa el atributo token-endpoint.',
