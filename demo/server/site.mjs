@@ -16,6 +16,7 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  *
  *   GET  /                        the "Talk to a doctor" page (demo/site/index.html): patients
  *                                 and the doctor sign in
+ *   GET  /marker                  a page with only a marker and the script tag (marker.html)
  *   GET  /ask                     the public "Ask the clinic" page (demo/site/ask.html): no
  *                                 sign-in; a visitor calls the doctor as a guest
  *   GET  /site/…                  its script, styles and icon
@@ -85,6 +86,7 @@ export function siteApp(options) {
 
   app.get('/', (c) => c.html(page(c.req.header('host'))));
   app.get('/ask', (c) => c.html(publicPage(c.req.header('host'))));
+  app.get('/marker', (c) => c.html(markerPage(c.req.header('host'))));
 
   app.post('/login', sameOrigin, smallBody('unknown user'), async (c) => {
     const body = await readJson(c);
@@ -135,6 +137,8 @@ export function siteApp(options) {
   for (const file of [
     'dist/kaleyra-call.js',
     'dist/kaleyra-call.js.map',
+    'dist/kaleyra-call.iife.js',
+    'dist/kaleyra-call.iife.js.map',
     ...['en', 'it', 'es'].flatMap((language) => [
       `dist/kaleyra-call.runtime.${language}.js`,
       `dist/kaleyra-call.runtime.${language}.js.map`,
@@ -226,6 +230,22 @@ export function siteApp(options) {
     // Unset, the element uses its defaults: Kaleyra's CDN SDK, Cloudflare's Turnstile.
     if (!sandbox) html = html.replace(/\s+sdk-src=""/, '');
     if (!options.guests?.challengeSrc) html = html.replace(/\s+challenge-src=""/, '');
+    return html;
+  }
+
+  /**
+   * A page with only a marker and the script tag that carries the endpoint (and, here, where
+   * the SDK and the challenge come from): what a CMS that strips tags and scripts keeps.
+   */
+  function markerPage(hostHeader) {
+    let html = render(readFileSync(join(siteDir, 'marker.html'), 'utf8'), {
+      tokenEndpoint: escape(tokenEndpoint(hostHeader)),
+      callWith: escape(ON_CALL_CLINICIAN),
+      challengeSrc: escape(options.guests?.challengeSrc ?? ''),
+      sdkSrc: sandbox ? '/sandbox/bandyer-sdk.js' : '',
+    });
+    if (!sandbox) html = html.replace(/\s+data-sdk-src=""/, '');
+    if (!options.guests?.challengeSrc) html = html.replace(/\s+data-challenge-src=""/, '');
     return html;
   }
 

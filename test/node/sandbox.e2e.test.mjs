@@ -531,6 +531,35 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     assert.deepEqual(pageErrors, []);
   });
 
+  test('a page with only a marker and the script tag: a guest calls the doctor', async () => {
+    const visitor = await context.newPage();
+    visitor.setDefaultTimeout(STEP_MS);
+    visitor.on('pageerror', (err) => pageErrors.push(err.message));
+    await visitor.goto(`${sandbox.url}marker`);
+    // The bundle placed one element inside the marker, with the marker's attributes and the
+    // script tag's endpoint.
+    const placed = await visitor.evaluate(() => {
+      const els = document.querySelectorAll('[data-kaleyra-call] > kaleyra-call');
+      const el = els[0];
+      return { count: els.length, callWith: el?.callWith, endpoint: el?.tokenEndpoint };
+    });
+    assert.deepEqual(placed, {
+      count: 1,
+      callWith: 'dr_rossi',
+      endpoint: `http://localhost:${sandbox.ports.worker}/v1/token`,
+    });
+    await visitor.click('kaleyra-call [part="launcher"]');
+    await waitForState(visitor, 'connected');
+    assert.match(
+      await visitor.evaluate(() => document.querySelector('kaleyra-call').userId),
+      GUEST_ID,
+    );
+    await until(visitor, () => document.querySelector('kaleyra-call').call === 'dialing');
+    await visitor.screenshot({ path: join(SCREENSHOTS, 'sandbox-19-marker-page-calling.png') });
+    await visitor.close();
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('Ctrl-C stops every process it started and frees every port', async () => {
     await browser.close();
     browser = undefined;
