@@ -3,7 +3,7 @@ import {
   type PropertyDeclarations,
   type PropertyValues,
 } from '@lit/reactive-element';
-import { REST_MS, frugal, preloadSdk, warmUp } from './facade/intent.js';
+import { REST_MS, frugal, warmUp } from './facade/intent.js';
 import { mediaProblem } from './facade/media.js';
 import { defaultOf } from './facade/page.js';
 import { inEditor } from './facade/preview.js';
@@ -294,7 +294,7 @@ export class KaleyraCallElement extends ReactiveElement {
       this._setState('loading');
       // The SDK downloads beside the runtime, which runs it; not for a call
       // this page cannot make (the runtime says so, and requests nothing).
-      if (!(how === 'launch' && this._callBlocked())) this._preload(preloadSdk);
+      if (!(how === 'launch' && this._callBlocked())) this._preload();
     }
     let driver: Driver;
     try {
@@ -374,18 +374,18 @@ export class KaleyraCallElement extends ReactiveElement {
       return;
     }
     this._drive().catch(() => {});
-    this._preload(warmUp);
+    this._preload();
   }
 
   /**
-   * Hints the SDK's download (and, for `warmUp`, the token endpoint's
-   * connection), unless the element cannot start at all: without a token
-   * source it only loads the runtime, which says what is missing.
+   * Hints the SDK's download and the token endpoint's connection
+   * (facade/intent.ts), unless the element cannot start at all: without a
+   * token source it only loads the runtime, which says what is missing.
    */
-  private _preload(hint: typeof warmUp): void {
+  private _preload(): void {
     if (!this.tokenEndpoint && !this.tokenProvider) return;
     try {
-      hint(
+      warmUp(
         this._sdkSrc(),
         this.sdkIntegrity,
         this.tokenProvider ? undefined : this.tokenEndpoint,

@@ -43,8 +43,10 @@ function hint(rel: 'preload' | 'preconnect', href: string, cors?: string, integr
 
 /**
  * Preloads `sdkSrc` as the SDK loader will request it (with `integrity`, a
- * CORS request), and preconnects the token endpoint's origin when it is
- * another origin, in the credentials mode its request will use.
+ * CORS request; not on a page that already has the SDK), and preconnects the
+ * token endpoint's origin when it is another origin, in the credentials mode
+ * its request will use. At intent, and at a start too: the SDK then downloads
+ * while the runtime file (which holds the SDK loader) does.
  */
 export function warmUp(
   sdkSrc: string,
@@ -52,19 +54,10 @@ export function warmUp(
   tokenEndpoint: string | undefined,
   credentials: RequestCredentials,
 ): void {
-  hint('preload', sdkSrc, integrity ? 'anonymous' : undefined, integrity);
+  if (!window.BandyerSDK) hint('preload', sdkSrc, integrity ? 'anonymous' : undefined, integrity);
   if (!tokenEndpoint) return;
   const { origin } = new URL(tokenEndpoint, document.baseURI);
   if (origin !== location.origin) {
     hint('preconnect', origin, credentials === 'include' ? 'use-credentials' : 'anonymous');
   }
-}
-
-/**
- * Preloads `sdkSrc` as the SDK loader will request it (with `integrity`, a CORS
- * request). Also at a start, so that the SDK downloads while the runtime file
- * (which holds the SDK loader) does; a page that already has the SDK needs none.
- */
-export function preloadSdk(sdkSrc: string, integrity: string | undefined): void {
-  if (!window.BandyerSDK) warmUp(sdkSrc, integrity, undefined, 'omit');
 }

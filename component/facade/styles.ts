@@ -19,7 +19,7 @@ export const styles = unsafeCSS(`
     color: inherit;
     cursor: pointer;
   }
-  [part='launcher'] {
+  [part=launcher] {
     min-height: 44px;
     padding: var(--kaleyra-call-padding, 0.6em 1.2em);
     border: 0;
@@ -32,16 +32,15 @@ export const styles = unsafeCSS(`
      against a white or a black page: white next to the button, near-black outside. */
   :focus-visible {
     outline: var(--kaleyra-call-focus-ring, 2px solid #fff);
-    outline-offset: 0;
     box-shadow: 0 0 0 4px var(--kaleyra-call-focus-ring-outer, #111);
   }
-  [part='status'] {
+  [part=status] {
     margin-inline-start: 0.5em;
     font-size: 0.9em;
   }
   /* Fixed in the bottom corner of the inline end (the left one on a right-to-left
      page), clear of rounded corners and notches on either side, above the page. */
-  :host([placement='floating']) {
+  :host([placement=floating]) {
     position: fixed;
     z-index: 2147483000;
     bottom: calc(20px + env(safe-area-inset-bottom));

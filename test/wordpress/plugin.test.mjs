@@ -241,6 +241,44 @@ add_filter( 'kaleyra_call_element_attributes', function ( $attributes ) {
     await page.context().close();
   });
 
+  test("an Author's marker beside the block asks the settings' endpoint, never its own", async () => {
+    const marker = `<div data-kaleyra-call data-call-with="${DOCTOR}" data-label="Marker" data-connect="click" data-token-endpoint="${EVIL}" data-sdk-src="https://evil.example/sdk.js"></div>`;
+    const post = await publish('author', {
+      content: [
+        block({ callWith: DOCTOR, label: 'Call the clinic' }),
+        `<!-- wp:html -->\n${marker}\n<!-- /wp:html -->`,
+      ].join('\n\n'),
+    });
+    // WordPress kept the marker for an Author (data-* pass its filter), and the script tag
+    // carries the settings' endpoint as the page's default.
+    const html = await (await fetch(post.link)).text();
+    assert.match(html, /<div data-kaleyra-call[^>]* data-call-with="dr_rossi"/);
+    const tag = /<script[^>]*id=["']kaleyra-call-js["'][^>]*>/.exec(html)?.[0] ?? '';
+    assert.ok(tag.includes(`data-token-endpoint="${sandbox.tokenEndpoint}"`), tag);
+    const context = await newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    page.on('pageerror', (err) => pageErrors.push(`${post.link}: ${err.message}`));
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(post.link);
+    const placed = await page.evaluate(() => {
+      const el = document.querySelector('[data-kaleyra-call] > kaleyra-call');
+      return { endpoint: el.tokenEndpoint, sdk: el.sdkSrc, label: el.label };
+    });
+    assert.deepEqual(placed, {
+      endpoint: sandbox.tokenEndpoint,
+      sdk: `${wp.url}/sandbox-sdk/bandyer-sdk.js`,
+      label: 'Marker',
+    });
+    // Pressed, it asks the settings' endpoint (here for a guest's challenge), and nobody else.
+    const asked = page.waitForRequest(`${sandbox.workerOrigin}/v1/token`);
+    await page.locator('[data-kaleyra-call] > kaleyra-call [part="launcher"]').click();
+    await asked;
+    assert.ok(!requests.some((url) => url.includes('evil.example')), requests.join('\n'));
+    await context.close();
+  });
+
   test('the block editor shows an inert placeholder and makes no request for a call', async () => {
     const context = await signedIn('author');
     const page = await context.newPage();
@@ -520,7 +558,9 @@ async function signedIn(role) {
   await page.locator('#user_login').fill(wp.users[role].login);
   await page.locator('#user_pass').fill(wp.users[role].password);
   await page.locator('#wp-submit').click();
-  await page.waitForURL(/\/wp-admin\//);
+  // Signed in once the redirect to wp-admin begins: the dashboard itself (dozens of files
+  // from one single-threaded php -S) need not finish loading.
+  await page.waitForURL(/\/wp-admin\//, { waitUntil: 'commit' });
   await page.close();
   return context;
 }
@@ -566,6 +606,12 @@ async function call(url, { label, nth = 0 } = {}) {
     },
     { secret: sandbox.signingSecret, appId: sandbox.appId },
   );
+  await context.addInitScript(() => {
+    window.__errors = [];
+    document.addEventListener('kaleyra-call-error', (e) =>
+      window.__errors.push(`${e.detail.code}: ${e.detail.message}`),
+    );
+  });
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   page.on('pageerror', (err) => pageErrors.push(`${url}: ${err.message}`));
@@ -575,8 +621,11 @@ async function call(url, { label, nth = 0 } = {}) {
 
   await page.goto(url);
   const element = page.locator('kaleyra-call').nth(nth);
-  assert.equal(await element.getAttribute('token-endpoint'), sandbox.tokenEndpoint);
-  assert.equal(await element.getAttribute('connect'), 'click');
+  // Properties: a marker's element has them from the marker and the script tag, not as attributes.
+  assert.deepEqual(await element.evaluate((el) => [el.tokenEndpoint, el.connectOn]), [
+    sandbox.tokenEndpoint,
+    'click',
+  ]);
   if (label) assert.equal(await element.locator('[part="launcher"]').innerText(), label);
   const script = page.locator('script[src*="/plugins/kaleyra-call/assets/kaleyra-call.iife.js"]');
   assert.equal(await script.count(), 1);
@@ -589,10 +638,19 @@ async function call(url, { label, nth = 0 } = {}) {
   );
 
   await element.locator('[part="launcher"]').click();
-  await page.waitForFunction(
-    (n) => document.querySelectorAll('kaleyra-call')[n].state === 'connected',
-    nth,
-  );
+  await page
+    .waitForFunction((n) => document.querySelectorAll('kaleyra-call')[n].state === 'connected', nth)
+    .catch(async (err) => {
+      // Say where it stopped: the element's state and the errors it reported.
+      const seen = await page.evaluate(
+        (n) => ({
+          state: document.querySelectorAll('kaleyra-call')[n].state,
+          errors: window.__errors,
+        }),
+        nth,
+      );
+      throw new Error(`${err.message}: ${JSON.stringify(seen)}`);
+    });
   await page.waitForFunction(
     (n) => document.querySelectorAll('kaleyra-call')[n].call === 'dialing',
     nth,

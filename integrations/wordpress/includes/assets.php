@@ -49,9 +49,36 @@ function kaleyra_call_integrity( string $file ): string {
 }
 
 /**
- * Adds `defer`, `integrity` and `crossorigin="anonymous"` to the element's own tag
- * (WordPress 6.1 has no API for script attributes). Only the tag whose id is
- * `kaleyra-call-js` is changed, and only attributes it does not already have are added.
+ * What the element's script tag says to every element of the page: the settings' token
+ * endpoint and, from the developers' filter (context 'script'), where the SDK, the
+ * challenge and the call page come from. The element takes these page defaults for a
+ * `<div data-kaleyra-call>` marker too, which never sets them itself: a marker an Author
+ * keeps in a post still calls through the site's endpoint.
+ *
+ * @return array<string, string> Attribute name (without `data-`) → value.
+ */
+function kaleyra_call_page_defaults(): array {
+	$endpoint = kaleyra_call_endpoint();
+	if ( '' === $endpoint ) {
+		return array();
+	}
+	/** This filter is documented in includes/render.php. */
+	$attributes = apply_filters( 'kaleyra_call_element_attributes', array( 'token-endpoint' => $endpoint ), 'script' );
+	$defaults   = array();
+	foreach ( array( 'token-endpoint', 'sdk-src', 'sdk-integrity', 'challenge-src', 'call-page' ) as $name ) {
+		$value = is_array( $attributes ) ? ( $attributes[ $name ] ?? null ) : null;
+		if ( is_string( $value ) && '' !== $value ) {
+			$defaults[ $name ] = $value;
+		}
+	}
+	return $defaults;
+}
+
+/**
+ * Adds `defer`, `integrity`, `crossorigin="anonymous"` and the page defaults
+ * (kaleyra_call_page_defaults(), as `data-*`) to the element's own tag (WordPress 6.1 has
+ * no API for script attributes). Only the tag whose id is `kaleyra-call-js` is changed,
+ * and only attributes it does not already have are added.
  *
  * @param string $tag    The printed tag(s) of the handle.
  * @param string $handle The script handle.
@@ -61,10 +88,11 @@ function kaleyra_call_script_tag( $tag, $handle ): string {
 	if ( 'kaleyra-call' !== $handle ) {
 		return $tag;
 	}
-	$hash = kaleyra_call_integrity( 'kaleyra-call.iife.js' );
+	$hash     = kaleyra_call_integrity( 'kaleyra-call.iife.js' );
+	$defaults = kaleyra_call_page_defaults();
 	return (string) preg_replace_callback(
 		'/<script\b([^>]*\bid=([\'"])kaleyra-call-js\2[^>]*)>/',
-		static function ( array $match ) use ( $hash ): string {
+		static function ( array $match ) use ( $hash, $defaults ): string {
 			$attributes = $match[1];
 			$add        = '';
 			if ( ! preg_match( '/\s(defer|async)\b/', $attributes ) ) {
@@ -75,6 +103,9 @@ function kaleyra_call_script_tag( $tag, $handle ): string {
 			}
 			if ( '' !== $hash && ! preg_match( '/\scrossorigin\b/', $attributes ) ) {
 				$add .= ' crossorigin="anonymous"';
+			}
+			foreach ( $defaults as $name => $value ) {
+				$add .= sprintf( ' data-%s="%s"', $name, esc_attr( $value ) );
 			}
 			return '<script' . $attributes . $add . '>';
 		},
