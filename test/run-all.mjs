@@ -57,40 +57,35 @@ const steps = [
     before: ensureChromium,
     counts: () => JSON.parse(readFileSync(join(results, 'browser.json'), 'utf8')),
   },
+  nodeTests('node tests', 'node.json', ['test/node/', 'test/sandbox/node/']),
   {
-    name: 'node tests',
-    cmd: [
-      'node',
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=./test/support/node-count-reporter.mjs',
-      '--test-reporter-destination=stdout',
-      'test/node/',
-      'test/sandbox/node/',
-    ],
-    env: { NODE_TEST_COUNTS: join(results, 'node.json') },
-    counts: () => JSON.parse(readFileSync(join(results, 'node.json'), 'utf8')),
-  },
-  {
-    name: 'wordpress tests',
-    cmd: [
-      'node',
-      '--test',
-      '--test-reporter=spec',
-      '--test-reporter-destination=stdout',
-      '--test-reporter=./test/support/node-count-reporter.mjs',
-      '--test-reporter-destination=stdout',
+    ...nodeTests('wordpress tests', 'wordpress.json', [
       'test/wordpress/plugin.test.mjs',
       'test/wordpress/translations.test.mjs',
-    ],
+    ]),
     // WordPress, MariaDB and PHP from Debian, and Chromium: installed when possible (root,
     // apt-get), else the step fails with the one line to run.
     before: () => ensureWordPress() && Boolean(ensureChromium()),
-    env: { NODE_TEST_COUNTS: join(results, 'wordpress.json') },
-    counts: () => JSON.parse(readFileSync(join(results, 'wordpress.json'), 'utf8')),
   },
 ];
+
+/** A step of `node --test` over `files`, its counts written to `test-results/<countsFile>`. */
+function nodeTests(name, countsFile, files) {
+  return {
+    name,
+    cmd: [
+      'node',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./test/support/node-count-reporter.mjs',
+      '--test-reporter-destination=stdout',
+      ...files,
+    ],
+    env: { NODE_TEST_COUNTS: join(results, countsFile) },
+    counts: () => JSON.parse(readFileSync(join(results, countsFile), 'utf8')),
+  };
+}
 
 const only = process.argv.slice(2);
 const table = [];
