@@ -173,6 +173,8 @@ export class KaleyraCallElement extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // (An element parsed from serialized HTML may carry another element's state.)
+    this.setAttribute('state', this._state);
     // Attached again: start (or observe) as the `connect` mode says.
     this.requestUpdate();
   }

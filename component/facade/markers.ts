@@ -18,12 +18,13 @@ export function watchMarkers(tag: string): void {
   const upgrade = (node: Node) => {
     if (!(node instanceof Element)) return;
     for (const marker of [node, ...node.querySelectorAll(SELECTOR)]) {
-      if (marker.matches(SELECTOR) && !marker.querySelector(`:scope>${tag}`)) {
-        const element = document.createElement(tag);
-        for (const [name, value] of fromData(marker, false)) {
-          (element as unknown as Record<string, unknown>)[name] = value;
-        }
-        marker.append(element);
+      if (!marker.matches(SELECTOR)) continue;
+      // Its element, or a new one: a section re-rendered from its own HTML holds an
+      // element again, without the marker's values (they are properties, not attributes).
+      const element =
+        marker.querySelector(`:scope>${tag}`) ?? marker.appendChild(document.createElement(tag));
+      for (const [name, value] of fromData(marker, false)) {
+        (element as unknown as Record<string, unknown>)[name] = value;
       }
     }
   };

@@ -211,7 +211,7 @@ class ElementDriver implements Driver {
   act(action: Action, a?: unknown, b?: unknown): Promise<unknown> {
     const blocked = this._blocked(action, a);
     if (blocked) {
-      this.emit(blocked);
+      this._refuse(blocked);
       return Promise.reject(this.word(blocked));
     }
     const session = this._controller.session;

@@ -112,7 +112,7 @@ export async function guestToken(
       });
     }
     host.onWaiting();
-    await Promise.race([host.gesture(), aborted(signal)]);
+    await Promise.race([aborted(signal), host.gesture()]);
     host.onVerifying();
     const response = await challenge(offer, host, signal);
     token = await fetchToken({

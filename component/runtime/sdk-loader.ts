@@ -34,7 +34,8 @@ export function loadSdk(src: string, options: LoadOptions = {}): Promise<Bandyer
     cache().set(url, load);
     load.catch(() => cache().delete(url));
   }
-  return options.signal ? Promise.race([load, aborted(options.signal)]) : load;
+  // The abort first: a signal already aborted wins over a download already done.
+  return options.signal ? Promise.race([aborted(options.signal), load]) : load;
 }
 
 function inject(url: string, { integrity, timeoutMs = 30_000 }: LoadOptions): Promise<BandyerSdk> {
