@@ -12,23 +12,12 @@ import { expect } from '@open-wc/testing';
 import { EDITOR_HOSTS } from '../../component/facade/preview.js';
 import {
   BUNDLE,
-  agentScript,
+  bundlePage as page,
   frame,
-  hostPage,
   remote,
   removeFrames,
   type AgentApi,
-  type HostPage,
 } from './support/host-page.js';
-
-/** A page loading the classic bundle, which names the endpoint and the SDK for every element. */
-function page(body: string, { head = '', lang = 'en', bodyClass = '' } = {}): Promise<HostPage> {
-  return hostPage(
-    (p) => `<!doctype html><html lang="${lang}"><head>${agentScript()}${head}
-      <script src="${BUNDLE}" data-token-endpoint="${p.token}" data-sdk-src="${p.sdk}"
-        data-app-id="wAppId_preview"></script></head><body class="${bodyClass}">${body}</body></html>`,
-  );
-}
 
 /** The bundle's own request: what a page in preview fetches, and all it fetches. */
 const ONLY_THE_BUNDLE = [BUNDLE];

@@ -64,6 +64,8 @@ export interface AgentApi {
   status(el: Element): string;
   /** The inline error, or null while there is none. */
   shown(el: Element): Shown | null;
+  /** Presses `el`'s "Open in a new window"; returns window.open's arguments so far. */
+  pressOpen(el: Element): unknown[][];
   /** Polls `check` until it is truthy (10 s at most). */
   until<T>(check: () => T, what?: string): Promise<T>;
   untilState(el: KaleyraCallElement, state: KaleyraCallState): Promise<void>;
@@ -142,6 +144,10 @@ function agent(): void {
         open: !part(el, 'open')!.hidden,
         openText: part(el, 'open')!.textContent ?? '',
       };
+    },
+    pressOpen(el) {
+      (part(el, 'open') as HTMLButtonElement).click();
+      return seen.opened;
     },
     until,
     untilState: async (el, state) => {
@@ -245,6 +251,50 @@ export async function hostPage(
   const { csp, headers, ...script } = options;
   await page.script({ ...script, page: { html: html(page), csp, headers } });
   return page;
+}
+
+export interface BundlePageOptions extends PageOptions {
+  lang?: string;
+  dir?: string;
+  /** Markup in `<head>` after the agent, before the bundle. */
+  head?: string;
+  bodyClass?: string;
+  /**
+   * The loading script's `data-*` defaults by attribute name, beside the page's own
+   * `token-endpoint`, `sdk-src` and `app-id` (which one may replace, or drop with null).
+   */
+  defaults?: Record<string, string | null>;
+  /** Load the ES module file (`type="module"`) instead of the classic one. */
+  module?: boolean;
+}
+
+/**
+ * A page as a site owner installs the element: the agent, then the CDN bundle
+ * whose script tag names the page's token endpoint, SDK and app id for every
+ * element (its `data-*` defaults), then `body` (markup, or made from the page).
+ */
+export function bundlePage(
+  body: string | ((page: HostPage) => string),
+  options: BundlePageOptions = {},
+): Promise<HostPage> {
+  const { lang = 'en', dir, head = '', bodyClass, defaults = {}, module, ...rest } = options;
+  return hostPage((p) => {
+    const data = Object.entries({
+      'token-endpoint': p.token,
+      'sdk-src': p.sdk,
+      'app-id': 'wAppId_host',
+      ...defaults,
+    })
+      .filter(([, value]) => value !== null)
+      .map(([name, value]) => ` data-${name}="${value}"`)
+      .join('');
+    const script = module
+      ? `<script type="module" src="${MODULE}"${data}></script>`
+      : `<script src="${BUNDLE}"${data}></script>`;
+    return `<!doctype html><html lang="${lang}"${dir ? ` dir="${dir}"` : ''}>
+      <head>${agentScript()}${head}${script}</head>
+      <body${bodyClass ? ` class="${bodyClass}"` : ''}>${typeof body === 'string' ? body : body(p)}</body></html>`;
+  }, rest);
 }
 
 const frames: HTMLIFrameElement[] = [];
