@@ -266,6 +266,10 @@ export interface BundlePageOptions extends PageOptions {
   defaults?: Record<string, string | null>;
   /** Load the ES module file (`type="module"`) instead of the classic one. */
   module?: boolean;
+  /** The nonce of the agent's script and the bundle's (for a page with a nonce CSP). */
+  nonce?: string;
+  /** Another nonce for the agent's script, the page's first. */
+  agentNonce?: string;
 }
 
 /**
@@ -277,7 +281,8 @@ export function bundlePage(
   body: string | ((page: HostPage) => string),
   options: BundlePageOptions = {},
 ): Promise<HostPage> {
-  const { lang = 'en', dir, head = '', bodyClass, defaults = {}, module, ...rest } = options;
+  const { lang = 'en', dir, head = '', bodyClass, defaults = {}, module, nonce, ...rest } = options;
+  const { agentNonce = nonce, ...headers } = rest;
   return hostPage((p) => {
     const data = Object.entries({
       'token-endpoint': p.token,
@@ -288,13 +293,14 @@ export function bundlePage(
       .filter(([, value]) => value !== null)
       .map(([name, value]) => ` data-${name}="${value}"`)
       .join('');
+    const attributes = `${nonce ? ` nonce="${nonce}"` : ''}${data}`;
     const script = module
-      ? `<script type="module" src="${MODULE}"${data}></script>`
-      : `<script src="${BUNDLE}"${data}></script>`;
+      ? `<script type="module" src="${MODULE}"${attributes}></script>`
+      : `<script src="${BUNDLE}"${attributes}></script>`;
     return `<!doctype html><html lang="${lang}"${dir ? ` dir="${dir}"` : ''}>
-      <head>${agentScript()}${head}${script}</head>
+      <head>${agentScript(agentNonce)}${head}${script}</head>
       <body${bodyClass ? ` class="${bodyClass}"` : ''}>${typeof body === 'string' ? body : body(p)}</body></html>`;
-  }, rest);
+  }, headers);
 }
 
 const frames: HTMLIFrameElement[] = [];
