@@ -66,7 +66,7 @@ export interface AgentApi {
   shown(el: Element): Shown | null;
   /** Presses `el`'s "Open in a new window"; returns window.open's arguments so far. */
   pressOpen(el: Element): unknown[][];
-  /** Polls `check` until it is truthy (10 s at most). */
+  /** Polls `check` until it is truthy (7 s at most, within a test's 10). */
   until<T>(check: () => T, what?: string): Promise<T>;
   untilState(el: KaleyraCallElement, state: KaleyraCallState): Promise<void>;
   /** The resources the page fetched, by path (the Resource Timing entries). */
@@ -111,7 +111,7 @@ function agent(): void {
   );
   addEventListener('error', (e) => seen.uncaught.push(e.message));
   const until = async <T>(check: () => T, what = String(check)): Promise<T> => {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 7_000;
     for (;;) {
       const value = check();
       if (value) return value;
@@ -261,9 +261,10 @@ export interface BundlePageOptions extends PageOptions {
   bodyClass?: string;
   /**
    * The loading script's `data-*` defaults by attribute name, beside the page's own
-   * `token-endpoint`, `sdk-src` and `app-id` (which one may replace, or drop with null).
+   * `token-endpoint`, `sdk-src` and `app-id` (which one may replace, or drop with null);
+   * or made from the page.
    */
-  defaults?: Record<string, string | null>;
+  defaults?: Record<string, string | null> | ((page: HostPage) => Record<string, string | null>);
   /** Load the ES module file (`type="module"`) instead of the classic one. */
   module?: boolean;
   /** The nonce of the agent's script and the bundle's (for a page with a nonce CSP). */
@@ -288,7 +289,7 @@ export function bundlePage(
       'token-endpoint': p.token,
       'sdk-src': p.sdk,
       'app-id': 'wAppId_host',
-      ...defaults,
+      ...(typeof defaults === 'function' ? defaults(p) : defaults),
     })
       .filter(([, value]) => value !== null)
       .map(([name, value]) => ` data-${name}="${value}"`)
