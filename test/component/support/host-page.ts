@@ -7,8 +7,8 @@
  * a secure context). The page loads the built files byte for byte
  * (/fake/raw/dist/…, test/support/distribution.mjs; needs `npm run build`).
  *
- * A page that starts with `AGENT` records what it requests and what its
- * elements report, and runs the functions the test posts to it
+ * A page whose `<head>` starts with `agentScript()` records what it requests
+ * and what its elements report, and runs the functions the test posts to it
  * (`remote`), which is how a test reaches a cross-origin frame.
  */
 import { expect } from '@open-wc/testing';
@@ -75,14 +75,14 @@ export interface AgentApi {
   sdk(): SdkStandInControl;
   /**
    * A pointer resting on `el`'s launcher: enters it, then runs at once what the bundle
-   * timed for later (as if the time had passed). Resolves with the delays it asked for.
+   * timed for later (as if the time had passed). Returns the delays it asked for.
    */
   rest(el: Element): number[];
 }
 
 type AgentWindow = Window & { kaleyraTestAgent: AgentApi };
 
-/** The agent: runs first in its page (see AGENT). Self-contained: it is sent as source text. */
+/** The agent: runs first in its page (`agentScript`). Self-contained: it is sent as source text. */
 function agent(): void {
   const realFetch = window.fetch.bind(window);
   const realSetTimeout = window.setTimeout.bind(window);
