@@ -201,6 +201,28 @@ export const agentScript = (nonce?: string): string =>
 /** The agent of a same-origin frame, called directly. */
 export const agentOf = (win: Window): AgentApi => (win as AgentWindow).kaleyraTestAgent;
 
+/**
+ * The Content-Security-Policy violations in a same-origin frame's page so far, under a CSP
+ * without 'unsafe-eval'. Reports arrive asynchronously, in order: this makes one of its own
+ * (an eval), waits for it, and returns those before it.
+ */
+export async function violationsSoFar(win: Window): Promise<string[]> {
+  const h = agentOf(win);
+  const marker = 'script-src eval';
+  let thrown: unknown;
+  try {
+    (win as Window & { eval(code: string): unknown }).eval('0');
+  } catch (error) {
+    thrown = error;
+  }
+  expect((thrown as Error | undefined)?.name, 'the CSP refuses eval').to.equal('EvalError');
+  const at = await h.until(() => h.seen.violations.indexOf(marker) + 1, 'the eval’s report');
+  const before = h.seen.violations.slice(0, at - 1);
+  // Taken out, so that the next call waits for its own.
+  h.seen.violations.splice(at - 1, 1);
+  return before;
+}
+
 let calls = 0;
 
 /**
