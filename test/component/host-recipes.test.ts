@@ -19,9 +19,29 @@ import {
   removeFrames,
   violationsSoFar,
   type AgentApi,
+  type HostPage,
 } from './support/host-page.js';
 
 const SENTENCE = "Video calls can't start on this page.";
+
+/**
+ * The Google Tag Manager tag of docs/where-to-paste.md, for `page`: the bundle from this
+ * build, the page's token endpoint and SDK.
+ */
+async function documentedGtmTag(page: HostPage): Promise<string> {
+  const doc = await (await fetch('/docs/where-to-paste.md')).text();
+  const section = doc.slice(doc.indexOf('\n## Google Tag Manager'));
+  const tag = /```html\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(tag, 'docs/where-to-paste.md has a Google Tag Manager snippet').to.be.a('string');
+  const bundle = /src="(https:[^"]+\/kaleyra-call\.iife\.js)"/.exec(tag!)?.[1];
+  const endpoint = /data-token-endpoint="([^"]+)"/.exec(tag!)?.[1];
+  expect([bundle, endpoint], 'the snippet names the bundle and the endpoint').not.to.include(
+    undefined,
+  );
+  return tag!
+    .replace(bundle!, BUNDLE)
+    .replace(endpoint!, `${page.token}" data-sdk-src="${page.sdk}" data-app-id="wAppId_gtm`);
+}
 
 /** Clicks the launcher of `el` and resolves once its call dials. */
 async function callFrom(h: AgentApi, el = h.el()) {
@@ -48,33 +68,37 @@ describe('recipes: host pages as they really are', () => {
     expect(h.seen.errors).to.deep.equal([]);
   });
 
-  it('Google Tag Manager installs a floating launcher: its Custom HTML tag injects the bundle, then KaleyraCall.mount(document.body, …)', async () => {
+  it('Google Tag Manager installs a floating launcher: the Custom HTML tag of docs/where-to-paste.md, injected at the end of <body> as GTM does', async () => {
     const page = await hostPage(
-      (p) => `<!doctype html><html lang="en"><head>${agentScript()}</head><body>
-        <main style="height: 200vh">Shop</main>
-        <script>
-          (function () {
-            var s = document.createElement('script');
-            s.src = '${BUNDLE}';
-            s.setAttribute('data-token-endpoint', '${p.token}');
-            s.setAttribute('data-sdk-src', '${p.sdk}');
-            s.setAttribute('data-app-id', 'wAppId_gtm');
-            s.onload = function () {
-              window.launcher = KaleyraCall.mount(document.body, {
-                placement: 'floating', connect: 'click', 'call-with': 'support'
-              });
-            };
-            document.body.appendChild(s);
-          })();
-        </script></body></html>`,
+      () => `<!doctype html><html lang="en"><head>${agentScript()}</head><body>
+        <main style="height: 200vh">Shop</main></body></html>`,
     );
-    const win = (await frame(page.path)).contentWindow as Window &
-      typeof globalThis & { launcher?: HTMLElementTagNameMap['kaleyra-call'] };
+    const tag = await documentedGtmTag(page);
+    const win = (await frame(page.path)).contentWindow!;
     const h = agentOf(win);
-    const el = (await h.until(() => win.launcher, 'the mounted launcher'))!;
-    expect(el.parentElement).to.equal(win.document.body);
-    expect(win.getComputedStyle(el).position).to.equal('fixed');
-    await callFrom(h, el);
+    // What GTM does with a Custom HTML tag: its nodes appended to <body>, each script made anew
+    // (a parsed one would not run).
+    const template = win.document.createElement('template');
+    template.innerHTML = tag;
+    for (const node of [...template.content.childNodes]) {
+      if (!(node instanceof (win as typeof window).HTMLScriptElement)) continue;
+      const script = win.document.createElement('script');
+      for (const { name, value } of [...node.attributes]) script.setAttribute(name, value);
+      script.text = node.text;
+      win.document.body.append(script);
+    }
+    const el = await h.until(
+      () =>
+        win.document.querySelector<HTMLElementTagNameMap['kaleyra-call']>('body > kaleyra-call'),
+      'the mounted launcher',
+    );
+    expect(win.document.body.lastElementChild).to.equal(el);
+    expect(win.getComputedStyle(el!).position).to.equal('fixed');
+    // The snippet's element connects at once (connect="auto"); then the visitor clicks.
+    await h.untilState(el!, 'connected');
+    h.launcher(el!).click();
+    await h.until(() => h.sdk()?.count('addChannel') === 1, 'the chat with support');
+    expect(el!.chatWith).to.equal('support');
     expect(h.seen.errors).to.deep.equal([]);
   });
 
@@ -115,12 +139,18 @@ describe('recipes: host pages as they really are', () => {
     expect(await page.log()).to.deep.equal([]);
   });
 
-  it('Wix’s HTML embed (a cross-origin frame without allow): the visitor is offered the call page beside the token endpoint, in a new window', async () => {
+  it('Wix’s HTML embed (a cross-origin frame without allow): a call is offered on the call page beside the token endpoint, in a new window; a chat works', async () => {
     const page = await hostPage(
       () => `<!doctype html><html lang="en"><head>${agentScript()}</head><body>
         <script src="${BUNDLE}"></script>
         <kaleyra-call token-endpoint="https://token.example.com/v1/token" call-with="dr_rossi"
           connect="click"></kaleyra-call></body></html>`,
+    );
+    const chat = await hostPage(
+      (p) => `<!doctype html><html lang="en"><head>${agentScript()}</head><body>
+        <script src="${BUNDLE}"></script>
+        <kaleyra-call token-endpoint="${p.token}" sdk-src="${p.sdk}" app-id="wAppId_wix"
+          chat-with="support" connect="click"></kaleyra-call></body></html>`,
     );
     const f = await frame(`${otherOrigin()}${page.path}`);
     const outcome = await remote(f, async (h) => {
@@ -136,6 +166,15 @@ describe('recipes: host pages as they really are', () => {
       ['https://token.example.com/call?with=dr_rossi&lang=en', '_blank', 'noopener'],
     ]);
     expect(outcome.requests.filter((r) => r.includes('token.example.com'))).to.deep.equal([]);
+    // A chat works there.
+    const chatted = await remote(await frame(`${otherOrigin()}${chat.path}`), async (h) => {
+      const el = h.el();
+      await el.updateComplete;
+      h.launcher(el).click();
+      await h.until(() => h.sdk()?.count('addChannel') === 1, 'the chat');
+      return { state: el.state, errors: h.seen.errors };
+    });
+    expect(chatted).to.deep.equal({ state: 'connected', errors: [] });
   });
 
   it('a hardening plugin sends Permissions-Policy: camera=(), microphone=(): the call goes to the call page, the chat stays here', async () => {
