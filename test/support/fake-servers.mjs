@@ -12,14 +12,19 @@
 //                                 (sandbox/kaleyra-sdk/bandyer-media-client.js), not logged
 //   GET  /fake/<id>/page          the script's `page`: an HTML page with its own
 //                                 Content-Security-Policy header (the test runner's has none)
-//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[], page?: {html, csp?}}: what
-//                                 the next requests get
+//                                 and any other `headers` (a Permissions-Policy, say)
+//   PUT  /fake/<id>/script        {token?: Step[], sdk?: Step[], page?: {html, csp?, headers?}}:
+//                                 what the next requests get
 //   GET  /fake/<id>/log           every request under /fake/<id>/ with start/end times
 //   /fake/<id>/turnstile/v0/…     the Turnstile stand-in (sandbox/turnstile/server.mjs):
 //   /fake/<id>/__control/turnstile  api.js (the browser script), challenge, siteverify and its
 //                                 control route; one stand-in per id, knowing SANDBOX_SITE
 //   POST /fake/<id>/guest         the guest endpoint, with the Turnstile stand-in of the
 //                                 id the script names (`turnstile`), else its own
+//   GET  /fake/net/closed-port    {port}: a loopback port nothing listens on (just freed)
+//   GET  /fake/net/lan-address    {address}: this machine's first non-loopback IPv4 address,
+//                                 where this server also answers (a page there is not a
+//                                 secure context); 404 when there is none
 // A Step is {status?, body?, headers?, delayMs?, network?: true, hang?: true, extra?,
 // guest?: true (a 401 with a guest offer, unless a guest credential it gave is sent),
 // challenge? (the offer's challenge, default turnstile),
@@ -31,6 +36,8 @@
 // /sandbox/kaleyra-sdk/bandyer-sdk.js, it is rebuilt if stale (sandbox/kaleyra-sdk/build.mjs).
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { MEDIA_CLIENT_FILE, ensureSdkStandIn } from '../../sandbox/kaleyra-sdk/build.mjs';
 import { createTurnstileStandIn, SANDBOX_SITE } from '../../sandbox/turnstile/api.mjs';
 import { turnstileListener } from '../../sandbox/turnstile/server.mjs';
@@ -167,8 +174,35 @@ function guestAnswer(e, user) {
   };
 }
 
+/** A loopback port that was free a moment ago: a server that is not there. */
+function closedPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** This machine's first non-internal IPv4 address, if any. */
+const lanAddress = () =>
+  Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+
 export function fakeServers() {
   return async function fakeServerMiddleware(ctx, next) {
+    if (ctx.path === '/fake/net/closed-port' || ctx.path === '/fake/net/lan-address') {
+      const address = ctx.path.endsWith('lan-address') ? lanAddress() : undefined;
+      ctx.type = 'application/json';
+      ctx.set('Cache-Control', 'no-store');
+      if (ctx.path.endsWith('closed-port')) ctx.body = JSON.stringify({ port: await closedPort() });
+      else if (address) ctx.body = JSON.stringify({ address });
+      else ctx.status = 404;
+      return;
+    }
     if (ctx.path === SDK_STANDIN_PATH) {
       await ensureSdkStandIn();
       return next();
@@ -207,6 +241,7 @@ export function fakeServers() {
       ctx.type = 'text/html';
       ctx.set('Cache-Control', 'no-store');
       if (e.script.page.csp) ctx.set('Content-Security-Policy', e.script.page.csp);
+      for (const [name, value] of Object.entries(e.script.page.headers ?? {})) ctx.set(name, value);
       ctx.body = e.script.page.html;
       return;
     }

@@ -29,11 +29,15 @@ export interface LogEntry {
   end?: number;
 }
 
-/** What a fake answers: its token and SDK steps, and whose Turnstile stand-in its guest endpoint asks. */
+/**
+ * What a fake answers: its token and SDK steps, whose Turnstile stand-in its guest endpoint
+ * asks, and the page it serves at /fake/<id>/page (support/host-page.ts), with its headers.
+ */
 export interface Script {
   token?: Step[];
   sdk?: Step[];
   turnstile?: string;
+  page?: { html: string; csp?: string | undefined; headers?: Record<string, string> | undefined };
 }
 
 let seq = 0;
