@@ -1,9 +1,9 @@
 /**
  * The import rules of the repository (docs/architecture.md, Element code layout), checked by
  * `npm test` (dependency-cruiser): no import circle anywhere in component/ or worker/, type
- * imports included; the element's rooms talk through one door. shared/ stands alone; the
+ * imports included; the element's rooms talk through one door. common/ stands alone; the
  * runtime never imports the facade; the facade reaches the runtime only by loading it (the
- * npm build's dynamic import), and otherwise through the types of shared/contract.ts.
+ * npm build's dynamic import), and otherwise through the types of common/contract.ts.
  */
 const FACADE = ['^component/facade/', '^component/kaleyra-call\\.ts$'];
 const ENTRIES = '^component/(define|index|jsx|trusted-types-default)\\.ts$';
@@ -20,7 +20,7 @@ module.exports = {
     {
       name: 'runtime-not-to-facade',
       comment:
-        'The runtime is loaded by the facade: it knows the element only through shared/contract.ts.',
+        'The runtime is loaded by the facade: it knows the element only through common/contract.ts.',
       severity: 'error',
       from: { path: '^component/runtime/' },
       to: { path: [...FACADE, ENTRIES] },
@@ -28,16 +28,16 @@ module.exports = {
     {
       name: 'facade-through-the-door',
       comment:
-        'The facade loads the runtime (a dynamic import, or the CDN file) and talks to it through shared/contract.ts only.',
+        'The facade loads the runtime (a dynamic import, or the CDN file) and talks to it through common/contract.ts only.',
       severity: 'error',
       from: { path: FACADE },
       to: { path: '^component/runtime/', dependencyTypesNot: ['dynamic-import'] },
     },
     {
-      name: 'shared-stands-alone',
-      comment: 'shared/ is in both CDN files: it imports neither room.',
+      name: 'common-stands-alone',
+      comment: 'common/ is in both CDN files: it imports neither room.',
       severity: 'error',
-      from: { path: '^component/shared/' },
+      from: { path: '^component/common/' },
       to: { path: ['^component/(facade|runtime)/', '^component/kaleyra-call\\.ts$', ENTRIES] },
     },
     {

@@ -1,5 +1,5 @@
 // `npm run manifest` writes custom-elements.json from the class JSDoc, the
-// Lit properties of component/ and the attribute table (component/shared/attributes.ts)
+// Lit properties of component/ and the attribute table (component/common/attributes.ts)
 // (IDEs, Storybook and linters read it). It is committed and shipped;
 // test/node/manifest.test.mjs fails when it is stale and when the README's
 // reference tables miss anything it lists.
@@ -15,7 +15,7 @@ export default {
   packagejson: false,
   dependencies: false,
   plugins: [
-    attributeTable('component/shared/attributes.ts', 'KaleyraCallElement'),
+    attributeTable('component/common/attributes.ts', 'KaleyraCallElement'),
     resolveConstantDefaults(),
     publicApiOnly(),
     methodAccessors(),
@@ -25,7 +25,7 @@ export default {
 };
 
 /** The modules a user imports; the others are internals. */
-const PUBLIC_MODULES = ['index', 'define', 'kaleyra-call', 'shared/events', 'shared/errors'].map(
+const PUBLIC_MODULES = ['index', 'define', 'kaleyra-call', 'common/events', 'common/errors'].map(
   (m) => `component/${m}.ts`,
 );
 
@@ -84,7 +84,7 @@ function methodAccessors() {
 
 /**
  * The element declares its attribute properties from one table (`ATTRIBUTES`
- * in component/shared/attributes.ts), which the analyzer cannot follow: read the
+ * in component/common/attributes.ts), which the analyzer cannot follow: read the
  * table's source, JSDoc included, and add each entry to the class as a field
  * and an attribute, typed with its union of allowed values.
  */

@@ -152,7 +152,7 @@ export default [
 ];
 
 /**
- * A runtime file takes the shared modules (`component/shared/<SHARED>.ts`) from
+ * A runtime file takes the shared modules (`component/common/<SHARED>.ts`) from
  * the first file that loaded it, which registers them under this version
  * (component/entry.cdn.ts): one copy of each per page and build, so the
  * errors and events a page sees are of one class whichever file made them,
@@ -160,7 +160,7 @@ export default [
  * reads the registered one's exports.
  */
 function fromFacade() {
-  const shared = new RegExp(`/component/shared/(${SHARED.join('|')})\\.ts$`);
+  const shared = new RegExp(`/component/common/(${SHARED.join('|')})\\.ts$`);
   return {
     name: 'shared-from-facade',
     async resolveId(source, importer, options) {

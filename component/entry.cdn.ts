@@ -12,11 +12,11 @@ import { HERE } from './facade/runtime-loader.cdn.js';
 import { watchMarkers } from './facade/markers.js';
 import { mount } from './facade/mount.js';
 import { KaleyraCallElement } from './kaleyra-call.js';
-import * as attributes from './shared/attributes.js';
-import * as clock from './shared/clock.js';
-import * as errors from './shared/errors.js';
-import * as events from './shared/events.js';
-import * as scripts from './shared/scripts.js';
+import * as attributes from './common/attributes.js';
+import * as clock from './common/clock.js';
+import * as errors from './common/errors.js';
+import * as events from './common/events.js';
+import * as scripts from './common/scripts.js';
 
 declare const __VERSION__: string;
 

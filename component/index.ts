@@ -3,9 +3,9 @@
  * types. Import `./define.js` to register the tag.
  */
 export { KaleyraCallElement } from './kaleyra-call.js';
-export { KaleyraCallError, type ErrorInit } from './shared/errors.js';
-export * from './shared/events.js';
-export type { AttributeValues, ConnectMode, Environment, Region } from './shared/attributes.js';
+export { KaleyraCallError, type ErrorInit } from './common/errors.js';
+export * from './common/events.js';
+export type { AttributeValues, ConnectMode, Environment, Region } from './common/attributes.js';
 export type {
   AppInfo,
   AuthToken,
@@ -13,4 +13,4 @@ export type {
   Language,
   Token,
   TokenProvider,
-} from './shared/types.js';
+} from './common/types.js';

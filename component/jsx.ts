@@ -11,8 +11,8 @@
  * are not set as attributes on an unknown element.
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { AttributeName, AttributeOf, AttributeValue } from './shared/attributes.js';
-import type { KaleyraCallEventMap } from './shared/events.js';
+import type { AttributeName, AttributeOf, AttributeValue } from './common/attributes.js';
+import type { KaleyraCallEventMap } from './common/events.js';
 import type { KaleyraCallElement } from './kaleyra-call.js';
 
 /**

@@ -15,18 +15,18 @@ import {
   sdkUrl,
   type AttributeName,
   type AttributeValues,
-} from './shared/attributes.js';
-import { clock } from './shared/clock.js';
-import type { Action, Driver, Shell } from './shared/contract.js';
-import { KaleyraCallError } from './shared/errors.js';
+} from './common/attributes.js';
+import { clock } from './common/clock.js';
+import type { Action, Driver, Shell } from './common/contract.js';
+import { KaleyraCallError } from './common/errors.js';
 import {
   BUSY,
   KaleyraCallEvent,
   type KaleyraCallEventMap,
   type KaleyraCallState,
-} from './shared/events.js';
-import type { BandyerClient } from './shared/sdk.js';
-import type { AuthToken, CallState, Language, TokenProvider } from './shared/types.js';
+} from './common/events.js';
+import type { BandyerClient } from './common/sdk.js';
+import type { AuthToken, CallState, Language, TokenProvider } from './common/types.js';
 
 /** The states in which the `connect` mode may start the element by itself. */
 const WAITING: readonly KaleyraCallState[] = ['idle', 'disconnected'];

@@ -7,7 +7,7 @@
  * nothing more. Each hint is given once per page, whatever the number of
  * elements or bundle copies.
  */
-import { nonce } from '../shared/scripts.js';
+import { nonce } from '../common/scripts.js';
 
 const GIVEN = Symbol.for('kaleyra-call.hints');
 

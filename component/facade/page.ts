@@ -5,8 +5,8 @@
  * owner sets the endpoint once; editors place bare tags or markers), and its
  * nonce is the one each script and hint of the element carries.
  */
-import { ATTRIBUTES, attributeOf, type AttributeName } from '../shared/attributes.js';
-import { keepNonce } from '../shared/scripts.js';
+import { ATTRIBUTES, attributeOf, type AttributeName } from '../common/attributes.js';
+import { keepNonce } from '../common/scripts.js';
 
 const defaults: Partial<Record<AttributeName, unknown>> = {};
 

@@ -1,6 +1,6 @@
-import type { Runtime } from '../shared/contract.js';
-import { script as newScript } from '../shared/scripts.js';
-import type { Language } from '../shared/types.js';
+import type { Runtime } from '../common/contract.js';
+import { script as newScript } from '../common/scripts.js';
+import type { Language } from '../common/types.js';
 
 /**
  * The CDN build's runtime loader (it replaces runtime-loader.ts there): the

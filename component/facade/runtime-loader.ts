@@ -1,5 +1,5 @@
-import type { Runtime } from '../shared/contract.js';
-import type { Language } from '../shared/types.js';
+import type { Runtime } from '../common/contract.js';
+import type { Language } from '../common/types.js';
 
 let loading: Promise<Runtime> | undefined;
 

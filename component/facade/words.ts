@@ -5,8 +5,8 @@
  * status, the inline error and the sentences that explain a failure) is the
  * runtime's (runtime/texts.ts, runtime/messages.ts).
  */
-import type { KaleyraCallState } from '../shared/events.js';
-import type { Language } from '../shared/types.js';
+import type { KaleyraCallState } from '../common/events.js';
+import type { Language } from '../common/types.js';
 
 /**
  * One language's strings: the launcher's label, and the status line in three

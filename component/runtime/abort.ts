@@ -1,5 +1,5 @@
 /** Waiting on an `AbortSignal`: each run of a session has one, aborted when the run ends. */
-import { clock } from '../shared/clock.js';
+import { clock } from '../common/clock.js';
 
 /** Rejects with the signal's reason when it aborts. */
 export function aborted(signal: AbortSignal): Promise<never> {

@@ -4,9 +4,9 @@
  * connected session's client, with the method's arguments or else the
  * element's attributes (`call-with`, `chat-with`, `join-url`).
  */
-import type { Action, Host } from '../shared/contract.js';
-import { KaleyraCallError } from '../shared/errors.js';
-import type { BandyerClient } from '../shared/sdk.js';
+import type { Action, Host } from '../common/contract.js';
+import { KaleyraCallError } from '../common/errors.js';
+import type { BandyerClient } from '../common/sdk.js';
 import { fromSdk, type MessageCode } from './messages.js';
 import type { Session, SdkCall } from './session.js';
 

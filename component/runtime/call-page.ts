@@ -4,9 +4,9 @@
  * `call-page` attribute), opened in a new window with the same target and
  * language. This module words that case as an error and finds the page.
  */
-import type { Host, Shell } from '../shared/contract.js';
-import { KaleyraCallError } from '../shared/errors.js';
-import type { Language } from '../shared/types.js';
+import type { Host, Shell } from '../common/contract.js';
+import { KaleyraCallError } from '../common/errors.js';
+import type { Language } from '../common/types.js';
 
 /** Whom a call is for: `with` a user id, or `join` a room link. */
 export type CallTarget = { with: string } | { join: string };

@@ -2,8 +2,8 @@
  * The element's status line during a call ("Calling Dr. Rossi…"), naming the
  * call's other participant as the page knows them.
  */
-import type { Host } from '../shared/contract.js';
-import type { CallState, Language } from '../shared/types.js';
+import type { Host } from '../common/contract.js';
+import type { CallState, Language } from '../common/types.js';
 import type { Session } from './session.js';
 import { CALLS, fill, inLanguage } from './texts.js';
 

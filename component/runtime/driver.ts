@@ -4,17 +4,17 @@
  * it tells the page (events), what it shows of a failure (messages.ts) and the
  * launcher's actions. The element loads the runtime at intent or at a start
  * and makes one driver for itself, which stays its controller from then on.
- * It knows the element only through the door of shared/contract.ts: the
+ * It knows the element only through the door of common/contract.ts: the
  * element's public properties and the `Shell` the element lends it.
  */
-import type { Action, Driver, Host, Shell } from '../shared/contract.js';
-import { KaleyraCallError } from '../shared/errors.js';
+import type { Action, Driver, Host, Shell } from '../common/contract.js';
+import { KaleyraCallError } from '../common/errors.js';
 import {
   KaleyraCallEvent,
   type KaleyraCallEventMap,
   type KaleyraCallState,
-} from '../shared/events.js';
-import type { CallState } from '../shared/types.js';
+} from '../common/events.js';
+import type { CallState } from '../common/types.js';
 import { act } from './actions.js';
 import { callBlocked } from './call-page.js';
 import { callStatus, peerName } from './call-status.js';

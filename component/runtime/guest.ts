@@ -8,9 +8,9 @@
  * gets for the tab, so a reload or a refresh neither challenges again nor
  * creates another Kaleyra user.
  */
-import { KaleyraCallError } from '../shared/errors.js';
-import { script as newScript } from '../shared/scripts.js';
-import type { Token } from '../shared/types.js';
+import { KaleyraCallError } from '../common/errors.js';
+import { script as newScript } from '../common/scripts.js';
+import type { Token } from '../common/types.js';
 import { aborted } from './abort.js';
 import { fetchToken, requestToken, type TokenSource } from './token-client.js';
 

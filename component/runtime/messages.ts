@@ -7,12 +7,12 @@
  * One table: every code the runtime can report, with its visitor sentence's
  * kind and its detail in each language. The table of docs/error-codes.md lists
  * the same codes (test/node/messages.test.mjs checks it), the element's own
- * checks (shared/attributes.ts) included. `{name}` in a detail is filled from
+ * checks (common/attributes.ts) included. `{name}` in a detail is filled from
  * the error's `params`.
  */
-import { KaleyraCallError, type ErrorInit } from '../shared/errors.js';
-import type { ErrorPhase } from '../shared/events.js';
-import type { Language } from '../shared/types.js';
+import { KaleyraCallError, type ErrorInit } from '../common/errors.js';
+import type { ErrorPhase } from '../common/events.js';
+import type { Language } from '../common/types.js';
 import {
   VISITOR_CALL,
   VISITOR_SETUP,

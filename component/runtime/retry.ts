@@ -1,5 +1,5 @@
-import { clock } from '../shared/clock.js';
-import { KaleyraCallError } from '../shared/errors.js';
+import { clock } from '../common/clock.js';
+import { KaleyraCallError } from '../common/errors.js';
 import { sleep } from './abort.js';
 import { initOf } from './messages.js';
 

@@ -1,7 +1,7 @@
-import { clock } from '../shared/clock.js';
-import { KaleyraCallError } from '../shared/errors.js';
-import type { BandyerSdk } from '../shared/sdk.js';
-import { script as newScript } from '../shared/scripts.js';
+import { clock } from '../common/clock.js';
+import { KaleyraCallError } from '../common/errors.js';
+import type { BandyerSdk } from '../common/sdk.js';
+import { script as newScript } from '../common/scripts.js';
 import { aborted } from './abort.js';
 
 export interface LoadOptions {

@@ -1,7 +1,7 @@
 import type { ReactiveController } from '@lit/reactive-element';
-import { clock } from '../shared/clock.js';
-import type { Host } from '../shared/contract.js';
-import { KaleyraCallError } from '../shared/errors.js';
+import { clock } from '../common/clock.js';
+import type { Host } from '../common/contract.js';
+import { KaleyraCallError } from '../common/errors.js';
 import {
   acquireSession,
   releaseSession,

@@ -1,11 +1,11 @@
-import { clock } from '../shared/clock.js';
-import { KaleyraCallError } from '../shared/errors.js';
-import type { KaleyraCallState } from '../shared/events.js';
+import { clock } from '../common/clock.js';
+import { KaleyraCallError } from '../common/errors.js';
+import type { KaleyraCallState } from '../common/events.js';
 import { withRetries } from './retry.js';
-import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from '../shared/sdk.js';
+import type { BandyerClient, BandyerConfig, BandyerSdk, Listener } from '../common/sdk.js';
 import { fromSdk, initOf } from './messages.js';
 import { loadSdk } from './sdk-loader.js';
-import type { AppInfo, CallState, Token } from '../shared/types.js';
+import type { AppInfo, CallState, Token } from '../common/types.js';
 
 /** Kaleyra's shortest token lifetime (`expires_in` ≥ 360 s, docs/kaleyra-sdk-notes.md, REST: minting tokens). */
 const MIN_LIFETIME_MS = 360_000;

@@ -2,12 +2,12 @@
  * What an element's session is made from (docs/kaleyra-sdk-notes.md,
  * configure): the element's attributes as `BandyerSDK.configure` expects them,
  * and where its tokens come from, a guest's included (guest.ts). It reads only
- * the element's public properties (shared/contract.ts).
+ * the element's public properties (common/contract.ts).
  */
 import { words } from './validate.js';
-import type { Host } from '../shared/contract.js';
-import type { KaleyraCallState } from '../shared/events.js';
-import type { Language } from '../shared/types.js';
+import type { Host } from '../common/contract.js';
+import type { KaleyraCallState } from '../common/events.js';
+import type { Language } from '../common/types.js';
 import { guestToken } from './guest.js';
 import type { SessionSource } from './session.js';
 import type { TokenSource } from './token-client.js';

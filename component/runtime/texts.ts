@@ -5,8 +5,8 @@
  * (facade/words.ts). A CDN runtime file keeps one language of each entry
  * (rollup.config.mjs), so a text is read with `inLanguage`.
  */
-import type { KaleyraCallState } from '../shared/events.js';
-import type { CallState, Language } from '../shared/types.js';
+import type { KaleyraCallState } from '../common/events.js';
+import type { CallState, Language } from '../common/types.js';
 
 export type Texts = Record<Language, string>;
 

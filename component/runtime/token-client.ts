@@ -1,6 +1,6 @@
-import { clock } from '../shared/clock.js';
-import { KaleyraCallError } from '../shared/errors.js';
-import type { AuthToken, Token, TokenProvider } from '../shared/types.js';
+import { clock } from '../common/clock.js';
+import { KaleyraCallError } from '../common/errors.js';
+import type { AuthToken, Token, TokenProvider } from '../common/types.js';
 import { entryFor, fromSdk } from './messages.js';
 
 /**

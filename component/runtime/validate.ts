@@ -4,8 +4,8 @@
  * after: before any token request, SDK run or challenge. A problem is shown in
  * the element for the editor and reported as an error of phase `config`.
  */
-import { attributeOf, type AttributeName } from '../shared/attributes.js';
-import { VALUES } from '../shared/values.js';
+import { attributeOf, type AttributeName } from '../common/attributes.js';
+import { VALUES } from '../common/values.js';
 
 /** The checks of an attribute (messages.ts explains each). */
 export type ProblemCode =

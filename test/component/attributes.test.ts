@@ -1,7 +1,7 @@
 /** The attribute table and what derives from it at run time. */
 import { expect } from '@open-wc/testing';
-import { ATTRIBUTES, attributeOf } from '../../component/shared/attributes.js';
-import { VALUES } from '../../component/shared/values.js';
+import { ATTRIBUTES, attributeOf } from '../../component/common/attributes.js';
+import { VALUES } from '../../component/common/values.js';
 import { validateConfig } from '../../component/runtime/validate.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import '../../component/define.js';

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../component/define.js';
 import { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
+import type { KaleyraCallErrorEvent } from '../../component/common/events.js';
 import { fake } from './support/fake-backend.js';
 import { freshPage, watchFetch } from './support/page.js';
 

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { KaleyraCallError } from '../../component/shared/errors.js';
+import { KaleyraCallError } from '../../component/common/errors.js';
 import { word } from '../../component/runtime/messages.js';
 import { ATTEMPTS, backoffDelay, withRetries } from '../../component/runtime/retry.js';
 import { fakeClock, type FakeClock } from './support/clock.js';

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
-import type { KaleyraCallError } from '../../component/shared/errors.js';
-import type { BandyerSdk } from '../../component/shared/sdk.js';
-import { DEFAULT_SDK_VERSION, sdkUrl } from '../../component/shared/attributes.js';
+import type { KaleyraCallError } from '../../component/common/errors.js';
+import type { BandyerSdk } from '../../component/common/sdk.js';
+import { DEFAULT_SDK_VERSION, sdkUrl } from '../../component/common/attributes.js';
 import { loadSdk } from '../../component/runtime/sdk-loader.js';
 import { fakeClock } from './support/clock.js';
 import { fake, type Fake } from './support/fake-backend.js';

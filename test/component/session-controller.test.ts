@@ -7,9 +7,9 @@
  */
 import { expect } from '@open-wc/testing';
 import type { ReactiveController } from '@lit/reactive-element';
-import type { Host } from '../../component/shared/contract.js';
-import { KaleyraCallError } from '../../component/shared/errors.js';
-import type { KaleyraCallState } from '../../component/shared/events.js';
+import type { Host } from '../../component/common/contract.js';
+import { KaleyraCallError } from '../../component/common/errors.js';
+import type { KaleyraCallState } from '../../component/common/events.js';
 import type { SessionSource } from '../../component/runtime/session.js';
 import { SessionController, type SessionView } from '../../component/runtime/session-controller.js';
 import { fetchToken } from '../../component/runtime/token-client.js';

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { KaleyraCallError } from '../../component/shared/errors.js';
-import type { KaleyraCallState } from '../../component/shared/events.js';
+import { KaleyraCallError } from '../../component/common/errors.js';
+import type { KaleyraCallState } from '../../component/common/events.js';
 import {
   SDK_EVENTS,
   acquireSession,

@@ -1,5 +1,5 @@
 import { expect, oneEvent } from '@open-wc/testing';
-import { clock } from '../../component/shared/clock.js';
+import { clock } from '../../component/common/clock.js';
 import { SDK_EVENTS } from '../../component/runtime/session.js';
 import { fakeClock } from './support/clock.js';
 import { fake } from './support/fake-backend.js';

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { KaleyraCallError } from '../../component/shared/errors.js';
+import { KaleyraCallError } from '../../component/common/errors.js';
 import {
   fetchToken,
   validate,

@@ -9,7 +9,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { SdkStandInControl } from '../../sandbox/kaleyra-sdk/bandyer-sdk.js';
-import type { KaleyraCallErrorEvent } from '../../component/shared/events.js';
+import type { KaleyraCallErrorEvent } from '../../component/common/events.js';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
 import { until } from './support/waits.js';
 

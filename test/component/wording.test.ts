@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../component/kaleyra-call.js';
-import { KaleyraCallError } from '../../component/shared/errors.js';
+import { KaleyraCallError } from '../../component/common/errors.js';
 import { fake } from './support/fake-backend.js';
 import { freshPage, mount } from './support/page.js';
 import { record, until, untilState } from './support/waits.js';

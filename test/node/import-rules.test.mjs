@@ -61,11 +61,11 @@ test('the runtime importing the facade, even a type, is refused', (t) => {
 
 test('the facade reaches the runtime only by loading it, or through the contract', (t) => {
   const files = {
-    'component/shared/contract.ts': 'export interface Driver { start(): void }\n',
+    'component/common/contract.ts': 'export interface Driver { start(): void }\n',
     'component/runtime/index.ts': 'export const drive = () => ({ start() {} });\n',
     'component/runtime/session.ts': 'export class Session {}\n',
     'component/facade/runtime-loader.ts':
-      "import type { Driver } from '../shared/contract.js';\n" +
+      "import type { Driver } from '../common/contract.js';\n" +
       "export const load = (): Promise<unknown> => import('../runtime/index.js');\n" +
       'export type D = Driver;\n',
   };
@@ -80,15 +80,15 @@ test('the facade reaches the runtime only by loading it, or through the contract
   );
 });
 
-test('shared/ imports neither room, and the two halves never import each other', (t) => {
+test('common/ imports neither room, and the two halves never import each other', (t) => {
   assert.deepEqual(
     broken(t, {
       'component/facade/words.ts': 'export const w = 1;\n',
-      'component/shared/clock.ts': "import { w } from '../facade/words.js';\nexport const c = w;\n",
+      'component/common/clock.ts': "import { w } from '../facade/words.js';\nexport const c = w;\n",
       'worker/env.ts': 'export type Env = 1;\n',
-      'component/shared/types.ts':
+      'component/common/types.ts':
         "import type { Env } from '../../worker/env.js';\nexport type T = Env;\n",
     }),
-    ['element-not-to-worker', 'shared-stands-alone'],
+    ['common-stands-alone', 'element-not-to-worker'],
   );
 });

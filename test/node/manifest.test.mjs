@@ -45,7 +45,7 @@ test('the manifest describes <kaleyra-call> in the shipped modules', () => {
     ),
     'dist/esm/define.js should define the tag',
   );
-  for (const mod of manifest.modules) assert.match(mod.path, /^dist\/esm\/(shared\/)?[\w.-]+\.js$/);
+  for (const mod of manifest.modules) assert.match(mod.path, /^dist\/esm\/(common\/)?[\w.-]+\.js$/);
   const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
   assert.equal(pkg.customElements, 'custom-elements.json');
   assert.equal(pkg.exports['./custom-elements.json'], './custom-elements.json');

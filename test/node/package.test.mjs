@@ -26,7 +26,7 @@ const ALLOWED = [
   /^(README\.md|LICENSE|package\.json|custom-elements\.json)$/,
   /^dist\/kaleyra-call(\.iife|\.runtime\.(en|it|es)|\.trusted-types)?\.js(\.map)?$/,
   /^dist\/integrity\.json$/,
-  /^dist\/esm\/((shared|facade|runtime)\/)?[\w.-]+\.(js|d\.ts)$/,
+  /^dist\/esm\/((common|facade|runtime)\/)?[\w.-]+\.(js|d\.ts)$/,
 ];
 
 test('the package holds the CDN files, the npm modules with types, the manifest and the docs', () => {

@@ -1,8 +1,8 @@
 /**
- * A clock under the test's control, installed into the element's clock (component/shared/clock.ts)
+ * A clock under the test's control, installed into the element's clock (component/common/clock.ts)
  * and, when asked, over the page's own setTimeout and clearTimeout.
  */
-import { clock } from '../../../component/shared/clock.js';
+import { clock } from '../../../component/common/clock.js';
 import { nextTask } from './waits.js';
 
 // Captured before any test replaces it: a timer set before install can still be cleared.
@@ -26,7 +26,7 @@ interface FakeTimer {
 }
 
 /**
- * A clock under the test's control, installed into component/shared/clock.ts. Time
+ * A clock under the test's control, installed into component/common/clock.ts. Time
  * is the page's own time (or, `frozen`, the time of install) plus whatever
  * `advance` added; timers run only inside `advance`, in the order they fall
  * due (with those they set in turn), and `random()` returns the scripted draws.

@@ -13,7 +13,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { KaleyraCallElement } from '../../../component/kaleyra-call.js';
-import type { KaleyraCallEventMap, KaleyraCallState } from '../../../component/shared/events.js';
+import type { KaleyraCallEventMap, KaleyraCallState } from '../../../component/common/events.js';
 import { FakeClock } from './clock.js';
 import { Fake, type Script } from './fake-backend.js';
 import type { SdkStandInControl } from './sdk-stand-in.js';

@@ -2,7 +2,7 @@
  * Waiting for what proves a thing happened: an element state, an event, a polled condition,
  * an intersection. Their timeouts run on real timers, captured before any test replaces them.
  */
-import type { KaleyraCallState } from '../../../component/shared/events.js';
+import type { KaleyraCallState } from '../../../component/common/events.js';
 import type { KaleyraCallElement } from '../../../component/kaleyra-call.js';
 
 const realSetTimeout = globalThis.setTimeout.bind(globalThis);
