@@ -9,6 +9,7 @@ import {
   ZIP_INPUT,
   wordpressZip,
 } from './integrations/wordpress/build.mjs';
+import { ASSETS_INPUT, workerAssets } from './worker/assets.build.mjs';
 
 // The CDN builds: self-contained (Lit bundled), minified, with source maps that
 // carry their sources. Two files a page may load:
@@ -25,6 +26,8 @@ import {
 //   dist/kaleyra-call.trusted-types.js  classic, sets window.KaleyraCallTrustedTypes
 // Then the WordPress plugin (integrations/wordpress/build.mjs): its block's editor script, and
 //   dist/kaleyra-call-wordpress.zip  the plugin, carrying the files above that it serves.
+// Last, the token worker's static files (worker/assets.build.mjs), which it deploys with itself:
+//   dist/worker-assets/kaleyra-call@<version>/…  the CDN files above, and their _headers.
 // The npm build (unbundled ES modules + .d.ts in dist/esm, Lit as a
 // dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
@@ -147,6 +150,13 @@ export default [
     output: { dir: 'dist' },
     plugins: [wordpressZip()],
     // Its module is empty on purpose: the zip is the output.
+    onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
+  },
+  {
+    input: ASSETS_INPUT,
+    output: { dir: 'dist' },
+    plugins: [workerAssets()],
+    // Its module is empty on purpose: the folder is the output.
     onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
   },
 ];

@@ -3,15 +3,19 @@
  * - bundles the worker exactly as a deploy would (`wrangler deploy --dry-run`)
  *   and prints the bundle's size and gzip size; bundle.test.ts checks the result;
  * - reads the rate limits from wrangler.jsonc, so rate-limit tests use the
- *   deployed numbers rather than copies of them.
+ *   deployed numbers rather than copies of them;
+ * - hashes the element's built files in dist/ (`npm run build`), which
+ *   assets.test.ts compares with what the worker's static assets serve.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { TestProject } from 'vitest/node';
 import { unstable_readConfig } from 'wrangler';
+import { SERVED_FILES } from '../../../worker/assets.build.mjs';
 
 export interface WorkerBundle {
   ok: boolean;
@@ -28,16 +32,37 @@ export interface Limits {
   period: number;
 }
 
+/** The element's files as built: the package's version, and each file's SHA-256 (hex) by name. */
+export interface BuiltFiles {
+  version: string;
+  sha256: Record<string, string>;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     workerBundle: WorkerBundle;
     limits: Limits;
+    builtFiles: BuiltFiles;
   }
 }
 
 export default function setup(project: TestProject): void {
   project.provide('limits', readLimits());
+  project.provide('builtFiles', hashBuiltFiles());
   project.provide('workerBundle', dryRun());
+}
+
+/** dist/'s files that the worker serves; one not built is left out (assets.test.ts says so). */
+function hashBuiltFiles(): BuiltFiles {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+  const sha256: Record<string, string> = {};
+  for (const name of SERVED_FILES) {
+    const path = join('dist', name);
+    if (existsSync(path)) {
+      sha256[name] = createHash('sha256').update(readFileSync(path)).digest('hex');
+    }
+  }
+  return { version, sha256 };
 }
 
 function readLimits(): Limits {
