@@ -1,6 +1,14 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError, ConfigError } from './errors.js';
-import type { AppEnv, AuthConfig, Bindings, Config, GuestConfig, KaleyraApp } from './env.js';
+import type {
+  AppEnv,
+  AuthConfig,
+  Bindings,
+  CallPageConfig,
+  Config,
+  GuestConfig,
+  KaleyraApp,
+} from './env.js';
 import { jwtKeys } from './keys.js';
 import { note } from './log.js';
 
@@ -36,6 +44,14 @@ const GUEST_SESSION: Seconds = { fallback: 14400, min: 300, max: 604800 };
 const GUEST_TTL: Seconds = { fallback: 1800, min: TTL_MIN, max: TTL_MAX };
 /** Kaleyra web app ids look like `wAppId_0a1b2c`; the value is echoed to pages, so its shape is fixed. */
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A Kaleyra user id (user-id.ts); the ids of CALL_PAGE_TARGETS are ids as `call-with` takes them. */
+export const KALEYRA_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** What follows USER_ID_PREFIX in a guest's id (guest-token.ts); never a call page target. */
+const GUEST_MARKER = 'guest_';
+/** A host name of CALL_PAGE_JOIN_HOSTS: lower-case labels, no scheme, port, path or wildcard. */
+const HOST_NAME =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const MAX_TITLE_LENGTH = 100;
 
 const parsed = new WeakMap<object, Config | ConfigError>();
 
@@ -81,18 +97,21 @@ function readConfig(env: Bindings): Config {
     throw new ConfigError('KALEYRA_API_KEY', 'is not set (wrangler secret put KALEYRA_API_KEY)');
   }
   const allowedOrigins = readOrigins(env.ALLOWED_ORIGINS);
+  const app = readApp(env);
+  const userIdPrefix = readPrefix(env.USER_ID_PREFIX);
   return {
     apiKey,
     apiBase: readApiBase(env),
-    app: readApp(env),
+    app,
     ttlSeconds: readSeconds('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, TTL, warnings),
     tokenCache: readSwitch('TOKEN_CACHE', env.TOKEN_CACHE),
     allowedOrigins,
     auth: readAuth(env),
-    userIdPrefix: readPrefix(env.USER_ID_PREFIX),
+    userIdPrefix,
     ipLimiter: readLimiter('IP_LIMITER', env.IP_LIMITER),
     userLimiter: readLimiter('USER_LIMITER', env.USER_LIMITER),
     guest: readGuest(env, allowedOrigins, warnings),
+    callPage: app && !callPageOff(env) ? readCallPage(env, userIdPrefix) : undefined,
     warnings,
   };
 }
@@ -196,6 +215,113 @@ function readGuest(
     hostnames: new Set([...origins].map((origin) => new URL(origin).hostname)),
     limiter: readLimiter('GUEST_LIMITER', env.GUEST_LIMITER),
   };
+}
+
+/**
+ * Why the call page is off, for the log (`problem`), or undefined when it is on: it
+ * needs CALL_PAGE_TARGETS (whom a link may call) and KALEYRA_APP_ID (the page's
+ * element has no app-id: the token answers name the app). Read from the two
+ * settings alone, so GET /call is a 404 without them, whatever else is configured.
+ */
+export function callPageOff(env: Bindings): string | undefined {
+  const missing = (['CALL_PAGE_TARGETS', 'KALEYRA_APP_ID'] as const).filter(
+    (name) => !env[name]?.trim(),
+  );
+  if (missing.length === 0) return undefined;
+  return `call page off: ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set`;
+}
+
+/**
+ * The call page's settings (docs/architecture.md, Call page), checked with the rest
+ * once the page is on: a target list that could reach anyone or a guest, a join host
+ * that is not a host name, a title with control characters or an override that is
+ * not an https URL fails the configuration as a whole, like any other setting.
+ */
+function readCallPage(env: Bindings, userIdPrefix: string): CallPageConfig {
+  const ids = new Set<string>();
+  const prefixes: string[] = [];
+  list(env.CALL_PAGE_TARGETS).forEach((entry, i) => {
+    const star = entry.endsWith('*');
+    const id = star ? entry.slice(0, -1) : entry;
+    if (star && id === '') {
+      throw new ConfigError(
+        'CALL_PAGE_TARGETS',
+        `entry #${i + 1} is * alone, which would let a link call anyone: list ids or prefix* patterns`,
+      );
+    }
+    if (!KALEYRA_ID.test(id)) {
+      throw new ConfigError(
+        'CALL_PAGE_TARGETS',
+        `entry #${i + 1} is not a user id ([A-Za-z0-9._-], at most 128) or such a prefix followed by *`,
+      );
+    }
+    if (isGuestId(id, userIdPrefix)) {
+      throw new ConfigError(
+        'CALL_PAGE_TARGETS',
+        `entry #${i + 1} names guest ids (${userIdPrefix}${GUEST_MARKER}…), which are never a call target`,
+      );
+    }
+    if (star) prefixes.push(id);
+    else ids.add(id);
+  });
+  if (ids.size === 0 && prefixes.length === 0) {
+    throw new ConfigError('CALL_PAGE_TARGETS', 'lists no user id');
+  }
+  const joinHosts = new Set<string>();
+  list(env.CALL_PAGE_JOIN_HOSTS).forEach((entry, i) => {
+    const host = entry.toLowerCase();
+    if (!HOST_NAME.test(host)) {
+      throw new ConfigError(
+        'CALL_PAGE_JOIN_HOSTS',
+        `entry #${i + 1} is not a host name like video.example.com (no scheme, port, path or *)`,
+      );
+    }
+    joinHosts.add(host);
+  });
+  const sdkSrc = env.CALL_PAGE_SDK_SRC?.trim();
+  const challengeSrc = env.CALL_PAGE_CHALLENGE_SRC?.trim();
+  return {
+    ids,
+    prefixes,
+    joinHosts,
+    title: readTitle(env.CALL_PAGE_TITLE),
+    sdkSrc: sdkSrc ? readUrl('CALL_PAGE_SDK_SRC', sdkSrc) : undefined,
+    challengeSrc: challengeSrc ? readUrl('CALL_PAGE_CHALLENGE_SRC', challengeSrc) : undefined,
+  };
+}
+
+/**
+ * Whether `id` is, or may be, a guest's: USER_ID_PREFIX then `guest_` in any case (no site
+ * identity ever maps to such an id: user-id.ts).
+ */
+export function isGuestId(id: string, userIdPrefix: string): boolean {
+  return (
+    id.startsWith(userIdPrefix) &&
+    id.slice(userIdPrefix.length, userIdPrefix.length + GUEST_MARKER.length).toLowerCase() ===
+      GUEST_MARKER
+  );
+}
+
+function readTitle(raw: string | undefined): string | undefined {
+  const title = raw?.trim();
+  if (!title) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if ([...title].length > MAX_TITLE_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(title)) {
+    throw new ConfigError(
+      'CALL_PAGE_TITLE',
+      `must be at most ${MAX_TITLE_LENGTH} characters, without control characters`,
+    );
+  }
+  if (!title.isWellFormed()) throw new ConfigError('CALL_PAGE_TITLE', 'is not well-formed Unicode');
+  return title;
+}
+
+/** A comma-separated setting's entries, trimmed, empty ones dropped. */
+function list(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function readSwitch(setting: string, raw: string | undefined): boolean {

@@ -27,6 +27,11 @@ export interface Bindings extends Cloudflare.Env {
   GUEST_TOKEN_TTL_SECONDS?: string;
   TURNSTILE_SECRET_KEY?: string;
   GUEST_SECRET?: string;
+  CALL_PAGE_TARGETS?: string;
+  CALL_PAGE_JOIN_HOSTS?: string;
+  CALL_PAGE_TITLE?: string;
+  CALL_PAGE_SDK_SRC?: string;
+  CALL_PAGE_CHALLENGE_SRC?: string;
 }
 
 /** The Hono environment of the app and of every middleware. */
@@ -53,6 +58,8 @@ export interface Config {
   userLimiter: RateLimit;
   /** Guest access (GUEST_ACCESS=turnstile); undefined when off. */
   guest: GuestConfig | undefined;
+  /** The call page (CALL_PAGE_TARGETS and KALEYRA_APP_ID set); undefined when off. */
+  callPage: CallPageConfig | undefined;
   /** Tolerated problems (a value replaced by its default), logged with each request. */
   warnings: readonly string[];
 }
@@ -77,6 +84,22 @@ export interface GuestConfig {
   /** Host names of ALLOWED_ORIGINS: where a Turnstile challenge may have been solved. */
   hostnames: ReadonlySet<string>;
   limiter: RateLimit;
+}
+
+/** The call page, GET /call (call-page.ts). */
+export interface CallPageConfig {
+  /** The Kaleyra user ids a link may name (CALL_PAGE_TARGETS entries without a star). */
+  ids: ReadonlySet<string>;
+  /** The `prefix*` entries of CALL_PAGE_TARGETS, without their star. */
+  prefixes: readonly string[];
+  /** Host names of the room links `join=` accepts (CALL_PAGE_JOIN_HOSTS); empty: none. */
+  joinHosts: ReadonlySet<string>;
+  /** The product name the page shows (CALL_PAGE_TITLE); undefined: "Video call", translated. */
+  title: string | undefined;
+  /** The SDK's URL when it is not Kaleyra's CDN (CALL_PAGE_SDK_SRC): self-hosted, or the stand-in. */
+  sdkSrc: string | undefined;
+  /** The challenge script's URL when it is not Turnstile's (CALL_PAGE_CHALLENGE_SRC): the stand-in. */
+  challengeSrc: string | undefined;
 }
 
 export interface AuthConfig {

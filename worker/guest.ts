@@ -8,6 +8,7 @@ import { GUEST_MARKER } from './guest-token.js';
 import { base32 } from './hash.js';
 import { createKaleyraUser, UpstreamError } from './kaleyra-api.js';
 import { note } from './log.js';
+import { ownOrigin } from './origin.js';
 import { clientIp, enforceGuestLimit } from './rate-limit.js';
 import { verifyTurnstile } from './turnstile.js';
 import { userKey } from './user-id.js';
@@ -64,7 +65,12 @@ export const readChallenge = jsonBody(MAX_GUEST_BODY_BYTES, CHALLENGE, (body): C
 
 export const passChallenge = createMiddleware<AppEnv, string, ValidJson<ChallengeBody>>(
   async (c, next) => {
-    const verdict = await verifyTurnstile(guestSettings(c), {
+    const guest = guestSettings(c);
+    // While the call page is on, a challenge solved on it (the worker's own host) counts too.
+    const hostnames = c.var.config.callPage
+      ? new Set([...guest.hostnames, new URL(ownOrigin(c)).hostname])
+      : guest.hostnames;
+    const verdict = await verifyTurnstile(guest, hostnames, {
       response: c.req.valid('json').turnstile,
       remoteip: clientIp(c.req.header('cf-connecting-ip')),
     });

@@ -3,6 +3,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.js';
 import { emptyBody, limitBody, limitGuestBody, requireJson } from './body.js';
+import { CALL_PATH, callPage, callPageRoute, pageHeaders, servesCallPage } from './call-page.js';
 import { withConfig } from './config.js';
 import type { AppEnv, Config } from './env.js';
 import { ApiError, errorBody } from './errors.js';
@@ -29,14 +30,20 @@ import { issueToken } from './token.js';
  *                       GUEST_ACCESS=turnstile, and then every 401 of /v1/token
  *                       carries the guest offer
  *   GET     /health     liveness; reveals no configuration
+ *   GET     /call       the call page (call-page.ts): an HTML page with one element
+ *                       for the target its query names; 404 unless CALL_PAGE_TARGETS
+ *                       and KALEYRA_APP_ID are set, and then the page's origin is
+ *                       allowed like ALLOWED_ORIGINS
  *   wrong method → 405 with Allow; anything else → 404. Paths are exact and
  *   matched as sent: `/v1/%74oken` is a 404, not another spelling of /v1/token.
- *   Every answer is JSON (or empty), `Cache-Control: no-store`, carries the
- *   worker's own X-Request-Id, and is logged as one JSON line.
+ *   Every answer but the call page's is JSON (or empty) with the API's headers; every
+ *   answer is `Cache-Control: no-store`, carries the worker's own X-Request-Id, and
+ *   is logged as one JSON line. The element's files (/kaleyra-call/<version>/…) are
+ *   static assets, served before the worker runs (wrangler.jsonc, `assets`).
  */
 const app = new Hono<AppEnv>({ getPath: rawPath });
 
-app.use(requestLog, secureHeaders(secureHeaderOptions()), noStore);
+app.use(requestLog, apiHeaders, noStore);
 app.use(methodNotAllowed({ app, onMethodNotAllowed }));
 
 app.get('/health', (c) => c.json({ status: 'ok' }));
@@ -67,6 +74,8 @@ app.post(
   createGuest,
   issueToken,
 );
+
+app.get(CALL_PATH, callPageRoute, pageHeaders, callPage);
 
 app.notFound(notFound);
 app.onError(errorAnswer);
@@ -125,10 +134,14 @@ function rawPath(request: Request): string {
   return new URL(request.url).pathname;
 }
 
-/** A JSON API: nothing may be framed, embedded or run from its answers. */
-function secureHeaderOptions(): Parameters<typeof secureHeaders>[0] {
-  return {
-    contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    xFrameOptions: 'DENY',
-  };
+/** The API's headers, on every answer but the call page's (which has its own: call-page.ts). */
+async function apiHeaders(c: Context<AppEnv>, next: Next): Promise<void> {
+  if (servesCallPage(c)) await next();
+  else await jsonApiHeaders(c, next);
 }
+
+/** A JSON API: nothing may be framed, embedded or run from its answers. */
+const jsonApiHeaders = secureHeaders({
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  xFrameOptions: 'DENY',
+});

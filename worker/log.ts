@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv, LogFields } from './env.js';
 
 /** The routes this worker serves; anything else is logged as `unmatched`, never by its raw path. */
-const ROUTES = new Set(['/v1/token', '/v1/guest', '/health']);
+const ROUTES = new Set(['/v1/token', '/v1/guest', '/health', '/call']);
 /** Methods are logged only from this list: a custom method is free text from the client. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 

@@ -1,21 +1,20 @@
+import type { Context } from 'hono';
 import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Config } from './env.js';
+import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
 
 /**
  * Refuses a request whose `Origin` is not one of ALLOWED_ORIGINS (exact match;
- * `null` never matches). A request without `Origin` (a server, a mobile app) may
+ * `null` never matches), or, while the call page is on, the worker's own origin
+ * (the page's). A request without `Origin` (a server, a mobile app) may
  * pass here; cookie and Access modes require one later, in auth.ts. Preflights
  * must carry an allowed origin.
  */
 export const checkOrigin = createMiddleware<AppEnv>(async (c, next) => {
   const origin = c.req.header('origin');
   const preflight = c.req.method === 'OPTIONS';
-  if (
-    (origin === undefined && preflight) ||
-    (origin !== undefined && !allowed(c.var.config, origin))
-  ) {
+  if ((origin === undefined && preflight) || (origin !== undefined && !allowed(c, origin))) {
     throw new ApiError(403, 'origin_not_allowed', 'This origin may not call the token endpoint.', {
       Vary: 'Origin',
     });
@@ -23,12 +22,24 @@ export const checkOrigin = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-export function allowed(config: Config, origin: string): boolean {
-  return config.allowedOrigins.has(origin);
+export function allowed(c: Context<AppEnv>, origin: string): boolean {
+  const { config } = c.var;
+  return (
+    config.allowedOrigins.has(origin) || (config.callPage !== undefined && origin === ownOrigin(c))
+  );
 }
 
 /**
- * Hono's CORS for the allowed origins: answers preflights (204) and adds
+ * The origin this request was made to: the worker's own, where its call page lives. On
+ * Cloudflare it is one of the worker's own host names (the route that reached it).
+ */
+export function ownOrigin(c: Context): string {
+  return new URL(c.req.url).origin;
+}
+
+/**
+ * Hono's CORS for the allowed origins (the call page's own included while it is on):
+ * answers preflights (204) and adds
  * `Access-Control-Allow-Origin: <that origin>` and `Vary: Origin` to every
  * response, errors included, so the element can read the error JSON.
  * Credentials are allowed because cookie and Access modes need them; no origin
@@ -37,7 +48,7 @@ export function allowed(config: Config, origin: string): boolean {
  * every deployment.
  */
 export const corsHeaders = cors({
-  origin: (origin, c) => (allowed(c.var.config, origin) ? origin : null),
+  origin: (origin, c) => (allowed(c, origin) ? origin : null),
   allowMethods: ['POST'],
   allowHeaders: ['Authorization', 'Content-Type'],
   exposeHeaders: ['Retry-After', 'X-Request-Id'],

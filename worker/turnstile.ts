@@ -5,8 +5,8 @@ import { UPSTREAM_TIMEOUT_MS } from './kaleyra-api.js';
 /**
  * Server-side check of a Turnstile token with `siteverify` (docs/kaleyra-sdk-notes.md,
  * Turnstile). The widget alone proves nothing; only this answer does, and only
- * when it says `success`, names a `hostname` of one of ALLOWED_ORIGINS and the
- * element's action. Anything else is never a pass:
+ * when it says `success`, names a `hostname` of one of ALLOWED_ORIGINS (or the call
+ * page's, while it is on) and the element's action. Anything else is never a pass:
  *
  * - `refused`: Turnstile judged the token: expired or already redeemed
  *   (`timeout-or-duplicate`), forged (`invalid-input-response`), solved on
@@ -49,7 +49,15 @@ export interface Challenge {
   remoteip: string | undefined;
 }
 
-export async function verifyTurnstile(guest: GuestConfig, challenge: Challenge): Promise<Verdict> {
+/**
+ * `hostnames`: where the challenge may have been solved (the hosts of ALLOWED_ORIGINS, and
+ * the call page's while it is on).
+ */
+export async function verifyTurnstile(
+  guest: GuestConfig,
+  hostnames: ReadonlySet<string>,
+  challenge: Challenge,
+): Promise<Verdict> {
   const signal = AbortSignal.timeout(UPSTREAM_TIMEOUT_MS);
   const body = JSON.stringify({
     secret: guest.turnstileSecret,
@@ -57,13 +65,14 @@ export async function verifyTurnstile(guest: GuestConfig, challenge: Challenge):
     ...(challenge.remoteip && { remoteip: challenge.remoteip }),
     idempotency_key: crypto.randomUUID(),
   });
-  const first = await verifyOnce(guest, body, signal);
+  const first = await verifyOnce(guest, hostnames, body, signal);
   if (first.outcome !== 'unavailable' || signal.aborted) return { ...first, attempts: 1 };
-  return { ...(await verifyOnce(guest, body, signal)), attempts: 2 };
+  return { ...(await verifyOnce(guest, hostnames, body, signal)), attempts: 2 };
 }
 
 async function verifyOnce(
   guest: GuestConfig,
+  hostnames: ReadonlySet<string>,
   body: string,
   signal: AbortSignal,
 ): Promise<Omit<Verdict, 'attempts'>> {
@@ -91,10 +100,10 @@ async function verifyOnce(
     }
     return unavailable('network');
   }
-  return judge(guest, answer);
+  return judge(hostnames, answer);
 }
 
-function judge(guest: GuestConfig, answer: unknown): Omit<Verdict, 'attempts'> {
+function judge(hostnames: ReadonlySet<string>, answer: unknown): Omit<Verdict, 'attempts'> {
   if (typeof answer !== 'object' || answer === null) {
     return { outcome: 'unavailable', labels: 'invalid_answer' };
   }
@@ -102,7 +111,7 @@ function judge(guest: GuestConfig, answer: unknown): Omit<Verdict, 'attempts'> {
   const raw = (answer as Record<string, unknown>)['error-codes'];
   const codes = Array.isArray(raw) ? raw.map((c) => (KNOWN_CODES.has(c) ? c : 'other')) : [];
   if (success === true) {
-    if (typeof hostname !== 'string' || !guest.hostnames.has(hostname)) {
+    if (typeof hostname !== 'string' || !hostnames.has(hostname)) {
       return { outcome: 'refused', labels: 'wrong_hostname' };
     }
     if (action !== TURNSTILE_ACTION) return { outcome: 'refused', labels: 'wrong_action' };

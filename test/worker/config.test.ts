@@ -16,6 +16,54 @@ function lastLogLine(): Record<string, unknown> {
   return JSON.parse(capturedLines.at(-1) ?? '{}') as Record<string, unknown>;
 }
 
+/** The call page's settings, checked once it is on (CALL_PAGE_TARGETS and KALEYRA_APP_ID set). */
+function callPageCases(): [string, string, Partial<TestBindings>][] {
+  const on = (overrides: Partial<TestBindings>): Partial<TestBindings> => ({
+    KALEYRA_APP_ID: 'wAppId_cfg',
+    CALL_PAGE_TARGETS: 'dr_rossi',
+    ...overrides,
+  });
+  return [
+    ['call page targets: * alone', 'CALL_PAGE_TARGETS', on({ CALL_PAGE_TARGETS: 'dr_rossi,*' })],
+    ['call page targets: commas only', 'CALL_PAGE_TARGETS', on({ CALL_PAGE_TARGETS: ' , ' })],
+    ['call page targets: not an id', 'CALL_PAGE_TARGETS', on({ CALL_PAGE_TARGETS: 'dr rossi' })],
+    ['call page targets: a star inside', 'CALL_PAGE_TARGETS', on({ CALL_PAGE_TARGETS: 'dr*x' })],
+    ['call page targets: guests', 'CALL_PAGE_TARGETS', on({ CALL_PAGE_TARGETS: 'guest_*' })],
+    [
+      'call page targets: prefixed guests',
+      'CALL_PAGE_TARGETS',
+      on({ USER_ID_PREFIX: 'acme-', CALL_PAGE_TARGETS: 'acme-Guest_x' }),
+    ],
+    [
+      'a join host with a scheme',
+      'CALL_PAGE_JOIN_HOSTS',
+      on({ CALL_PAGE_JOIN_HOSTS: 'https://video.example.com' }),
+    ],
+    ['a wildcard join host', 'CALL_PAGE_JOIN_HOSTS', on({ CALL_PAGE_JOIN_HOSTS: '*.example.com' })],
+    [
+      'a join host with a port',
+      'CALL_PAGE_JOIN_HOSTS',
+      on({ CALL_PAGE_JOIN_HOSTS: 'video.example.com:443' }),
+    ],
+    [
+      'a title with a control character',
+      'CALL_PAGE_TITLE',
+      on({ CALL_PAGE_TITLE: 'Clinic\u0007' }),
+    ],
+    ['an over-long title', 'CALL_PAGE_TITLE', on({ CALL_PAGE_TITLE: 'x'.repeat(101) })],
+    [
+      'an SDK URL over http',
+      'CALL_PAGE_SDK_SRC',
+      on({ CALL_PAGE_SDK_SRC: 'http://cdn.example.com/sdk.js' }),
+    ],
+    [
+      'a challenge URL that is no URL',
+      'CALL_PAGE_CHALLENGE_SRC',
+      on({ CALL_PAGE_CHALLENGE_SRC: 'api.js' }),
+    ],
+  ];
+}
+
 describe('misconfiguration → 500 internal, and a log line naming the setting', () => {
   const cases: [string, string, Partial<TestBindings>][] = [
     ['missing API key', 'KALEYRA_API_KEY', { KALEYRA_API_KEY: undefined }],
@@ -67,6 +115,7 @@ describe('misconfiguration → 500 internal, and a log line naming the setting',
       'SITE_JWT_ISSUER',
       { AUTH_MODE: 'access', SITE_JWT_ISSUER: 'team' },
     ],
+    ...callPageCases(),
     ['no IP rate limiter', 'IP_LIMITER', { IP_LIMITER: undefined as unknown as RateLimit }],
     ['no user rate limiter', 'USER_LIMITER', { USER_LIMITER: undefined as unknown as RateLimit }],
   ];
@@ -81,7 +130,7 @@ describe('misconfiguration → 500 internal, and a log line naming the setting',
       const error = await errorOf(res);
       expect(error.code).toBe('internal');
       // The client never learns which setting is wrong.
-      expect(error.message).not.toMatch(/KALEYRA|ORIGIN|AUTH|SITE_|TOKEN_|USER_|LIMITER/);
+      expect(error.message).not.toMatch(/KALEYRA|ORIGIN|AUTH|SITE_|TOKEN_|USER_|LIMITER|CALL_/);
       const line = lastLogLine();
       expect(line).toMatchObject({ level: 'error', status: 500, route: '/v1/token' });
       expect(line.problem).toContain(setting);
