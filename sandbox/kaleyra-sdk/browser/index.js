@@ -15,10 +15,12 @@
  *   jwt.js            how the server it plays judges an access token
  *   chat.js           Channel, ChannelView and the chat engine
  *   call.js           Call, CallView and the call session (WebRTC between tabs)
- *   bus.js            the BroadcastChannel between tabs (presence, chat, ringing, signalling)
+ *   bus.js            the bus between clients (presence, chat, ringing, signalling): a
+ *                     BroadcastChannel, or the relay of ../relay.mjs (`?bus=server`)
  *   widget.js         the widget in div#Bandyer-bandyer-chat-widget (widget-strings.js: its text)
  *   control-api.js    window.__bandyerEmulator; control.js: the state it shares with the SDK
  *   media-client.js   the WebRTC "media client" loaded at connect (bandyer-media-client.js)
+ *   own-script.js     the stand-in's own <script>: its folder, its nonce, its `?bus=`
  *   errors.js, event-emitter.js, timers.js, facade.js, ids.js: the parts they are built from
  *
  * How faithful it is, the choices it made where the vendor is silent, and its control API:

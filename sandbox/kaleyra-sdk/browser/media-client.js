@@ -8,13 +8,11 @@
  * it elsewhere.
  */
 import { ExposeError } from './errors.js';
+import { ownScript } from './own-script.js';
 
 export const MEDIA_CLIENT_FILE = 'bandyer-media-client.js';
 /** Set by the media client when it runs: a script that loads but is not it does not count. */
 const RAN = Symbol.for('kaleyra-call.bandyer-media-client');
-
-// Read while this bundle's own script runs: afterwards `currentScript` is gone.
-const ownScript = typeof document === 'undefined' ? null : document.currentScript;
 
 const initial = () => ({
   url: null, // null: the file beside this script

@@ -4,6 +4,7 @@
  * and `mode: "window"` renders embedded. Strings come in the SDK's languages (widget-strings.js).
  */
 import { engineOf } from './facade.js';
+import { ownNonce } from './own-script.js';
 import { STRINGS } from './widget-strings.js';
 
 export const WIDGET_ID = 'Bandyer-bandyer-chat-widget';
@@ -67,6 +68,10 @@ export class Widget {
     this.notice = null;
     this.activity = [];
     this.style = h('style', {}, STYLE);
+    // A style element needs the page's nonce where its CSP has no 'unsafe-inline' (the
+    // token worker's call page): it takes the nonce the element gave this script, as
+    // style loaders do when given one. Whether the real widget does is not known.
+    this.style.nonce = ownNonce();
   }
 
   t(key, ...args) {
