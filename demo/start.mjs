@@ -9,17 +9,20 @@
  *   - the token worker under `wrangler dev`, a child process group, pointed at both, with
  *     guests on (GUEST_ACCESS=turnstile);
  *   - the demo site (demo/server/site.mjs), in this process: the staff and patient page, the
- *     public "Ask the clinic" page, the element's CDN build, the SDK stand-in script and the
- *     "sign in as …" stand-in.
+ *     public "Ask the clinic" page, the element's CDN build, the SDK stand-in script (and the
+ *     relay its clients meet on) and the "sign in as …" stand-in;
+ *   - the worker's call page for the doctor (/call?with=dr_rossi), printed beside the site's
+ *     URL: CALL_PAGE_TARGETS is the doctor, and the page loads the same stand-ins.
  * Real mode (KALEYRA_API_KEY and KALEYRA_APP_ID set): no stand-ins; the worker calls
  * the real Kaleyra API and the page loads the real SDK from Kaleyra's CDN. Guests are off
  * there unless a real Turnstile widget's keys are given (demo/server/config.mjs).
  *
  * Secrets (the site-JWT secret, the REST stand-in's API key, the guest-token secret) are made
  * fresh at each start and handed to the worker through a private temporary file, never written
- * into the repository. The one URL to open is printed as soon as the site answers;
- * the element's build (when dist/ is missing or stale) and the worker start
- * meanwhile, and "Ready." follows. Ports: see demo/server/config.mjs.
+ * into the repository. The URL to open, and the call page's, are printed as soon as the site
+ * answers; the element's build (when dist/ is missing or stale; the worker waits for it, as it
+ * serves the built files) and the worker start meanwhile, and "Ready." follows. Ports: see
+ * demo/server/config.mjs.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -33,8 +36,8 @@ import {
   SITE_JWT_ISSUER,
   createSiteLogin,
 } from './server/site-login.mjs';
-import { startSite } from './server/site.mjs';
-import { DEMO_USERS } from './server/users.mjs';
+import { SDK_STAND_IN_SRC, startSite } from './server/site.mjs';
+import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './server/users.mjs';
 import { WorkerFailed, launchWorker } from './server/worker.mjs';
 import { startKaleyraStandIn } from '../sandbox/kaleyra-rest/server.mjs';
 import { SANDBOX_SITE } from '../sandbox/turnstile/api.mjs';
@@ -147,6 +150,11 @@ async function main() {
     };
   }
 
+  // The worker's call page for the doctor, on 127.0.0.1 while the site is on localhost: the
+  // sign-in cookie belongs to the host name, so a doctor signed in on the site in this browser
+  // is not who opens the call page here (docs/sandbox.md, The call page).
+  const callPage = `http://127.0.0.1:${ports.worker}/call?with=${ON_CALL_CLINICIAN}`;
+
   const site = await listening(
     () =>
       startSite({
@@ -162,6 +170,7 @@ async function main() {
           challengeSrc: guests.challengeSrc,
           controlUrl: guests.controlUrl,
         },
+        callPage,
       }),
     ports.site,
     'demo site',
@@ -169,7 +178,10 @@ async function main() {
   );
   running.add(site.close);
   console.log(`Open http://localhost:${ports.site}/   (Ctrl-C stops everything)`);
+  console.log(`Call page for ${demoUser(ON_CALL_CLINICIAN)?.name}: ${callPage}`);
 
+  // wrangler dev serves the built files (dist/worker-assets): a build under way comes first.
+  await build;
   const worker = launchWorker({
     root,
     port: ports.worker,
@@ -194,6 +206,7 @@ async function main() {
       ...guestVars(guests),
       // A guest's token lives as long as a signed-in user's: a refresh within minutes here too.
       GUEST_TOKEN_TTL_SECONDS: config.tokenTtlSeconds,
+      ...callPageVars({ sandbox, sitePort: ports.site, challengeSrc: guests?.challengeSrc }),
     },
   });
   running.add(worker.stop);
@@ -218,6 +231,21 @@ async function main() {
     ? `, Kaleyra REST stand-in ${ports.kaleyra}, Turnstile stand-in ${ports.turnstile}`
     : '';
   console.log(`Ready. Ports: site ${ports.site}, token worker ${ports.worker}${standInPorts}.`);
+}
+
+/**
+ * The worker's call page (worker/README.md, The call page): for the doctor, named like the
+ * clinic, and in the sandbox with the same stand-ins as the site's pages (the SDK's on its
+ * relay, so the page reaches the staff page from the worker's origin).
+ * @param {{ sandbox: boolean, sitePort: number, challengeSrc?: string }} options
+ */
+function callPageVars({ sandbox, sitePort, challengeSrc }) {
+  return {
+    CALL_PAGE_TARGETS: ON_CALL_CLINICIAN,
+    CALL_PAGE_TITLE: 'Riverside Family Clinic',
+    ...(challengeSrc ? { CALL_PAGE_CHALLENGE_SRC: challengeSrc } : {}),
+    ...(sandbox ? { CALL_PAGE_SDK_SRC: `http://localhost:${sitePort}${SDK_STAND_IN_SRC}` } : {}),
+  };
 }
 
 /**

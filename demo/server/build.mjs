@@ -1,35 +1,44 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The demo page loads the CDN build, dist/kaleyra-call.js. It is rebuilt
- * (`npm run build`) when missing or older than anything it is built from, so a
- * fresh clone and an edited element both just work, and an up-to-date one starts
- * at once.
+ * The demo page loads the CDN build, dist/kaleyra-call.js, and the worker serves it from
+ * dist/worker-assets (its call page). It is rebuilt (`npm run build`) when either is
+ * missing or older than anything it is built from, so a fresh clone and an edited
+ * element both just work, and an up-to-date one starts at once.
  */
-const OUTPUT = 'dist/kaleyra-call.js';
 
 export class BuildFailed extends Error {
   name = 'BuildFailed';
 }
 const INPUTS = [
   'component',
+  'package.json',
   'package-lock.json',
+  'worker/assets.build.mjs',
   'rollup.config.mjs',
   'tsconfig.json',
   'tsconfig.build.json',
 ];
+/** What the build makes that the sandbox uses, for the package's version. */
+const outputs = (version) => [
+  'dist/kaleyra-call.js',
+  `dist/worker-assets/kaleyra-call/${version}/kaleyra-call.iife.js`,
+];
 
 /** @param {string} root */
 export function isBuildStale(root) {
-  let built;
-  try {
-    const stat = statSync(join(root, OUTPUT));
-    if (stat.size === 0) return true;
-    built = stat.mtimeMs;
-  } catch {
-    return true;
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  let built = Infinity;
+  for (const output of outputs(version)) {
+    try {
+      const stat = statSync(join(root, output));
+      if (stat.size === 0) return true;
+      built = Math.min(built, stat.mtimeMs);
+    } catch {
+      return true;
+    }
   }
   return INPUTS.some((input) => newestMtime(join(root, input)) > built);
 }

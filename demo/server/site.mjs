@@ -9,6 +9,7 @@ import {
   MEDIA_CLIENT_FILE,
   ensureSdkStandIn,
 } from '../../sandbox/kaleyra-sdk/build.mjs';
+import { addRelay } from '../../sandbox/kaleyra-sdk/relay.mjs';
 import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
 
 /**
@@ -22,8 +23,12 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  *   GET  /site/…                  its script, styles and icon
  *   GET  /dist/kaleyra-call.js    the element's CDN build (waits for a build in progress),
  *        /dist/kaleyra-call.runtime.<en|it|es>.js  and the runtime it loads when a call starts
- *   GET  /sandbox/bandyer-sdk.js  the SDK stand-in (sandbox mode; the element's `sdk-src`)
+ *   GET  /sandbox/bandyer-sdk.js  the SDK stand-in (sandbox mode; the element's `sdk-src`, as
+ *                                 SDK_STAND_IN_SRC: its clients meet through the relay below)
  *        /sandbox/bandyer-media-client.js  and the media client it loads beside itself (calls)
+ *   GET|POST /sandbox/bus         the stand-in's relay between its clients
+ *                                 (sandbox/kaleyra-sdk/relay.mjs): the staff page, the public
+ *                                 page and the worker's call page meet there, in any browser
  *   POST /login  {userId}         the site-login stand-in: a site JWT in the body and a cookie
  *   POST /logout                  clears the cookie
  *   GET|POST /sandbox/token-endpoint  {broken}: make the Kaleyra API behind the worker fail
@@ -40,6 +45,8 @@ import { DEMO_USERS, ON_CALL_CLINICIAN, demoUser } from './users.mjs';
  */
 const LOCAL_HOSTS = ['localhost', '127.0.0.1'];
 const MAX_BODY_BYTES = 1024;
+/** The SDK stand-in as the site's pages load it: its clients meet on the relay (/sandbox/bus). */
+export const SDK_STAND_IN_SRC = '/sandbox/bandyer-sdk.js?bus=server';
 
 /**
  * @param {{
@@ -52,6 +59,7 @@ const MAX_BODY_BYTES = 1024;
  *   build: Promise<void>,
  *   kaleyraStandIn?: ReturnType<typeof import('../../sandbox/kaleyra-rest/api.mjs').createKaleyraStandIn>,
  *   guests?: { challengeSrc?: string, controlUrl?: string },
+ *   callPage: string,
  * }} options
  */
 export async function startSite(options) {
@@ -160,6 +168,7 @@ export function siteApp(options) {
     };
     app.get('/sandbox/bandyer-sdk.js', sdkStandInBuilt, serveStatic({ path: SDK_STANDIN_BUNDLE }));
     app.get('/sandbox/bandyer-media-client.js', serveStatic({ path: MEDIA_CLIENT_FILE }));
+    addRelay(app, '/sandbox/bus');
   }
 
   // /site/<name> → demo/site/<name>; serveStatic refuses paths that climb out.
@@ -197,7 +206,7 @@ export function siteApp(options) {
       region: escape(region),
       environment: escape(environment),
       tokenEndpoint: escape(tokenEndpoint(hostHeader)),
-      sdkSrc: sandbox ? '/sandbox/bandyer-sdk.js' : '',
+      sdkSrc: sandbox ? SDK_STAND_IN_SRC : '',
       onCall: escape(ON_CALL_CLINICIAN),
       config: JSON.stringify(config).replaceAll('<', '\\u003c'),
     });
@@ -224,7 +233,8 @@ export function siteApp(options) {
       tokenEndpoint: escape(tokenEndpoint(hostHeader)),
       callWith: escape(ON_CALL_CLINICIAN),
       challengeSrc: escape(options.guests?.challengeSrc ?? ''),
-      sdkSrc: sandbox ? '/sandbox/bandyer-sdk.js' : '',
+      sdkSrc: sandbox ? SDK_STAND_IN_SRC : '',
+      callPage: escape(options.callPage),
       config: JSON.stringify(config).replaceAll('<', '\\u003c'),
     });
     // Unset, the element uses its defaults: Kaleyra's CDN SDK, Cloudflare's Turnstile.
@@ -242,7 +252,7 @@ export function siteApp(options) {
       tokenEndpoint: escape(tokenEndpoint(hostHeader)),
       callWith: escape(ON_CALL_CLINICIAN),
       challengeSrc: escape(options.guests?.challengeSrc ?? ''),
-      sdkSrc: sandbox ? '/sandbox/bandyer-sdk.js' : '',
+      sdkSrc: sandbox ? SDK_STAND_IN_SRC : '',
     });
     if (!sandbox) html = html.replace(/\s+data-sdk-src=""/, '');
     if (!options.guests?.challengeSrc) html = html.replace(/\s+data-challenge-src=""/, '');

@@ -132,14 +132,15 @@ export function launchWorker({ root, port, vars, log }) {
 
 /**
  * dotenv syntax. wrangler expands `$VAR` and unescapes in quoted values, so a value
- * with such characters is refused rather than passed on changed.
+ * with such characters is refused rather than passed on changed; a plain space is kept
+ * as it is between the double quotes (a page title).
  */
 function envFileText(vars) {
   return Object.entries(vars)
     .map(([name, value]) => {
-      if (!/^[^\s"'`$\\]*$/.test(value)) {
+      if (!/^[^\t\n\r"'`$\\]*$/.test(value)) {
         throw new WorkerFailed(
-          `${name} contains a space, quote, $ or backslash: not supported here.`,
+          `${name} contains a tab, line break, quote, $ or backslash: not supported here.`,
         );
       }
       return `${name}="${value}"`;

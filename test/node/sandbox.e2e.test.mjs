@@ -7,8 +7,9 @@
  * expired by the service, a real WebRTC call between the tabs, hang-up; then the
  * public page, where a third tab signed in nowhere becomes a guest through the
  * Turnstile stand-in's challenge (passed unseen, passed with a checkbox, failed)
- * and calls the doctor; and finally Ctrl-C, after which no process and no port may
- * be left. Screenshots of each stage go to test-results/screenshots/ for review.
+ * and calls the doctor; then the worker's call page, opened in a fresh browser
+ * profile: a guest again, a call to the doctor, and not one CSP or Trusted Types
+ * violation; and finally Ctrl-C, after which no process and no port may be left. Screenshots of each stage go to test-results/screenshots/ for review.
  *
  * Everything it starts is stopped in `after`, and a watchdog ends the file if it
  * ever hangs. Linux only for the process check (it reads /proc).
@@ -32,7 +33,7 @@ const WATCHDOG_MS = 300_000;
 const JWT = /eyJ[\w-]{8,}\.[\w-]{8,}/;
 const GUEST_ID = /^guest_[a-z2-7]{26}$/;
 
-let sandbox; // { child, output, url, ports }
+let sandbox; // { child, output, url, callPage, ports }
 let npmStart; // the `npm start` process, from the moment it is spawned
 let browser;
 /** pid → its start time: a pid that has been reused by then is never killed. */
@@ -83,9 +84,12 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     killEverything();
   });
 
-  test('prints one URL, and the page it names serves <kaleyra-call> lazily', async () => {
+  test('prints the URL to open and the doctor’s call page; the first serves <kaleyra-call> lazily', async () => {
     const urls = sandbox.output.split('\n').filter((line) => /https?:\/\//.test(line));
-    assert.deepEqual(urls, [`Open ${sandbox.url}   (Ctrl-C stops everything)`]);
+    assert.deepEqual(urls, [
+      `Open ${sandbox.url}   (Ctrl-C stops everything)`,
+      `Call page for Dr. Ada Rossi: ${sandbox.callPage}`,
+    ]);
     await clinician.goto(sandbox.url);
     assert.equal(await clinician.locator('kaleyra-call').count(), 1);
     await clinician.screenshot({ path: join(SCREENSHOTS, 'sandbox-01-signed-out.png') });
@@ -377,7 +381,7 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
       'token-endpoint': `http://localhost:${sandbox.ports.worker}/v1/token`,
       'call-with': 'dr_rossi',
       'challenge-src': `http://127.0.0.1:${sandbox.ports.turnstile}/turnstile/v0/api.js?render=explicit`,
-      'sdk-src': '/sandbox/bandyer-sdk.js',
+      'sdk-src': '/sandbox/bandyer-sdk.js?bus=server',
       connect: 'click',
       label: 'Call the clinic',
     };
@@ -560,6 +564,105 @@ describe('npm start: the local sandbox, end to end', { timeout: WATCHDOG_MS - 10
     assert.deepEqual(pageErrors, []);
   });
 
+  test('the call page: a visitor in a fresh browser profile becomes a guest and calls the doctor, with no CSP or Trusted Types violation', async () => {
+    // The public page offers the call page; its link is the one printed at the start.
+    const offered = guest.locator('a#call-page');
+    assert.equal(await offered.innerText(), 'Open the call page');
+    assert.equal(await offered.getAttribute('href'), sandbox.callPage);
+    await challengeFor('pass');
+
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Before anything of the page runs: every violation it reports.
+    await fresh.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) =>
+        window.__violations.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sample}`),
+      );
+    });
+    const visitor = await fresh.newPage();
+    visitor.setDefaultTimeout(STEP_MS);
+    const consoleErrors = [];
+    visitor.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message);
+    });
+    visitor.on('pageerror', (err) => pageErrors.push(err.message));
+
+    const answer = await visitor.goto(sandbox.callPage);
+    assert.equal(answer.status(), 200);
+    const headers = answer.headers();
+    assert.match(headers['content-security-policy'], /script-src 'nonce-[^']+' /);
+    assert.match(headers['content-security-policy'], /require-trusted-types-for 'script'/);
+    assert.equal(
+      headers['permissions-policy'],
+      'camera=(self), microphone=(self), display-capture=(self)',
+    );
+    assert.equal(await visitor.title(), 'Riverside Family Clinic');
+    const element = await visitor.evaluate(() => {
+      const el = document.querySelector('kaleyra-call');
+      return {
+        callWith: el.getAttribute('call-with'),
+        endpoint: el.getAttribute('token-endpoint'),
+      };
+    });
+    assert.deepEqual(element, { callWith: 'dr_rossi', endpoint: '/v1/token' });
+    await visitor.screenshot({ path: join(SCREENSHOTS, 'sandbox-20-call-page.png') });
+
+    await visitor.click('kaleyra-call [part="launcher"]');
+    await waitForState(visitor, 'connected');
+    const guestId = await visitor.evaluate(() => document.querySelector('kaleyra-call').userId);
+    assert.match(guestId, GUEST_ID);
+    assert.ok(!guestIds.includes(guestId));
+    // Trusted Types enforced, and the SDK's media client still loaded: calls can start.
+    assert.deepEqual(
+      await visitor.evaluate(() => window.__bandyerEmulator.mediaClient.status),
+      'loaded',
+    );
+    await logEntry(clinician, 'call', `incoming call from ${guestId}, ringing`).waitFor();
+    await clinician.click('.Bandyer-answer');
+    const flowing = (page) =>
+      until(page, async () => {
+        const s = await window.__bandyerEmulator.callStats();
+        return s?.status === 'connected' && s.pcState === 'connected' && s.framesDecoded > 0;
+      });
+    await Promise.all([flowing(visitor), flowing(clinician)]);
+    assert.equal(
+      await visitor.evaluate(() => document.querySelector('kaleyra-call').call),
+      'active',
+    );
+    await visitor.screenshot({ path: join(SCREENSHOTS, 'sandbox-21-call-page-in-call.png') });
+    await visitor.click('.Bandyer-hangUp');
+    await logEntry(clinician, 'call', `incoming call from ${guestId} ended: hang_up`).waitFor();
+
+    assert.deepEqual(await visitor.evaluate(() => window.__violations), []);
+    // The one console error is the browser's note of the guest offer, a 401 of the token endpoint.
+    assert.deepEqual(
+      consoleErrors.map((m) => [m.text(), new URL(m.location().url).pathname]),
+      [
+        [
+          'Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+          '/v1/token',
+        ],
+      ],
+    );
+    // The listener is live and Trusted Types are enforced: an HTML string is refused, and reported.
+    const refused = await visitor.evaluate(() => {
+      try {
+        document.createElement('div').innerHTML = '<b>x</b>';
+        return false;
+      } catch (error) {
+        return error instanceof TypeError;
+      }
+    });
+    assert.equal(refused, true);
+    await visitor.waitForFunction(() => window.__violations.length === 1);
+    assert.match(
+      await visitor.evaluate(() => window.__violations[0]),
+      /^require-trusted-types-for /,
+    );
+    await fresh.close();
+    assert.deepEqual(pageErrors, []);
+  });
+
   test('Ctrl-C stops every process it started and frees every port', async () => {
     await browser.close();
     browser = undefined;
@@ -604,7 +707,13 @@ async function startSandbox() {
   });
   npmStart = child;
   remember([child.pid]);
-  const started = { child, output: '', url: '', ports: { site, worker, kaleyra, turnstile } };
+  const started = {
+    child,
+    output: '',
+    url: '',
+    callPage: '',
+    ports: { site, worker, kaleyra, turnstile },
+  };
   const ready = new Promise((resolve, reject) => {
     const onData = (chunk) => {
       started.output += chunk;
@@ -620,6 +729,8 @@ async function startSandbox() {
   remember(descendants(child.pid));
   started.url = started.output.match(/Open (http:\/\/localhost:\d+\/)/)?.[1] ?? '';
   assert.equal(started.url, `http://localhost:${site}/`);
+  started.callPage = started.output.match(/Call page for Dr\. Ada Rossi: (\S+)/)?.[1] ?? '';
+  assert.equal(started.callPage, `http://127.0.0.1:${worker}/call?with=dr_rossi`);
   return started;
 }
 
@@ -637,6 +748,15 @@ async function userCreations() {
   const res = await fetch(`http://127.0.0.1:${sandbox.ports.kaleyra}/__control/calls`);
   const { calls } = await res.json();
   return calls.filter((c) => c.method === 'POST' && c.path === '/v2/users');
+}
+
+/** How the Turnstile stand-in treats the next challenges: pass, interactive or fail. */
+async function challengeFor(challenge) {
+  const res = await fetch(`http://127.0.0.1:${sandbox.ports.turnstile}/__control/turnstile`, {
+    method: 'POST',
+    body: JSON.stringify({ challenge }),
+  });
+  assert.equal(res.status, 200);
 }
 
 /** The Turnstile stand-in's control state: behaviour, counters, the last siteverify requests. */
