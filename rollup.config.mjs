@@ -42,8 +42,9 @@ const runtimeHashes = {};
 const SHARED = ['errors', 'events', 'clock', 'scripts', 'attributes'];
 // The documents whose pinned CDN snippets `npm run sri:readme` updates (and
 // test/node/cdn.test.mjs checks): the README's snippet to paste and ES module,
-// and the Trusted Types policy's tag in docs/security.md.
-const PINNED_DOCS = ['README.md', 'docs/security.md'];
+// the Trusted Types policy's tag in docs/security.md, and the token worker's
+// snippet for the files it serves itself (…/kaleyra-call/<version>/<file>).
+const PINNED_DOCS = ['README.md', 'docs/security.md', 'worker/README.md'];
 
 const compile = (language) => [
   nodeResolve({ exportConditions: ['production'] }),
@@ -367,11 +368,20 @@ function integrity({ file, docs, sha256 }) {
       const { name } = JSON.parse(readFileSync('package.json', 'utf8'));
       for (const doc of docs) {
         const before = readFileSync(doc, 'utf8');
-        const after = before.replace(
-          /(\/npm\/([\w-]+)@)[^/\s"]+(\/(dist\/[\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,
-          (whole, start, pkg, middle, path) =>
-            pkg === name && sorted[path] ? `${start}${version}${middle}${sorted[path]}"` : whole,
-        );
+        const after = before
+          .replace(
+            /(\/npm\/([\w-]+)@)[^/\s"]+(\/(dist\/[\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,
+            (whole, start, pkg, middle, path) =>
+              pkg === name && sorted[path] ? `${start}${version}${middle}${sorted[path]}"` : whole,
+          )
+          // The token worker's own copy (worker/assets.build.mjs): …/kaleyra-call/<version>/<file>.
+          .replace(
+            /(\/kaleyra-call\/)[^/\s"]+(\/([\w.-]+\.js)"\s+integrity=")sha384-[A-Za-z0-9+/=]+"/g,
+            (whole, start, middle, file) =>
+              sorted[`dist/${file}`]
+                ? `${start}${version}${middle}${sorted[`dist/${file}`]}"`
+                : whole,
+          );
         if (after !== before) writeFileSync(doc, after);
       }
     },

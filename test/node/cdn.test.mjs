@@ -17,9 +17,11 @@ const sri = (file, hash = 'sha384') =>
   `${hash}-${createHash(hash).update(readFileSync(file)).digest('base64')}`;
 const integrity = JSON.parse(readFileSync('dist/integrity.json', 'utf8'));
 const { name, version } = JSON.parse(readFileSync('package.json', 'utf8'));
-// The documents with pinned snippets: rollup.config.mjs's PINNED_DOCS, which
-// `npm run sri:readme` updates.
+// The documents with pinned snippets of the npm CDN: part of rollup.config.mjs's
+// PINNED_DOCS, which `npm run sri:readme` updates.
 const PINNED_DOCS = ['README.md', 'docs/security.md'];
+// The token worker's README pins the files the worker serves itself (the rest of PINNED_DOCS).
+const WORKER_DOC = 'worker/README.md';
 
 test('dist/integrity.json holds the sha384 hash of each CDN file', () => {
   const files = [...CDN_FILES, ...RUNTIMES, TRUSTED_TYPES];
@@ -76,6 +78,20 @@ test('the docs pin the CDN files to this version with their current hashes', () 
   // No snippet pins another version of this package.
   const pins = [...text.matchAll(new RegExp(`/npm/${name}@([^/"\\s]+)/`, 'g'))].map((m) => m[1]);
   assert.deepEqual([...new Set(pins)], [version]);
+});
+
+test('the worker’s README pins the files it serves to this version with their current hashes', () => {
+  const text = readFileSync(WORKER_DOC, 'utf8');
+  const tags = [...text.matchAll(/<script\b[^>]*>/g)].map(([tag]) => tag);
+  const attr = (tag, a) => new RegExp(`\\s${a}(?:="([^"]*)")?`).exec(tag);
+  const served = tags.filter((tag) => /\/kaleyra-call\/[^/"]+\//.test(attr(tag, 'src')?.[1] ?? ''));
+  assert.ok(served.length > 0, `no <script> of the worker's files in ${WORKER_DOC}`);
+  for (const tag of served) {
+    const [, folder, file] = /\/kaleyra-call\/([^/"]+)\/([\w.-]+)$/.exec(attr(tag, 'src')[1]);
+    assert.equal(folder, version, 'the version folder');
+    assert.equal(attr(tag, 'integrity')?.[1], integrity[`dist/${file}`], `integrity of ${file}`);
+    assert.equal(attr(tag, 'crossorigin')?.[1], 'anonymous', `crossorigin of ${file}`);
+  }
 });
 
 test('no other document pins a CDN file, where `npm run sri:readme` would not update it', () => {
