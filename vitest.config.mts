@@ -1,4 +1,5 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { bundleOutbound } from './test/worker/support/bundle-outbound.mjs';
@@ -25,6 +26,11 @@ const testSite = { TURNSTILE_SITE_KEY: '0x4AAAAAAATestSiteKey0001' };
 // run from a bundle because Miniflare loads an auxiliary worker without resolving
 // its package imports (test/worker/support/bundle-outbound.mjs).
 const outbound = await bundleOutbound();
+
+// The worker deploys the element's built files (wrangler.jsonc `assets`), whose folder must
+// exist for workerd to start. Before a first `npm run build` it is made empty, so the worker's
+// tests run and those of the files (assets.test.ts) say what is missing.
+mkdirSync(fileURLToPath(new URL('dist/worker-assets', import.meta.url)), { recursive: true });
 
 export default defineConfig({
   plugins: [
