@@ -62,6 +62,7 @@ const steps = [
     ...nodeTests('wordpress tests', 'wordpress.json', [
       'test/wordpress/plugin.test.mjs',
       'test/wordpress/translations.test.mjs',
+      'test/wordpress/values.test.mjs',
     ]),
     // WordPress, MariaDB and PHP from Debian, and Chromium: installed when possible (root,
     // apt-get), else the step fails with the one line to run.
