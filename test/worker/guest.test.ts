@@ -12,6 +12,7 @@ import {
   hs256,
   ORIGIN,
   randomIp,
+  recordingLimiter,
   RogueKaleyraHost,
   ScriptedSiteverify,
   setup,
@@ -209,13 +210,7 @@ describe('POST /v1/guest with a passed challenge', () => {
   });
 
   it('a CF-Connecting-IP that is not one address: siteverify gets no remoteip, the limiter counts it as unknown', async () => {
-    const keys: string[] = [];
-    const recording = {
-      limit: async ({ key }: { key: string }) => {
-        keys.push(key);
-        return { success: true };
-      },
-    } as unknown as RateLimit;
+    const { limiter: recording, keys } = recordingLimiter();
     const t = guestSetup({ GUEST_LIMITER: recording });
     const res = await t.guest(await t.turnstile.solve(), { ip: `203.0.113.7, ${randomIp()}` });
     expect(res.status).toBe(200);

@@ -1,6 +1,14 @@
 import { describe, expect, inject, it } from 'vitest';
 import { clientKey } from '../../worker/rate-limit';
-import { claims, errorOf, hs256, randomIp, setup, unique } from './support/harness';
+import {
+  claims,
+  errorOf,
+  hs256,
+  randomIp,
+  recordingLimiter,
+  setup,
+  unique,
+} from './support/harness';
 
 // The limits deployed in wrangler.jsonc, read by support/global-setup.ts.
 const limits = inject('limits');
@@ -175,13 +183,7 @@ describe('clientKey (what the per-IP limit counts)', () => {
   });
 
   it('the limiter is asked with the key of the address, or "unknown" for a list', async () => {
-    const keys: string[] = [];
-    const recording = {
-      limit: async ({ key }: { key: string }) => {
-        keys.push(key);
-        return { success: true };
-      },
-    } as unknown as RateLimit;
+    const { limiter: recording, keys } = recordingLimiter();
     const t = setup({ IP_LIMITER: recording });
     for (const ip of ['203.0.113.7', `203.0.113.7, ${randomIp()}`, `${randomIp()}, 203.0.113.7`]) {
       await t.fetch('/v1/token', post(ip));

@@ -34,6 +34,18 @@ export function randomIp(): string {
   return `2001:db8:${a!.toString(16)}:${b!.toString(16)}::${c!.toString(16)}`;
 }
 
+/** A rate limiter that allows every request and records the key of each. */
+export function recordingLimiter(): { limiter: RateLimit; keys: string[] } {
+  const keys: string[] = [];
+  const limiter = {
+    limit: async ({ key }: { key: string }) => {
+      keys.push(key);
+      return { success: true };
+    },
+  } as unknown as RateLimit;
+  return { limiter, keys };
+}
+
 export interface KaleyraRestCall {
   method: string;
   path: string;
