@@ -27,7 +27,7 @@ import { ASSETS_INPUT, workerAssets } from './worker/assets.build.mjs';
 // Then the WordPress plugin (integrations/wordpress/build.mjs): its block's editor script, and
 //   dist/kaleyra-call-wordpress.zip  the plugin, carrying the files above that it serves.
 // Last, the token worker's static files (worker/assets.build.mjs), which it deploys with itself:
-//   dist/worker-assets/kaleyra-call@<version>/…  the CDN files above, and their _headers.
+//   dist/worker-assets/kaleyra-call/<version>/…  the CDN files above, and their _headers.
 // The npm build (unbundled ES modules + .d.ts in dist/esm, Lit as a
 // dependency) is `tsc -p tsconfig.build.json`, the second half of `npm run build`.
 
