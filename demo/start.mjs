@@ -19,9 +19,10 @@
  *
  * Secrets (the site-JWT secret, the REST stand-in's API key, the guest-token secret) are made
  * fresh at each start and handed to the worker through a private temporary file, never written
- * into the repository. The URL to open, and the call page's, are printed as soon as the site
- * answers; the element's build (when dist/ is missing or stale; the worker waits for it, as it
- * serves the built files) and the worker start meanwhile, and "Ready." follows. Ports: see
+ * into the repository. The URL to open is printed as soon as the site answers; the element's
+ * build (when dist/ is missing or stale; the worker waits for it, as it serves the built files)
+ * and the worker start meanwhile, the call page's link follows once the worker answers, then
+ * "Ready.". Ports: see
  * demo/server/config.mjs.
  */
 import { randomBytes } from 'node:crypto';
@@ -178,7 +179,6 @@ async function main() {
   );
   running.add(site.close);
   console.log(`Open http://localhost:${ports.site}/   (Ctrl-C stops everything)`);
-  console.log(`Call page for ${demoUser(ON_CALL_CLINICIAN)?.name}: ${callPage}`);
 
   // wrangler dev serves the built files (dist/worker-assets): a build under way comes first.
   await build;
@@ -211,6 +211,8 @@ async function main() {
   });
   running.add(worker.stop);
   await worker.ready;
+  // The worker serves it: its link comes once the worker answers.
+  console.log(`Call page for ${demoUser(ON_CALL_CLINICIAN)?.name}: ${callPage}`);
   void worker.exited.then(() => {
     if (running.stopping) return;
     console.error('The token worker (wrangler dev) stopped unexpectedly: stopping the sandbox.');
