@@ -6,10 +6,9 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import {
   EDITOR_SCRIPT,
   WORDPRESS_GLOBALS,
-  ZIP_INPUT,
-  wordpressZip,
+  writeWordPressZip,
 } from './integrations/wordpress/build.mjs';
-import { ASSETS_INPUT, workerAssets } from './worker/assets.build.mjs';
+import { writeWorkerAssets } from './worker/assets.build.mjs';
 
 // The CDN builds: self-contained (Lit bundled), minified, with source maps that
 // carry their sources. Two files a page may load:
@@ -146,21 +145,34 @@ export default [
       }),
     ],
   },
-  {
-    input: ZIP_INPUT,
-    output: { dir: 'dist' },
-    plugins: [wordpressZip()],
-    // Its module is empty on purpose: the zip is the output.
-    onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
-  },
-  {
-    input: ASSETS_INPUT,
-    output: { dir: 'dist' },
-    plugins: [workerAssets()],
-    // Its module is empty on purpose: the folder is the output.
-    onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
-  },
+  writeOnly('wordpress-zip', writeWordPressZip),
+  writeOnly('worker-assets', writeWorkerAssets),
 ];
+
+/**
+ * An entry that bundles nothing: its output is what `write` puts into dist/ once the
+ * entries before it are written (the plugin's zip, the worker's files). Its module is
+ * empty on purpose, and its chunk is not written.
+ */
+function writeOnly(name, write) {
+  const id = `\0kaleyra-call-${name}`;
+  return {
+    input: id,
+    output: { dir: 'dist' },
+    plugins: [
+      {
+        name,
+        resolveId: (source) => (source === id ? id : null),
+        load: (source) => (source === id ? 'export {};' : null),
+        generateBundle(_, bundle) {
+          for (const file of Object.keys(bundle)) delete bundle[file];
+        },
+        writeBundle: () => write(),
+      },
+    ],
+    onwarn: (warning, warn) => warning.code === 'EMPTY_BUNDLE' || warn(warning),
+  };
+}
 
 /**
  * A runtime file takes the shared modules (`component/common/<SHARED>.ts`) from

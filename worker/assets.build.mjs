@@ -45,9 +45,6 @@ export function versionFolder(version) {
   return `kaleyra-call/${version}`;
 }
 
-/** The entry's input: a module of nothing, which workerAssets() provides. */
-export const ASSETS_INPUT = '\0kaleyra-call-worker-assets';
-
 /**
  * The headers of every file (Workers Static Assets' `_headers` applies them to the
  * files only, never to the worker's own answers, whose CORS stays exact-origin):
@@ -67,27 +64,16 @@ export function headersFile(version) {
   ].join('\n');
 }
 
-/** A rollup plugin for the ASSETS_INPUT entry: it writes the folder, and no bundle. */
-export function workerAssets() {
-  const id = ASSETS_INPUT;
-  return {
-    name: 'worker-assets',
-    resolveId: (source) => (source === id ? id : null),
-    load: (source) => (source === id ? 'export {};' : null),
-    generateBundle(_, bundle) {
-      for (const name of Object.keys(bundle)) delete bundle[name];
-    },
-    writeBundle() {
-      const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
-      const folder = join(ASSETS_DIR, versionFolder(version));
-      mkdirSync(folder, { recursive: true });
-      keepOnly(ASSETS_DIR, ['kaleyra-call', '_headers']);
-      keepOnly(join(ASSETS_DIR, 'kaleyra-call'), [version]);
-      keepOnly(folder, SERVED_FILES);
-      for (const name of SERVED_FILES) copyFileSync(join('dist', name), join(folder, name));
-      writeFileSync(join(ASSETS_DIR, '_headers'), headersFile(version));
-    },
-  };
+/** Writes the folder from dist/'s files, leaving nothing else in it. */
+export function writeWorkerAssets() {
+  const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+  const folder = join(ASSETS_DIR, versionFolder(version));
+  mkdirSync(folder, { recursive: true });
+  keepOnly(ASSETS_DIR, ['kaleyra-call', '_headers']);
+  keepOnly(join(ASSETS_DIR, 'kaleyra-call'), [version]);
+  keepOnly(folder, SERVED_FILES);
+  for (const name of SERVED_FILES) copyFileSync(join('dist', name), join(folder, name));
+  writeFileSync(join(ASSETS_DIR, '_headers'), headersFile(version));
 }
 
 function keepOnly(dir, names) {

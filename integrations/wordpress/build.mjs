@@ -14,13 +14,13 @@
  */
 import { zipSync } from 'fflate';
 import { mo, po } from 'gettext-parser';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SOURCE = 'integrations/wordpress';
 const FOLDER = 'kaleyra-call';
 export const EDITOR_SCRIPT = 'dist/wordpress/editor.js';
-export const ZIP = 'kaleyra-call-wordpress.zip';
+const ZIP = 'kaleyra-call-wordpress.zip';
 /** The editor script's handle (includes/assets.php): its translations are `<domain>-<locale>-<handle>.json`. */
 const EDITOR_HANDLE = 'kaleyra-call-editor';
 const ELEMENT_FILES = [
@@ -41,25 +41,9 @@ export const WORDPRESS_GLOBALS = {
   '@wordpress/i18n': 'wp.i18n',
 };
 
-/** The zip entry's input: a module of nothing, which wordpressZip() provides. */
-export const ZIP_INPUT = '\0kaleyra-call-wordpress-zip';
-
-/** A rollup plugin for the ZIP_INPUT entry: it writes nothing but the zip, into the output dir. */
-export function wordpressZip() {
-  const id = ZIP_INPUT;
-  return {
-    name: 'wordpress-zip',
-    resolveId: (source) => (source === id ? id : null),
-    load: (source) => (source === id ? 'export {};' : null),
-    generateBundle(_, bundle) {
-      for (const name of Object.keys(bundle)) delete bundle[name];
-      this.emitFile({
-        type: 'asset',
-        fileName: ZIP,
-        source: zipSync(pluginFiles(), { mtime: MTIME }),
-      });
-    },
-  };
+/** Writes dist/kaleyra-call-wordpress.zip from the plugin's sources and the built files. */
+export function writeWordPressZip() {
+  writeFileSync(join('dist', ZIP), zipSync(pluginFiles(), { mtime: MTIME }));
 }
 
 /** Path in the zip → bytes. */
