@@ -2,10 +2,11 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { secureHeaders } from 'hono/secure-headers';
 import { version } from '../package.json';
-import { callPageOff, configFor, isGuestId, KALEYRA_ID } from './config.js';
+import { callPageOff, configFor } from './config.js';
 import type { AppEnv, CallPageConfig, Config } from './env.js';
 import { ApiError, ConfigError } from './errors.js';
 import { note } from './log.js';
+import { KALEYRA_ID, reservedForGuests } from './user-id.js';
 
 /**
  * GET /call (docs/architecture.md, Call page): a page of the worker's own with one
@@ -176,7 +177,7 @@ type Checked = { value: string } | { refused: string };
 
 function userId(value: string, page: CallPageConfig, userIdPrefix: string): Checked {
   if (!KALEYRA_ID.test(value)) return { refused: 'target_malformed' };
-  if (isGuestId(value, userIdPrefix)) return { refused: 'target_guest' };
+  if (reservedForGuests(value, userIdPrefix)) return { refused: 'target_guest' };
   if (!page.ids.has(value) && !page.prefixes.some((prefix) => value.startsWith(prefix))) {
     return { refused: 'target_not_allowed' };
   }

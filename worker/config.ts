@@ -9,8 +9,10 @@ import type {
   GuestConfig,
   KaleyraApp,
 } from './env.js';
+import { GUEST_MARKER } from './guest-token.js';
 import { jwtKeys } from './keys.js';
 import { note } from './log.js';
+import { KALEYRA_ID, reservedForGuests } from './user-id.js';
 
 export const TTL_DEFAULT = 3600;
 export const TTL_MIN = 360;
@@ -44,10 +46,6 @@ const GUEST_SESSION: Seconds = { fallback: 14400, min: 300, max: 604800 };
 const GUEST_TTL: Seconds = { fallback: 1800, min: TTL_MIN, max: TTL_MAX };
 /** Kaleyra web app ids look like `wAppId_0a1b2c`; the value is echoed to pages, so its shape is fixed. */
 const APP_ID = /^[A-Za-z0-9_-]{1,64}$/;
-/** A Kaleyra user id (user-id.ts); the ids of CALL_PAGE_TARGETS are ids as `call-with` takes them. */
-export const KALEYRA_ID = /^[A-Za-z0-9._-]{1,128}$/;
-/** What follows USER_ID_PREFIX in a guest's id (guest-token.ts); never a call page target. */
-const GUEST_MARKER = 'guest_';
 /** A host name of CALL_PAGE_JOIN_HOSTS: lower-case labels, no scheme, port, path or wildcard. */
 const HOST_NAME =
   /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -255,7 +253,7 @@ function readCallPage(env: Bindings, userIdPrefix: string): CallPageConfig {
         `entry #${i + 1} is not a user id ([A-Za-z0-9._-], at most 128) or such a prefix followed by *`,
       );
     }
-    if (isGuestId(id, userIdPrefix)) {
+    if (reservedForGuests(id, userIdPrefix)) {
       throw new ConfigError(
         'CALL_PAGE_TARGETS',
         `entry #${i + 1} names guest ids (${userIdPrefix}${GUEST_MARKER}…), which are never a call target`,
@@ -288,18 +286,6 @@ function readCallPage(env: Bindings, userIdPrefix: string): CallPageConfig {
     sdkSrc: sdkSrc ? readUrl('CALL_PAGE_SDK_SRC', sdkSrc) : undefined,
     challengeSrc: challengeSrc ? readUrl('CALL_PAGE_CHALLENGE_SRC', challengeSrc) : undefined,
   };
-}
-
-/**
- * Whether `id` is, or may be, a guest's: USER_ID_PREFIX then `guest_` in any case (no site
- * identity ever maps to such an id: user-id.ts).
- */
-export function isGuestId(id: string, userIdPrefix: string): boolean {
-  return (
-    id.startsWith(userIdPrefix) &&
-    id.slice(userIdPrefix.length, userIdPrefix.length + GUEST_MARKER.length).toLowerCase() ===
-      GUEST_MARKER
-  );
 }
 
 function readTitle(raw: string | undefined): string | undefined {

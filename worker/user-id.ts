@@ -1,5 +1,6 @@
-import { base32, hmacHex, hmacKey, sha256 } from './hash.js';
 import type { Config } from './env.js';
+import { GUEST_MARKER } from './guest-token.js';
+import { base32, hmacHex, hmacKey, sha256 } from './hash.js';
 
 /**
  * From a verified identity claim to a Kaleyra user id.
@@ -19,17 +20,27 @@ import type { Config } from './env.js';
  * identity may ever take one.
  */
 export const MAPPED_MARKER = 'sha.';
-const GUEST_MARKER = 'guest_';
-const KALEYRA_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** The ids Kaleyra accepts. */
+export const KALEYRA_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 export async function toKaleyraUserId(claim: string, prefix: string): Promise<string> {
   const direct = prefix + claim;
-  const reserved =
-    claim.startsWith(MAPPED_MARKER) || claim.slice(0, 6).toLowerCase() === GUEST_MARKER;
+  const reserved = claim.startsWith(MAPPED_MARKER) || reservedForGuests(direct, prefix);
   if (KALEYRA_ID.test(direct) && claim.length > 0 && !reserved) {
     return direct;
   }
   return prefix + MAPPED_MARKER + base32(await sha256(claim)).slice(0, 26);
+}
+
+/**
+ * Whether `id` lies where guests' ids do: USER_ID_PREFIX, then `guest_` in any case. No
+ * site identity is ever mapped there (above), and no call page target may be there.
+ */
+export function reservedForGuests(id: string, prefix: string): boolean {
+  return (
+    id.startsWith(prefix) &&
+    id.slice(prefix.length, prefix.length + GUEST_MARKER.length).toLowerCase() === GUEST_MARKER
+  );
 }
 
 const hmacKeys = new WeakMap<Config, Promise<CryptoKey>>();
