@@ -36,6 +36,6 @@ const g = globalThis as unknown as Record<symbol, Map<string, object> | undefine
 // so that the defaults apply to the elements already in the page.
 readLoadingScript(HERE);
 KaleyraCallElement.define();
-watchMarkers('kaleyra-call');
+watchMarkers();
 
 export { KaleyraCallElement, mount };

@@ -9,20 +9,20 @@
  * A marker is content: what only whoever installs the element may set (where
  * tokens come from, which scripts and pages it loads) is never taken from it.
  */
+import { childElement } from './mount.js';
 import { fromData } from './page.js';
 
 const SELECTOR = '[data-kaleyra-call]';
 
 /** Upgrades the markers of the page now and whenever one appears. */
-export function watchMarkers(tag: string): void {
+export function watchMarkers(): void {
   const upgrade = (node: Node) => {
     if (!(node instanceof Element)) return;
     for (const marker of [node, ...node.querySelectorAll(SELECTOR)]) {
       if (!marker.matches(SELECTOR)) continue;
       // Its element, or a new one: a section re-rendered from its own HTML holds an
       // element again, without the marker's values (they are properties, not attributes).
-      const element =
-        marker.querySelector(`:scope>${tag}`) ?? marker.appendChild(document.createElement(tag));
+      const element = childElement(marker);
       for (const [name, value] of fromData(marker, false)) {
         (element as unknown as Record<string, unknown>)[name] = value;
       }

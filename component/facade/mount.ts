@@ -14,11 +14,18 @@ export function mount(
 ): KaleyraCallElement {
   const host = typeof target === 'string' ? document.querySelector(target) : target;
   if (!host) throw new TypeError(`mount(): no ${target}`);
-  let element = host.querySelector<KaleyraCallElement>(':scope>kaleyra-call');
-  if (!element) host.append((element = document.createElement('kaleyra-call')));
+  const element = childElement(host);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === false) element.removeAttribute(name);
     else element.setAttribute(name, value === true ? '' : value);
   }
   return element;
+}
+
+/** The `<kaleyra-call>` that is a child of `host`, placed there first if there is none. */
+export function childElement(host: Element): KaleyraCallElement {
+  return (
+    host.querySelector<KaleyraCallElement>(':scope>kaleyra-call') ??
+    host.appendChild(document.createElement('kaleyra-call'))
+  );
 }
