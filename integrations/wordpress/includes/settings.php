@@ -39,7 +39,7 @@ function kaleyra_call_register_settings(): void {
 			'show_in_rest'      => array(
 				'schema' => array(
 					'type' => 'string',
-					'enum' => array( '', 'en', 'it', 'es' ),
+					'enum' => array_merge( array( '' ), KALEYRA_CALL_LANGUAGES ),
 				),
 			),
 			'sanitize_callback' => 'kaleyra_call_sanitize_language',
@@ -66,7 +66,7 @@ function kaleyra_call_register_settings(): void {
 			'show_in_rest'      => array(
 				'schema' => array(
 					'type'    => 'string',
-					'pattern' => '^$|^[A-Za-z0-9._-]{1,128}$',
+					'pattern' => '^$|^' . KALEYRA_CALL_USER_ID . '$',
 				),
 			),
 			'sanitize_callback' => 'kaleyra_call_sanitize_launcher_target',
@@ -271,15 +271,15 @@ function kaleyra_call_endpoint_field(): void {
 function kaleyra_call_language_field(): void {
 	$current = (string) get_option( 'kaleyra_call_language', '' );
 	$choices = array(
-		''   => sprintf(
+		'' => sprintf(
 			/* translators: %s: a language name, e.g. English */
 			__( 'The site language (%s)', 'kaleyra-call' ),
 			kaleyra_call_language_name( kaleyra_call_site_language() )
 		),
-		'en' => kaleyra_call_language_name( 'en' ),
-		'it' => kaleyra_call_language_name( 'it' ),
-		'es' => kaleyra_call_language_name( 'es' ),
 	);
+	foreach ( KALEYRA_CALL_LANGUAGES as $language ) {
+		$choices[ $language ] = kaleyra_call_language_name( $language );
+	}
 	echo '<select id="kaleyra_call_language" name="kaleyra_call_language">';
 	foreach ( $choices as $value => $name ) {
 		printf( '<option value="%s"%s>%s</option>', esc_attr( $value ), selected( $current, $value, false ), esc_html( $name ) );
@@ -300,8 +300,9 @@ function kaleyra_call_launcher_field(): void {
 /** The launcher's call target. */
 function kaleyra_call_launcher_target_field(): void {
 	printf(
-		'<input type="text" class="regular-text code" id="kaleyra_call_launcher_call_with" name="kaleyra_call_launcher_call_with" value="%s" pattern="[A-Za-z0-9._\-]{1,128}" />',
-		esc_attr( (string) get_option( 'kaleyra_call_launcher_call_with', '' ) )
+		'<input type="text" class="regular-text code" id="kaleyra_call_launcher_call_with" name="kaleyra_call_launcher_call_with" value="%s" pattern="%s" />',
+		esc_attr( (string) get_option( 'kaleyra_call_launcher_call_with', '' ) ),
+		esc_attr( KALEYRA_CALL_USER_ID )
 	);
 	echo '<p class="description">' . esc_html__( 'The Kaleyra user id visitors call (required for the launcher).', 'kaleyra-call' ) . '</p>';
 }

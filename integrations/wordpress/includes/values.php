@@ -14,6 +14,8 @@ const KALEYRA_CALL_PLACEMENTS = array( 'inline', 'floating' );
 const KALEYRA_CALL_LANGUAGES  = array( 'en', 'it', 'es' );
 const KALEYRA_CALL_TOOLS      = array( 'chat', 'screen_sharing', 'file_upload', 'whiteboard', 'snapshot', 'live_edit', 'live_pointer' );
 const KALEYRA_CALL_LABEL_MAX  = 80;
+/** A Kaleyra user id, as PHP, the REST schema and an HTML `pattern` (hence `\-`) all read it. */
+const KALEYRA_CALL_USER_ID = '[A-Za-z0-9._\\-]{1,128}';
 
 /**
  * A token endpoint the element may be pointed at: an https URL, or http on this machine
@@ -47,7 +49,7 @@ function kaleyra_call_is_endpoint( $url ): bool {
  */
 function kaleyra_call_user_id( $value ): string {
 	$value = is_scalar( $value ) ? trim( (string) $value ) : '';
-	return preg_match( '/^[A-Za-z0-9._-]{1,128}$/', $value ) ? $value : '';
+	return preg_match( '/^' . KALEYRA_CALL_USER_ID . '$/', $value ) ? $value : '';
 }
 
 /**
