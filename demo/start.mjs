@@ -11,8 +11,8 @@
  *   - the demo site (demo/server/site.mjs), in this process: the staff and patient page, the
  *     public "Ask the clinic" page, the element's CDN build, the SDK stand-in script (and the
  *     relay its clients meet on) and the "sign in as …" stand-in;
- *   - the worker's call page for the doctor (/call?with=dr_rossi), printed beside the site's
- *     URL: CALL_PAGE_TARGETS is the doctor, and the page loads the same stand-ins.
+ *   - the worker's call page for the doctor (/call?with=dr_rossi), its link printed under the
+ *     site's URL: CALL_PAGE_TARGETS is the doctor, and the page loads the same stand-ins.
  * Real mode (KALEYRA_API_KEY and KALEYRA_APP_ID set): no stand-ins; the worker calls
  * the real Kaleyra API and the page loads the real SDK from Kaleyra's CDN. Guests are off
  * there unless a real Turnstile widget's keys are given (demo/server/config.mjs).
@@ -22,8 +22,7 @@
  * into the repository. The URL to open is printed as soon as the site answers; the element's
  * build (when dist/ is missing or stale; the worker waits for it, as it serves the built files)
  * and the worker start meanwhile, the call page's link follows once the worker answers, then
- * "Ready.". Ports: see
- * demo/server/config.mjs.
+ * "Ready.". Ports: see demo/server/config.mjs.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';

@@ -229,18 +229,12 @@ export function siteApp(options) {
         : { on: false, controlUrl: null },
       sdkStandIn: sdkStandInConfig(),
     };
-    let html = render(readFileSync(join(siteDir, 'ask.html'), 'utf8'), {
-      tokenEndpoint: escape(tokenEndpoint(hostHeader)),
-      callWith: escape(ON_CALL_CLINICIAN),
-      challengeSrc: escape(options.guests?.challengeSrc ?? ''),
-      sdkSrc: sandbox ? SDK_STAND_IN_SRC : '',
+    const html = render(readFileSync(join(siteDir, 'ask.html'), 'utf8'), {
+      ...guestElement(hostHeader),
       callPage: escape(options.callPage),
       config: JSON.stringify(config).replaceAll('<', '\\u003c'),
     });
-    // Unset, the element uses its defaults: Kaleyra's CDN SDK, Cloudflare's Turnstile.
-    if (!sandbox) html = html.replace(/\s+sdk-src=""/, '');
-    if (!options.guests?.challengeSrc) html = html.replace(/\s+challenge-src=""/, '');
-    return html;
+    return withoutEmptySources(html);
   }
 
   /**
@@ -248,15 +242,24 @@ export function siteApp(options) {
    * the SDK and the challenge come from): what a CMS that strips tags and scripts keeps.
    */
   function markerPage(hostHeader) {
-    let html = render(readFileSync(join(siteDir, 'marker.html'), 'utf8'), {
+    const html = render(
+      readFileSync(join(siteDir, 'marker.html'), 'utf8'),
+      guestElement(hostHeader),
+    );
+    return withoutEmptySources(html);
+  }
+
+  /**
+   * What the public pages' element (a tag, or the marker's script) is given: the token
+   * endpoint, the doctor to call and, here, where the SDK and the challenge come from.
+   */
+  function guestElement(hostHeader) {
+    return {
       tokenEndpoint: escape(tokenEndpoint(hostHeader)),
       callWith: escape(ON_CALL_CLINICIAN),
       challengeSrc: escape(options.guests?.challengeSrc ?? ''),
       sdkSrc: sandbox ? SDK_STAND_IN_SRC : '',
-    });
-    if (!sandbox) html = html.replace(/\s+data-sdk-src=""/, '');
-    if (!options.guests?.challengeSrc) html = html.replace(/\s+data-challenge-src=""/, '');
-    return html;
+    };
   }
 
   /**
@@ -301,6 +304,14 @@ function render(template, values) {
   return template.replace(/\{\{(\w+)\}\}/g, (match, name) =>
     Object.hasOwn(values, name) ? values[name] : match,
   );
+}
+
+/**
+ * Unset, the element uses its defaults (Kaleyra's CDN SDK, Cloudflare's Turnstile): an
+ * empty `sdk-src` or `challenge-src`, as an attribute or a `data-` one, is left out.
+ */
+function withoutEmptySources(html) {
+  return html.replace(/\s+(?:data-)?(?:sdk|challenge)-src=""/g, '');
 }
 
 function escape(text) {
